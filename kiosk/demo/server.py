@@ -1,0 +1,263 @@
+"""A real HTTP server on 127.0.0.1 that speaks the Tiketo GraphQL API.
+
+It executes ``kiosk/tiketo/schema.graphql`` with graphql-core against :class:`DemoState`,
+checks the ``Authorization: TOKEN <token>`` header, and can be switched into the failure
+modes a venue's network produces, so the kiosk is tested over real HTTP without an account.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
+
+from kiosk.demo.state import DemoState
+from kiosk.tiketo.operations import schema_text
+
+MAX_REQUEST_BYTES = 1024 * 1024
+AUTH_HEADER = re.compile(r"^TOKEN (\S+)$")
+
+
+class Fault(enum.Enum):
+    NONE = "none"
+    DOWN = "down"  # connection dropped without an answer
+    SLOW = "slow"  # answers after ``slow_seconds``
+    SERVER_ERROR = "5xx"  # HTTP 503 with an HTML body
+    RATE_LIMITED = "429"  # HTTP 429 with Retry-After
+    NON_JSON = "non-json"  # HTTP 200 with an HTML body
+    GRAPHQL_ERRORS = "graphql-errors"  # HTTP 200 with a GraphQL ``errors`` list
+    REVOKED = "revoked"  # every token refused with 401
+
+
+@dataclass
+class FaultSettings:
+    fault: Fault = Fault.NONE
+    slow_seconds: float = 10.0
+    retry_after: str = "2"
+    operations: frozenset[str] | None = None  # None: every operation
+
+    def applies_to(self, operation: str | None) -> bool:
+        return self.operations is None or operation in self.operations
+
+
+def build_server_schema() -> GraphQLSchema:
+    """The API schema with AWSJSON checked the way AppSync checks it (a string of JSON)."""
+    schema = build_schema(schema_text())
+    awsjson = schema.type_map["AWSJSON"]
+
+    def parse_awsjson(value: Any) -> Any:
+        if not isinstance(value, str):
+            raise GraphQLError("AWSJSON must be a string holding JSON.")
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise GraphQLError("AWSJSON holds invalid JSON.") from exc
+
+    def serialize_awsjson(value: Any) -> str:
+        return value if isinstance(value, str) else json.dumps(value)
+
+    # graphql-core 3.2 calls parse_value/serialize; 3.3 renamed them coerce_*_value.
+    for name in ("parse_value", "coerce_input_value"):
+        setattr(awsjson, name, parse_awsjson)
+    for name in ("serialize", "coerce_output_value"):
+        setattr(awsjson, name, serialize_awsjson)
+    return schema
+
+
+class DemoServer:
+    """Start with :meth:`start` (or as a context manager); ``url`` is the GraphQL endpoint.
+
+    :meth:`stop` really closes the port and every open connection, so a client sees
+    "connection refused" until :meth:`start` opens the same port again.
+    """
+
+    def __init__(self, state: DemoState | None = None, port: int = 0) -> None:
+        self.state = state or DemoState.seeded()
+        self.faults = FaultSettings()
+        self.request_count = 0
+        self._schema = build_server_schema()
+        self._port = port
+        self._httpd: _Httpd | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def port(self) -> int:
+        return self._port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._port}/graphql"
+
+    def __enter__(self) -> DemoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> DemoServer:
+        httpd = _Httpd(("127.0.0.1", self._port), _Handler)
+        httpd.owner = self
+        self._port = httpd.server_address[1]
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+            name=f"demo-server-{self._port}", daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is None:
+            return
+        httpd.shutdown()
+        httpd.server_close()
+        httpd.close_open_connections()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def set_fault(self, fault: Fault, *, slow_seconds: float | None = None,
+                  retry_after: str | None = None, operations: set[str] | None = None) -> None:
+        """Switch failure mode; ``operations`` limits it to some operation names."""
+        self.faults = FaultSettings(
+            fault=fault,
+            slow_seconds=self.faults.slow_seconds if slow_seconds is None else slow_seconds,
+            retry_after=self.faults.retry_after if retry_after is None else retry_after,
+            operations=frozenset(operations) if operations else None,
+        )
+
+    def clear_fault(self) -> None:
+        self.faults = FaultSettings()
+
+    def execute(self, body: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
+        """Run one GraphQL request; returns (HTTP status, JSON answer)."""
+        caller = self.state.caller_for(token) if token else None
+        if caller is None:
+            return 401, {"errors": [{"message": "Unauthorized: missing or invalid token",
+                                     "errorType": "Unauthorized"}]}
+        query, variables = body.get("query"), body.get("variables") or {}
+        if not isinstance(query, str) or not isinstance(variables, dict):
+            return 400, {"errors": [{"message": "Body must hold a query string and variables."}]}
+        result = graphql_sync(
+            self._schema, query, root_value=self.state, context_value={"caller": caller},
+            variable_values=variables, operation_name=body.get("operationName"),
+        )
+        return 200, result.formatted
+
+
+class _Httpd(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    owner: DemoServer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_open_connections(self) -> None:
+        with self._connections_lock:
+            connections, self._connections = self._connections, set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server: _Httpd
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: tests and demo
+        pass
+
+    def do_POST(self) -> None:
+        owner = self.server.owner
+        owner.request_count += 1
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_REQUEST_BYTES:
+            self._send(413, {"errors": [{"message": "Request too large."}]})
+            self.close_connection = True
+            return
+        raw = self.rfile.read(length)
+        try:
+            body = json.loads(raw)
+        except ValueError:
+            self._send(400, {"errors": [{"message": "Body is not JSON."}]})
+            return
+        if not isinstance(body, dict):
+            self._send(400, {"errors": [{"message": "Body must be a JSON object."}]})
+            return
+        faults = owner.faults
+        if faults.fault is not Fault.NONE and faults.applies_to(body.get("operationName")):
+            if self._apply_fault(faults):
+                return
+        match = AUTH_HEADER.match(self.headers.get("Authorization") or "")
+        status, answer = owner.execute(body, match.group(1) if match else None)
+        self._send(status, answer)
+
+    def do_GET(self) -> None:
+        self._send(405, {"errors": [{"message": "Use POST for GraphQL."}]})
+
+    def _apply_fault(self, faults: FaultSettings) -> bool:
+        """Act out the fault; True when the request has been answered (or dropped)."""
+        fault = faults.fault
+        if fault is Fault.DOWN:
+            self.close_connection = True
+            return True
+        if fault is Fault.SLOW:
+            time.sleep(faults.slow_seconds)
+            return False
+        if fault is Fault.SERVER_ERROR:
+            self._send_raw(503, b"<html><body>Service Unavailable</body></html>", "text/html")
+        elif fault is Fault.RATE_LIMITED:
+            self._send(429, {"errors": [{"message": "Too many requests"}]},
+                       extra_headers={"Retry-After": faults.retry_after})
+        elif fault is Fault.NON_JSON:
+            self._send_raw(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
+        elif fault is Fault.GRAPHQL_ERRORS:
+            self._send(200, {"data": None, "errors": [
+                {"message": "Internal failure while resolving the request",
+                 "errorType": "InternalFailure"}]})
+        elif fault is Fault.REVOKED:
+            self._send(401, {"errors": [{"message": "Token revoked", "errorType": "Unauthorized"}]})
+        return True
+
+    def _send(self, status: int, payload: dict[str, Any],
+              extra_headers: dict[str, str] | None = None) -> None:
+        self._send_raw(status, json.dumps(payload).encode(), "application/json", extra_headers)
+
+    def _send_raw(self, status: int, body: bytes, content_type: str,
+                  extra_headers: dict[str, str] | None = None) -> None:
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            for name, value in (extra_headers or {}).items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            self.close_connection = True

@@ -1,0 +1,79 @@
+"""Provisioning: trade a workspace token for this device's own token, once.
+
+After provisioning only the device token is used, so a workspace token typed at the door
+is never stored. A failure changes nothing on disk and says why in one sentence.
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import httpx
+
+from kiosk.device import DeviceCredentials, save_credentials
+from kiosk.tiketo.client import TiketoClient, Timeouts
+from kiosk.tiketo.errors import (
+    ApiUnreachable,
+    RateLimited,
+    ServerError,
+    TiketoError,
+    Unauthorized,
+)
+from kiosk.tiketo.urls import InsecureUrl, check_api_url
+
+
+class ProvisioningFailed(Exception):
+    """One sentence saying why the device could not be provisioned."""
+
+
+def default_device_name() -> str:
+    return socket.gethostname() or "kiosk"
+
+
+def provision(
+    device_file: Path,
+    api_url: str,
+    workspace_token: str,
+    name: str | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> DeviceCredentials:
+    """Register this device and store its credentials; raise ProvisioningFailed otherwise."""
+    try:
+        api_url = check_api_url(api_url)
+    except InsecureUrl as exc:
+        raise ProvisioningFailed(str(exc)) from exc
+    if not workspace_token.strip():
+        raise ProvisioningFailed("The workspace token is empty.")
+    device_name = (name or default_device_name()).strip()
+    try:
+        with TiketoClient(
+            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport
+        ) as client:
+            registration = client.register_device(device_name)
+    except Unauthorized as exc:
+        raise ProvisioningFailed(
+            "The server refused the workspace token; copy it again from the workspace detail page."
+        ) from exc
+    except ApiUnreachable as exc:
+        raise ProvisioningFailed(f"{exc} Check the API URL and the network.") from exc
+    except RateLimited as exc:
+        raise ProvisioningFailed("The server is busy (rate limited); try again shortly.") from exc
+    except ServerError as exc:
+        raise ProvisioningFailed(f"Registration failed: {exc}") from exc
+    except TiketoError as exc:
+        raise ProvisioningFailed(f"Registration failed: {exc}") from exc
+    credentials = DeviceCredentials(
+        api_url=api_url,
+        workspace=registration.workspace_name,
+        device_name=device_name,
+        token=registration.token,
+    )
+    try:
+        save_credentials(device_file, credentials)
+    except OSError as exc:
+        raise ProvisioningFailed(
+            f"Could not save the device credentials in {device_file.parent}: {exc.strerror}."
+        ) from exc
+    return credentials

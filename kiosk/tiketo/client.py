@@ -1,0 +1,251 @@
+"""A small, strict client for the Tiketo GraphQL API on httpx.
+
+No GraphQL client library: the kiosk sends four fixed operations (see ``operations/``), and
+what it needs from the transport is control over timeouts, response size and error mapping.
+Codes travel only as GraphQL variables, never spliced into query text.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from kiosk import __version__
+from kiosk.tiketo.errors import (
+    ApiUnreachable,
+    GraphQLErrors,
+    PassNotFound,
+    RateLimited,
+    ServerError,
+    Unauthorized,
+)
+from kiosk.tiketo.models import Pass, Registration, ScanEventReceipt, parse_datetime
+from kiosk.tiketo.operations import operation_text
+from kiosk.tiketo.urls import check_api_url
+
+MAX_RESPONSE_BYTES = 1024 * 1024
+MAX_RETRY_AFTER_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds. A door cannot wait: a lookup that takes longer is decided offline."""
+
+    connect: float = 3.0
+    read: float = 4.0
+    total: float = 6.0
+
+
+class TiketoClient:
+    """One pooled HTTP connection set to one API, authenticated with one token.
+
+    Thread-safe for concurrent calls (httpx.Client is); close it when done.
+    """
+
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        *,
+        timeouts: Timeouts | None = None,
+        transport: httpx.BaseTransport | None = None,
+        max_connections: int = 4,
+    ) -> None:
+        self.api_url = check_api_url(api_url)
+        self._token = token
+        self.timeouts = timeouts or Timeouts()
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(
+                self.timeouts.read, connect=self.timeouts.connect, pool=self.timeouts.connect
+            ),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
+            transport=transport,
+            headers={"User-Agent": f"tiketo-kiosk/{__version__}"},
+            follow_redirects=False,
+        )
+
+    def __enter__(self) -> TiketoClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"TiketoClient({self.api_url!r}, token=<hidden>)"
+
+    def close(self) -> None:
+        self._http.close()
+
+    # --- operations -------------------------------------------------------------------------
+
+    def pass_by_scan_code(self, code: str) -> Pass:
+        """The pass behind ``code``; raises PassNotFound when the API knows no such code."""
+        data = self._execute("PassByScanCode", {"code": code})
+        raw = data.get("passByScanCode")
+        if raw is None:
+            raise PassNotFound("No pass has this code.")
+        return Pass.from_api(raw)
+
+    def create_scan_event(
+        self,
+        code: str,
+        *,
+        reward_points: int = 0,
+        voided: bool | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> ScanEventReceipt:
+        """Record a scan. ``data`` is sent as AWSJSON (a JSON document inside a string)."""
+        scan_input: dict[str, Any] = {"code": code, "rewardPoints": int(reward_points)}
+        if voided is not None:
+            scan_input["voided"] = voided
+        if data is not None:
+            scan_input["data"] = json.dumps(data, separators=(",", ":"), sort_keys=True)
+        answer = self._execute("CreateScanEvent", {"input": scan_input})
+        raw = answer.get("createScanEvent")
+        if not isinstance(raw, dict) or raw.get("id") is None:
+            raise ServerError("The server did not confirm the scan event.")
+        points = raw.get("rewardPoints")
+        return ScanEventReceipt(
+            id=str(raw["id"]),
+            code=str(raw.get("code", code)),
+            reward_points=points if isinstance(points, int) else None,
+            created_at=parse_datetime(raw.get("createdAt")),
+        )
+
+    def register_device(self, name: str | None) -> Registration:
+        """Exchange this client's (workspace) token for a device token."""
+        answer = self._execute("RegisterDevice", {"input": {"name": name}})
+        raw = answer.get("registerDevice")
+        if not isinstance(raw, dict):
+            raise ServerError("The server did not answer the device registration.")
+        token, workspace = raw.get("token"), raw.get("workspaceName")
+        if not isinstance(token, str) or not token or not isinstance(workspace, str):
+            raise ServerError("The server's device registration answer is incomplete.")
+        return Registration(workspace_name=workspace, token=token)
+
+    def projects(self) -> list[dict[str, Any]]:
+        """The workspace's projects as ``{"id", "name", "scanConfig"}`` dicts."""
+        answer = self._execute("Projects", {})
+        raw = answer.get("projects")
+        if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
+            raise ServerError("The server's list of projects is malformed.")
+        return raw
+
+    # --- transport ----------------------------------------------------------------------------
+
+    def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        body = {"query": operation_text(operation), "operationName": operation,
+                "variables": variables}
+        headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
+        deadline = time.monotonic() + self.timeouts.total
+        try:
+            with self._http.stream("POST", self.api_url, json=body, headers=headers) as response:
+                self._raise_for_status(response)
+                payload = _read_capped(response, deadline)
+        except httpx.TimeoutException as exc:
+            raise ApiUnreachable("The Tiketo server did not answer in time.") from exc
+        except httpx.TransportError as exc:
+            raise ApiUnreachable(_describe_transport_error(exc)) from exc
+        return _graphql_data(payload)
+
+    def _raise_for_status(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status in (401, 403):
+            raise Unauthorized(
+                "The server refused this device's token: it was revoked or is wrong. "
+                "Provision the device again."
+            )
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            raise RateLimited("The Tiketo server asked us to slow down.", retry_after)
+        if status >= 500:
+            raise ServerError(f"The Tiketo server has a problem (HTTP {status}).")
+        if status >= 300:
+            raise ServerError(f"The Tiketo server answered HTTP {status}; is the API URL right?")
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def _read_capped(response: httpx.Response, deadline: float) -> Any:
+    """Read the body with a size cap and an overall deadline, then parse it as JSON."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > MAX_RESPONSE_BYTES:
+            raise ServerError("The Tiketo server sent an answer far larger than expected.")
+        if time.monotonic() > deadline:
+            raise ApiUnreachable("The Tiketo server did not answer in time.")
+        chunks.append(chunk)
+    try:
+        return json.loads(b"".join(chunks))
+    except ValueError as exc:
+        raise ServerError("The Tiketo server sent an answer that is not JSON.") from exc
+
+
+def _graphql_data(payload: Any) -> dict[str, Any]:
+    if not isinstance(payload, dict):
+        raise ServerError("The Tiketo server sent a malformed answer.")
+    errors = payload.get("errors")
+    if errors:
+        messages = [
+            str(e.get("message", e)) if isinstance(e, dict) else str(e)
+            for e in (errors if isinstance(errors, list) else [errors])
+        ]
+        if any(_is_auth_error(e) for e in (errors if isinstance(errors, list) else [])):
+            raise Unauthorized(
+                "The server refused this device's token. Provision the device again."
+            )
+        raise GraphQLErrors(f"The Tiketo server reported an error: {messages[0]:.200}", messages)
+    data = payload.get("data")
+    if not isinstance(data, dict):
+        raise ServerError("The Tiketo server sent an answer without data.")
+    return data
+
+
+def _is_auth_error(error: Any) -> bool:
+    """AppSync-style APIs report a bad token as a GraphQL error of type Unauthorized."""
+    if not isinstance(error, dict):
+        return False
+    kind = error.get("errorType") or (error.get("extensions") or {}).get("code")
+    return isinstance(kind, str) and kind.lower() in {"unauthorized", "unauthorizedexception"}
+
+
+def _describe_transport_error(exc: httpx.TransportError) -> str:
+    """Say what failed in words staff understand, instead of a socket error."""
+    text = str(exc).lower()
+    if "name or service not known" in text or "nodename nor servname" in text or (
+        "getaddrinfo" in text or "temporary failure in name resolution" in text
+    ):
+        return "No internet: the Tiketo server's address could not be looked up."
+    if "refused" in text:
+        return "The Tiketo server is not accepting connections."
+    if "certificate" in text or "ssl" in text or "tls" in text:
+        return "The secure connection to the Tiketo server failed (certificate problem)."
+    return "The Tiketo server cannot be reached."

@@ -1,0 +1,122 @@
+"""Typed views of what the API returns, parsed defensively: a server may answer nonsense."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kiosk.tiketo.errors import ServerError
+
+HOLDER_NAME_KEYS = ("holderName", "name", "fullName")
+FIRST_LAST_KEYS = (("firstName", "lastName"), ("first_name", "last_name"))
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An AWSDateTime as an aware UTC datetime; a naive value is taken as UTC."""
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise ServerError(f"The server sent a date that is not text: {value!r:.60}")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ServerError(f"The server sent an unreadable date: {value!r:.60}") from exc
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def parse_json_text(value: Any) -> dict[str, Any]:
+    """A JSON-object-in-a-string field (parameters, scanConfig); anything else is empty."""
+    if not isinstance(value, str) or not value.strip():
+        return {}
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+@dataclass(frozen=True)
+class Project:
+    id: str
+    name: str | None
+    scan_config: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A wallet pass as the kiosk needs it to decide a verdict."""
+
+    id: str
+    template_id: str | None
+    parameters: dict[str, Any]
+    type: str | None
+    expiration_date: datetime | None
+    voided: bool
+    template_name: str | None = None
+    project: Project | None = None
+
+    @property
+    def holder_name(self) -> str | None:
+        """The holder's name from the pass parameters, if the template carries one."""
+        for key in HOLDER_NAME_KEYS:
+            value = self.parameters.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        for first_key, last_key in FIRST_LAST_KEYS:
+            parts = [self.parameters.get(first_key), self.parameters.get(last_key)]
+            words = [p.strip() for p in parts if isinstance(p, str) and p.strip()]
+            if words:
+                return " ".join(words)
+        return None
+
+    @classmethod
+    def from_api(cls, raw: Any) -> Pass:
+        """Build from a ``Pass`` JSON object; raise ServerError when it is not one."""
+        if not isinstance(raw, dict) or raw.get("id") in (None, ""):
+            raise ServerError("The server sent a pass without an id.")
+        project_raw = raw.get("project")
+        project = None
+        if isinstance(project_raw, dict) and project_raw.get("id") is not None:
+            project = Project(
+                id=str(project_raw["id"]),
+                name=_optional_str(project_raw.get("name")),
+                scan_config=parse_json_text(project_raw.get("scanConfig")),
+            )
+        template = raw.get("template") if isinstance(raw.get("template"), dict) else {}
+        voided = raw.get("voided")
+        if voided is not None and not isinstance(voided, bool):
+            raise ServerError(f"The server sent a pass with voided={voided!r:.40}.")
+        return cls(
+            id=str(raw["id"]),
+            template_id=_optional_str(raw.get("templateId")),
+            parameters=parse_json_text(raw.get("parameters")),
+            type=_optional_str(raw.get("type")),
+            expiration_date=parse_datetime(raw.get("expirationDate")),
+            voided=bool(voided),
+            template_name=_optional_str(template.get("name")),
+            project=project,
+        )
+
+
+@dataclass(frozen=True)
+class Registration:
+    workspace_name: str
+    token: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class ScanEventReceipt:
+    """The server's record of an uploaded scan."""
+
+    id: str
+    code: str
+    reward_points: int | None
+    created_at: datetime | None
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)

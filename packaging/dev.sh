@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# One entry point for a newcomer and for CI: installs what the kiosk needs, then runs it.
+#   packaging/dev.sh demo   start the kiosk demo (embedded API server + simulated camera)
+#   packaging/dev.sh test   lint and run the whole test suite
+# It creates .venv/ in the checkout and, when run as root on Debian, installs the system
+# libraries that Qt (PySide6) and zbar need. Re-running it is cheap: it reinstalls only when
+# pyproject.toml changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_LIBS=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
+             libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
+             libpulse0 libzbar0)
+
+install_debian_libs() {
+    command -v dpkg-query >/dev/null 2>&1 || return 0
+    local missing=()
+    for pkg in "${DEBIAN_LIBS[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ]; then
+        echo "Installing Debian libraries: ${missing[*]}"
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    else
+        echo "Missing Debian libraries (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    fi
+}
+
+install_python_env() {
+    local venv=.venv stamp=.venv/.installed-from
+    local want
+    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    if [ ! -x "$venv/bin/python" ]; then
+        python3 -m venv "$venv"
+    fi
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+        "$venv/bin/python" -m pip install -q --upgrade pip
+        "$venv/bin/python" -m pip install -q -e ".[dev]"
+        echo "$want" > "$stamp"
+    fi
+}
+
+install_debian_libs
+install_python_env
+
+case "${1:-}" in
+    demo)
+        shift
+        exec .venv/bin/kiosk demo "$@"
+        ;;
+    test)
+        shift
+        .venv/bin/ruff check kiosk tests bench
+        QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@"
+        ;;
+    *)
+        echo "usage: packaging/dev.sh demo|test [args...]" >&2
+        exit 2
+        ;;
+esac
