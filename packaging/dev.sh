@@ -52,7 +52,7 @@ case "${1:-}" in
         ;;
     test)
         shift
-        .venv/bin/ruff check kiosk tests bench
+        .venv/bin/ruff check .
         QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@"
         ;;
     *)
