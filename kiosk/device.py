@@ -7,12 +7,10 @@ leaves the previous credentials in place. The token never appears in ``repr`` or
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kiosk.paths import make_private_dir
+from kiosk.files import write_private_atomically
 
 
 class DeviceFileError(Exception):
@@ -56,7 +54,6 @@ def load_credentials(path: Path) -> DeviceCredentials | None:
 
 def save_credentials(path: Path, credentials: DeviceCredentials) -> None:
     """Write atomically with mode 0600 from the first byte (never world-readable, even briefly)."""
-    make_private_dir(path.parent)
     payload = json.dumps(
         {
             "api_url": credentials.api_url,
@@ -66,15 +63,4 @@ def save_credentials(path: Path, credentials: DeviceCredentials) -> None:
         },
         indent=2,
     )
-    fd, tmp_name = tempfile.mkstemp(prefix=".device-", suffix=".tmp", dir=path.parent)
-    try:
-        if os.name == "posix":
-            os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as tmp:
-            tmp.write(payload)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_private_atomically(path, payload)

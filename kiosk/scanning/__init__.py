@@ -1,0 +1,1 @@
+"""Turning a scanned code into a verdict, a journal entry and an upload."""

@@ -1,0 +1,66 @@
+"""The scan pipeline's public face, as the UI and the command line see it.
+
+``ScanService`` (kiosk/scanning/service.py) implements :class:`ScanBackend`. Its methods
+block (journal writes, API lookups) and are thread-safe, so the UI calls them from a worker
+thread and never from the Qt event loop.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from kiosk.scanning.verdict import Verdict, VerdictKind
+
+
+@dataclass(frozen=True)
+class ConnectionStatus:
+    """Everything the status bar shows about the API and the upload queue."""
+
+    online: bool
+    offline_since: datetime | None  # aware UTC; None while online
+    offline_reason: str | None  # one plain sentence, e.g. "No internet: ..."
+    pending: int  # accepted scans waiting to upload
+    next_retry_at: datetime | None  # when the uploader/probe tries next
+    last_sync: datetime | None  # last successful upload
+    needs_provisioning: bool  # the API refused the device token (401/403)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    scan_id: str
+    code: str
+    kind: VerdictKind
+    scanned_at: datetime
+    offline: bool
+    holder: str | None
+    reward_points: int
+    upload_state: str  # "not-needed" (rejected), "pending", "uploaded", "failed"
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    admitted: int
+    rejected: int
+
+
+class ScanBackend(Protocol):
+    def scan(self, code: str, source: str = "manual") -> Verdict:
+        """Decide, journal and (when accepted) queue the upload of one code.
+
+        ``source`` is where the code came from: "camera", "wedge" or "manual".
+        Never raises for a bad code or a network failure: those become verdicts.
+        """
+
+    def status(self) -> ConnectionStatus: ...
+
+    def try_now(self) -> None:
+        """Probe the API and upload at once instead of waiting for the next retry."""
+
+    def history(self, limit: int = 100, search: str = "") -> list[HistoryEntry]: ...
+
+    def counts_today(self) -> DayCounts: ...
+
+    def close(self) -> None:
+        """Stop background work; queued scans stay in the journal for next time."""

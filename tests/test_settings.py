@@ -1,0 +1,61 @@
+"""Settings: a wrong value is named and replaced by its default, never a crash."""
+
+from __future__ import annotations
+
+import stat
+
+from kiosk.settings import Settings, load_settings, save_settings, settings_reference
+
+
+def test_missing_file_gives_defaults(tmp_path):
+    loaded = load_settings(tmp_path / "settings.toml")
+    assert loaded.settings == Settings() and loaded.problems == []
+
+
+def test_valid_values_are_applied(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('[scanning]\nmode = "reward"\nreward_points = 25\n'
+                    'reentry_window_minutes = 5\n[camera]\nformats = ["QRCode"]\n')
+    loaded = load_settings(path)
+    assert loaded.problems == []
+    assert loaded.settings.scanning.mode == "reward"
+    assert loaded.settings.scanning.reward_points == 25
+    assert loaded.settings.scanning.reentry_window_minutes == 5.0
+    assert loaded.settings.camera.formats == ["QRCode"]
+
+
+def test_invalid_values_are_named_and_defaulted(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text('[scanning]\nmode = "party"\nreward_points = -3\nredeem_voids_pass = "yes"\n'
+                    'typo_key = 1\n[camera]\nformats = ["QRCode", "Hieroglyph"]\n[nonsense]\n')
+    loaded = load_settings(path)
+    assert loaded.settings == Settings()
+    text = "\n".join(loaded.problems)
+    for key in ("scanning.mode", "scanning.reward_points", "scanning.redeem_voids_pass",
+                "scanning.typo_key", "camera.formats", "[nonsense]"):
+        assert key in text
+    assert len(loaded.problems) == 6
+
+
+def test_unparseable_file_gives_defaults_and_says_so(tmp_path):
+    path = tmp_path / "settings.toml"
+    path.write_text("[scanning\nmode = ")
+    loaded = load_settings(path)
+    assert loaded.settings == Settings()
+    assert "unreadable" in loaded.problems[0]
+
+
+def test_round_trip_and_private_mode(tmp_path):
+    path = tmp_path / "settings.toml"
+    settings = Settings()
+    settings.scanning.mode = "redeem"
+    settings.screen.language = "pl"
+    save_settings(path, settings)
+    assert load_settings(path).settings == settings
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_every_setting_is_documented():
+    rows = settings_reference()
+    assert len(rows) > 20
+    assert all(doc for _, _, doc in rows)
