@@ -1,0 +1,234 @@
+"""Admin, behind the PIN: the settings a supervisor changes at the door, and the actions
+(upload now, export the journal, register again, leave full-screen, quit).
+
+The screen edits a copy of the settings; "Save" hands the copy out and the app stores and
+applies it. Nothing here talks to the backend directly.
+"""
+
+from __future__ import annotations
+
+import copy
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QScrollArea,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.settings import LANGUAGES, MODES, OFFLINE_POLICIES, Settings
+from kiosk.ui import texts
+from kiosk.ui.widgets import button, label, mark_screen
+
+LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}  # each in its own language, never translated
+
+
+class AdminScreen(QWidget):
+    saveRequested = Signal(object)  # Settings
+    uploadNowRequested = Signal()
+    exportRequested = Signal()
+    reprovisionRequested = Signal()
+    fullscreenToggleRequested = Signal()
+    quitRequested = Signal()
+    testSoundRequested = Signal(float)  # volume
+    backRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        mark_screen(self)
+        self.settings = Settings()
+        self.fullscreen = True
+        self.title = label("title")
+        self.camera = QLineEdit()
+        self.mode = QComboBox()
+        self.entry_points = self._spin(1_000_000)
+        self.reward_points = self._spin(1_000_000)
+        self.redeem_points = self._spin(1_000_000)
+        self.reentry = QDoubleSpinBox()
+        self.reentry.setRange(0, 7 * 24 * 60)
+        self.reentry.setDecimals(0)
+        self.verdict_seconds = QDoubleSpinBox()
+        self.verdict_seconds.setRange(0.5, 60)
+        self.verdict_seconds.setDecimals(1)
+        self.verdict_seconds.setSingleStep(0.5)
+        self.hold = QCheckBox()
+        self.offline_policy = QComboBox()
+        self.sound_on = QCheckBox()
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setRange(0, 100)
+        self.test_sound = button()
+        self.test_sound.clicked.connect(
+            lambda: self.testSoundRequested.emit(self.volume.value() / 100))
+        self.language = QComboBox()
+        for code in LANGUAGES:
+            self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
+        self.hide_names = QCheckBox()
+        self.start_fullscreen = QCheckBox()
+
+        self._labels = [label() for _ in range(11)]
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setVerticalSpacing(8)
+        volume_row = QHBoxLayout()
+        volume_row.addWidget(self.sound_on)
+        volume_row.addWidget(self.volume, 1)
+        volume_row.addWidget(self.test_sound)
+        rows = [
+            (self.mode,), (self.entry_points,), (self.reward_points,), (self.redeem_points,),
+            (self.reentry,), (self.offline_policy,), (self.verdict_seconds, self.hold),
+            (volume_row,), (self.language,), (self.camera,),
+        ]
+        for row, (row_label, widgets) in enumerate(zip(self._labels, rows, strict=False)):
+            grid.addWidget(row_label, row, 0, Qt.AlignmentFlag.AlignRight)
+            for column, widget in enumerate(widgets, start=1):
+                if isinstance(widget, QHBoxLayout):
+                    grid.addLayout(widget, row, column, 1, 2)
+                else:
+                    grid.addWidget(widget, row, column)
+        grid.addWidget(self.hide_names, len(rows), 1, 1, 2)
+        grid.addWidget(self.start_fullscreen, len(rows) + 1, 1, 1, 2)
+        grid.setColumnStretch(1, 1)
+        form = QWidget()
+        form.setLayout(grid)
+        form.setProperty("screen", True)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(form)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.save = button("primary")
+        self.save.clicked.connect(self._save)
+        self.upload_now = button()
+        self.upload_now.clicked.connect(self.uploadNowRequested)
+        self.export = button()
+        self.export.clicked.connect(self.exportRequested)
+        self.reprovision = button()
+        self.reprovision.clicked.connect(self.reprovisionRequested)
+        self.toggle_fullscreen = button()
+        self.toggle_fullscreen.clicked.connect(self.fullscreenToggleRequested)
+        self.quit = button("danger")
+        self.quit.clicked.connect(self.quitRequested)
+        self.back = button()
+        self.back.clicked.connect(self.backRequested)
+        self.message = label("hint", wrap=True)
+        actions = QVBoxLayout()
+        for widget in (self.save, self.upload_now, self.export, self.reprovision,
+                       self.toggle_fullscreen, self.quit):
+            actions.addWidget(widget)
+        actions.addStretch(1)
+        actions.addWidget(self.back)
+
+        body = QHBoxLayout()
+        body.addWidget(scroll, 3)
+        body.addLayout(actions, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(self.title)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.message)
+        self.retranslate()
+
+    @staticmethod
+    def _spin(maximum: int) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(0, maximum)
+        return spin
+
+    def load(self, settings: Settings, fullscreen: bool) -> None:
+        """Show ``settings`` (a copy is edited; nothing changes until Save)."""
+        self.settings = copy.deepcopy(settings)
+        self.fullscreen = fullscreen
+        s = self.settings
+        self.camera.setText(s.camera.device)
+        self._select(self.mode, s.scanning.mode)
+        self.entry_points.setValue(s.scanning.entry_points)
+        self.reward_points.setValue(s.scanning.reward_points)
+        self.redeem_points.setValue(s.scanning.redeem_points)
+        self.reentry.setValue(s.scanning.reentry_window_minutes)
+        self._select(self.offline_policy, s.scanning.offline_policy)
+        self.verdict_seconds.setValue(s.screen.verdict_seconds)
+        self.hold.setChecked(s.screen.verdict_hold_until_tap)
+        self.sound_on.setChecked(s.sound.enabled)
+        self.volume.setValue(round(s.sound.volume * 100))
+        self._select(self.language, s.screen.language)
+        self.hide_names.setChecked(s.screen.hide_holder_names)
+        self.start_fullscreen.setChecked(s.screen.fullscreen)
+        self.message.setText("")
+        self.retranslate()
+
+    def edited(self) -> Settings:
+        """The settings as the form shows them."""
+        s = copy.deepcopy(self.settings)
+        s.camera.device = self.camera.text().strip() or "0"
+        s.scanning.mode = self.mode.currentData()
+        s.scanning.entry_points = self.entry_points.value()
+        s.scanning.reward_points = self.reward_points.value()
+        s.scanning.redeem_points = self.redeem_points.value()
+        s.scanning.reentry_window_minutes = float(self.reentry.value())
+        s.scanning.offline_policy = self.offline_policy.currentData()
+        s.screen.verdict_seconds = float(self.verdict_seconds.value())
+        s.screen.verdict_hold_until_tap = self.hold.isChecked()
+        s.sound.enabled = self.sound_on.isChecked()
+        s.sound.volume = self.volume.value() / 100
+        s.screen.language = self.language.currentData()
+        s.screen.hide_holder_names = self.hide_names.isChecked()
+        s.screen.fullscreen = self.start_fullscreen.isChecked()
+        return s
+
+    def _save(self) -> None:
+        self.saveRequested.emit(self.edited())
+
+    def say(self, text: str) -> None:
+        self.message.setText(text)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: str) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(0, index))
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Admin"))
+        mode, policy = self.mode.currentData(), self.offline_policy.currentData()
+        self.mode.clear()
+        for code in MODES:
+            self.mode.addItem(texts.mode_name(code).capitalize(), code)
+        self._select(self.mode, mode or self.settings.scanning.mode)
+        self.offline_policy.clear()
+        policy_names = {"accept": self.tr("Accept (upload later)"),
+                        "reject": self.tr("Reject")}
+        for code in OFFLINE_POLICIES:
+            self.offline_policy.addItem(policy_names.get(code, code), code)
+        self._select(self.offline_policy, policy or self.settings.scanning.offline_policy)
+        names = (self.tr("Mode"), self.tr("Entry points"), self.tr("Reward points"),
+                 self.tr("Redeem points"), self.tr("Re-entry window (min)"),
+                 self.tr("Unknown pass offline"), self.tr("Verdict shown (s)"),
+                 self.tr("Sound"), self.tr("Language"), self.tr("Camera"))
+        for row_label, text in zip(self._labels, names, strict=False):
+            row_label.setText(text)
+        self.hold.setText(self.tr("hold until tap"))
+        self.sound_on.setText(self.tr("on"))
+        self.test_sound.setText(self.tr("Test"))
+        self.hide_names.setText(self.tr("Hide holder names (privacy)"))
+        self.start_fullscreen.setText(self.tr("Start full-screen"))
+        self.camera.setPlaceholderText(self.tr("0, 1, … or part of the name"))
+        self.save.setText(self.tr("Save settings"))
+        self.upload_now.setText(self.tr("Upload now"))
+        self.export.setText(self.tr("Export journal (CSV)"))
+        self.reprovision.setText(self.tr("Register again"))
+        self.toggle_fullscreen.setText(self.tr("Leave full-screen") if self.fullscreen
+                                       else self.tr("Full-screen"))
+        self.quit.setText(self.tr("Quit kiosk"))
+        self.back.setText(self.tr("Back to scanning"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
