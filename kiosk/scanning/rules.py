@@ -7,6 +7,7 @@ in, verdict out. Everything that talks to the network or the disk lives in servi
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -88,14 +89,13 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
                      valid_message(policy, facts.holder, offline))
 
 
-def _accepted(verdict: Any, policy: ScanPolicy, last_accepted_at: datetime | None,
-              now: datetime, message: str) -> Verdict:
+def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
+              last_accepted_at: datetime | None, now: datetime, message: str) -> Verdict:
     if last_accepted_at is not None and now - last_accepted_at < policy.reentry_window:
         local = last_accepted_at.astimezone()
         return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",
                        first_scanned_at=last_accepted_at)
-    result: Verdict = verdict(VerdictKind.VALID, message)
-    return result
+    return verdict(VerdictKind.VALID, message)
 
 
 def valid_message(policy: ScanPolicy, holder: str | None, offline: bool) -> str:
