@@ -6,11 +6,11 @@ import argparse
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import demo, provision, status
+from kiosk.cli import demo, provision, scan, status, sync
 from kiosk.cli.common import EXIT_USAGE
 
 # Each module offers register(subparsers); its parser's ``handler`` runs the command.
-COMMANDS = (provision, status, demo)
+COMMANDS = (provision, status, scan, sync, demo)
 
 
 def build_parser() -> argparse.ArgumentParser:
