@@ -34,6 +34,8 @@ from kiosk.ui.worker import BackendRunner, BackgroundCalls
 
 log = logging.getLogger(__name__)
 
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
+
 BackendFactory = Callable[[Paths, DeviceCredentials, Settings], ScanBackend]
 STATUS_INTERVAL_MS = 1000
 EXPORT_LIMIT = 10_000_000
@@ -44,10 +46,6 @@ def scan_service(paths: Paths, credentials: DeviceCredentials, settings: Setting
     from kiosk.scanning.service import ScanService
 
     return ScanService(paths, credentials, settings)
-
-
-def tr(text: str) -> str:
-    return QCoreApplication.translate("KioskApp", text)
 
 
 class KioskApp(QObject):
@@ -203,7 +201,8 @@ class KioskApp(QObject):
 
     def _backend_failed(self, exc: BaseException) -> None:
         log.error("The scan backend did not start: %s", exc)
-        self._show_error_verdict("", tr("The kiosk could not open its journal: %1")
+        self._show_error_verdict("", translate(
+            "KioskApp", "The kiosk could not open its journal: %1")
                                  .replace("%1", str(exc)))
 
     def _replace_backend(self, credentials: DeviceCredentials) -> None:
@@ -302,15 +301,18 @@ class KioskApp(QObject):
     def _camera_state(self, state: str, message: str) -> None:
         self.camera.state = state
         words = {
-            "connecting": tr("starting"), "connected": tr("ready"),
-            "disconnected": tr("not found, retrying"), "reconnecting": tr("reconnecting"),
-            "ended": tr("ended"), "stopped": tr("off"),
+            "connecting": translate("KioskApp", "starting"),
+            "connected": translate("KioskApp", "ready"),
+            "disconnected": translate("KioskApp", "not found, retrying"),
+            "reconnecting": translate("KioskApp", "reconnecting"),
+            "ended": translate("KioskApp", "ended"), "stopped": translate("KioskApp", "off"),
         }
         self.window.status_bar.set_camera(words.get(state, state))
         if state == "connected":
             notice = ""
         else:
-            notice = tr("No camera picture. Use the USB scanner or type the code below.")
+            notice = translate(
+                "KioskApp", "No camera picture. Use the USB scanner or type the code below.")
             if message and state != "stopped":
                 notice = f"{notice}\n{message}"
         scanning_state = "running" if state == "connected" else state
@@ -362,7 +364,7 @@ class KioskApp(QObject):
         settings.admin.pin_hash = self.settings.admin.pin_hash
         self.settings = settings
         if self._save(settings):
-            self.window.admin.say(tr("Settings saved."))
+            self.window.admin.say(translate("KioskApp", "Settings saved."))
         self._apply_settings(settings)
         if camera_changed:
             self._start_camera()
@@ -371,7 +373,7 @@ class KioskApp(QObject):
         try:
             save_settings(self.paths.settings_file, settings)
         except OSError as exc:
-            self.window.admin.say(tr("Could not save the settings: %1").replace(
+            self.window.admin.say(translate("KioskApp", "Could not save the settings: %1").replace(
                 "%1", exc.strerror or str(exc)))
             return False
         return True
@@ -411,8 +413,9 @@ class KioskApp(QObject):
     def _upload_now(self) -> None:
         if self.runner is None:
             return
-        self.window.admin.say(tr("Uploading…"))
-        self.runner.try_now(lambda _: self.window.admin.say(tr("Upload attempt finished.")))
+        self.window.admin.say(translate("KioskApp", "Uploading…"))
+        self.runner.try_now(lambda _: self.window.admin.say(
+            translate("KioskApp", "Upload attempt finished.")))
 
     def _export(self) -> None:
         if self.runner is None:
@@ -420,13 +423,14 @@ class KioskApp(QObject):
         target = self.paths.data_dir / "exports" / (
             f"journal-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv")
         backend = self.runner.backend
-        self.window.admin.say(tr("Exporting…"))
+        self.window.admin.say(translate("KioskApp", "Exporting…"))
         self.runner.run(
             lambda: export_journal_csv(backend, target),
             lambda count: self.window.admin.say(
-                tr("Exported %1 scans to %2").replace("%1", str(count))
+                translate("KioskApp", "Exported %1 scans to %2").replace("%1", str(count))
                 .replace("%2", str(target))),
-            lambda exc: self.window.admin.say(tr("Export failed: %1").replace("%1", str(exc))))
+            lambda exc: self.window.admin.say(
+                translate("KioskApp", "Export failed: %1").replace("%1", str(exc))))
 
     # -- first run and provisioning ---------------------------------------------------------------
 
@@ -453,7 +457,7 @@ class KioskApp(QObject):
                 self.window.first_run.show_failure(str(exc))
             else:
                 self.window.first_run.show_failure(
-                    tr("Registration failed: %1").replace("%1", str(exc)))
+                    translate("KioskApp", "Registration failed: %1").replace("%1", str(exc)))
 
         self.calls.submit("io", work, self._registered, failed)
 

@@ -11,14 +11,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
-from kiosk.capture import CaptureWorker, FrameSource, Preview, ScanEvent, StateChange
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QImage, QPolygonF
 
 from kiosk.settings import CameraSettings
+
+if TYPE_CHECKING:  # the capture package pulls in the decoders: load it when a camera starts
+    from kiosk.capture import CaptureWorker, FrameSource, Preview, ScanEvent, StateChange
 
 PREVIEW_MAX_WIDTH = 960
 PREVIEW_MIN_INTERVAL = 1 / 20  # 20 fps is smooth enough to aim a phone
@@ -39,6 +42,8 @@ class CaptureBridge(QObject):
         self.state = "stopped"
 
     def start(self, source: FrameSource, camera: CameraSettings) -> None:
+        from kiosk.capture import CaptureWorker
+
         self.stop()
         self.worker = CaptureWorker(
             source, formats=camera.formats, confirmations=camera.confirmations,
@@ -102,7 +107,7 @@ def _to_qimage(frame: np.ndarray) -> tuple[QImage, float]:
     return QImage(frame.data, w, h, frame.strides[0], fmt).copy(), factor
 
 
-SourceFactory = Callable[[CameraSettings], FrameSource | None]
+SourceFactory = Callable[[CameraSettings], "FrameSource | None"]
 
 
 def camera_source(camera: CameraSettings) -> FrameSource | None:

@@ -12,73 +12,74 @@ from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
 from kiosk.scanning.verdict import Verdict, VerdictKind
 
-tr = QCoreApplication.translate
+translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
+
 
 
 def verdict_word(verdict: Verdict) -> str:
     """The one word (or two) the queue reads from two metres."""
     if verdict.kind is VerdictKind.VALID and verdict.offline:
-        return tr("Verdict", "ACCEPTED")
+        return translate("Verdict", "ACCEPTED")
     return kind_word(verdict.kind)
 
 
 def kind_word(kind: VerdictKind) -> str:
     return {
-        VerdictKind.VALID: tr("Verdict", "VALID"),
-        VerdictKind.VOIDED: tr("Verdict", "VOIDED"),
-        VerdictKind.EXPIRED: tr("Verdict", "EXPIRED"),
-        VerdictKind.UNKNOWN: tr("Verdict", "UNKNOWN"),
-        VerdictKind.DUPLICATE: tr("Verdict", "ALREADY SCANNED"),
-        VerdictKind.ERROR: tr("Verdict", "ERROR"),
+        VerdictKind.VALID: translate("Verdict", "VALID"),
+        VerdictKind.VOIDED: translate("Verdict", "VOIDED"),
+        VerdictKind.EXPIRED: translate("Verdict", "EXPIRED"),
+        VerdictKind.UNKNOWN: translate("Verdict", "UNKNOWN"),
+        VerdictKind.DUPLICATE: translate("Verdict", "ALREADY SCANNED"),
+        VerdictKind.ERROR: translate("Verdict", "ERROR"),
     }[kind]
 
 
 def kind_short(kind: VerdictKind) -> str:
     """History table wording (sentence case, not shouted)."""
     return {
-        VerdictKind.VALID: tr("Verdict", "Valid"),
-        VerdictKind.VOIDED: tr("Verdict", "Voided"),
-        VerdictKind.EXPIRED: tr("Verdict", "Expired"),
-        VerdictKind.UNKNOWN: tr("Verdict", "Unknown"),
-        VerdictKind.DUPLICATE: tr("Verdict", "Already scanned"),
-        VerdictKind.ERROR: tr("Verdict", "Error"),
+        VerdictKind.VALID: translate("Verdict", "Valid"),
+        VerdictKind.VOIDED: translate("Verdict", "Voided"),
+        VerdictKind.EXPIRED: translate("Verdict", "Expired"),
+        VerdictKind.UNKNOWN: translate("Verdict", "Unknown"),
+        VerdictKind.DUPLICATE: translate("Verdict", "Already scanned"),
+        VerdictKind.ERROR: translate("Verdict", "Error"),
     }[kind]
 
 
 def pass_type_name(pass_type: str | None) -> str:
     names = {
-        "eventTicket": tr("PassType", "Event ticket"),
-        "loyaltyCard": tr("PassType", "Loyalty card"),
-        "coupon": tr("PassType", "Coupon"),
-        "storeCard": tr("PassType", "Store card"),
-        "boardingPass": tr("PassType", "Boarding pass"),
-        "generic": tr("PassType", "Pass"),
+        "eventTicket": translate("PassType", "Event ticket"),
+        "loyaltyCard": translate("PassType", "Loyalty card"),
+        "coupon": translate("PassType", "Coupon"),
+        "storeCard": translate("PassType", "Store card"),
+        "boardingPass": translate("PassType", "Boarding pass"),
+        "generic": translate("PassType", "Pass"),
     }
     return names.get(pass_type or "", pass_type or "")
 
 
 def upload_state_name(state: str) -> str:
     return {
-        "not-needed": tr("Upload", "not sent"),
-        "pending": tr("Upload", "waiting"),
-        "uploaded": tr("Upload", "uploaded"),
-        "failed": tr("Upload", "failed"),
+        "not-needed": translate("Upload", "not sent"),
+        "pending": translate("Upload", "waiting"),
+        "uploaded": translate("Upload", "uploaded"),
+        "failed": translate("Upload", "failed"),
     }.get(state, state)
 
 
 def mode_name(mode: str) -> str:
     return {
-        "entry": tr("Mode", "ENTRY"),
-        "reward": tr("Mode", "REWARD"),
-        "redeem": tr("Mode", "REDEEM"),
+        "entry": translate("Mode", "ENTRY"),
+        "reward": translate("Mode", "REWARD"),
+        "redeem": translate("Mode", "REDEEM"),
     }.get(mode, mode.upper())
 
 
 def points_text(points: int) -> str:
     """E.g. "+10 points": what this scan posted (a minus sign when redeeming)."""
     if points >= 0:
-        return tr("Points", "+%n point(s)", "", points)
-    return tr("Points", "\u2212%n point(s)", "", -points)
+        return translate("Points", "+%n point(s)", "", points)
+    return translate("Points", "\u2212%n point(s)", "", -points)
 
 
 def local(moment: datetime) -> datetime:
@@ -116,10 +117,10 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
 def ago(moment: datetime, now: datetime | None = None) -> str:
     seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
     if seconds < 60:
-        return tr("Time", "%n second(s) ago", "", seconds)
+        return translate("Time", "%n second(s) ago", "", seconds)
     if seconds < 3600:
-        return tr("Time", "%n minute(s) ago", "", seconds // 60)
-    return tr("Time", "%n hour(s) ago", "", seconds // 3600)
+        return translate("Time", "%n minute(s) ago", "", seconds // 60)
+    return translate("Time", "%n hour(s) ago", "", seconds // 3600)
 
 
 def shorten_code(code: str, keep: int = 18) -> str:
