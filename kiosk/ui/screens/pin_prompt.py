@@ -166,10 +166,9 @@ class PinScreen(QWidget):
             self.message.setText(self.tr("Too many wrong PINs. Try again in %n s.", "",
                                          max(1, round(remaining))))
             self._lock_timer.start()
-        else:
+        elif self._lock_timer.isActive():
             self._lock_timer.stop()
-            if self.message.text().startswith(self.tr("Too many wrong PINs.").rstrip(".")):
-                self.message.setText("")
+            self.message.setText("")
 
     def _show_dots(self) -> None:
         self.dots.setText("●" * len(self._entered) if self._entered else "—")
