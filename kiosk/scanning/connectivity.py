@@ -27,6 +27,12 @@ def backoff_delay(failures: int, max_seconds: float, retry_after: float | None =
     return delay
 
 
+def sentence(text: str) -> str:
+    """One line ending with a full stop, whatever the server's message looked like."""
+    line = " ".join(text.split())
+    return line if line.endswith((".", "!", "?")) else line + "."
+
+
 @dataclass(frozen=True)
 class LinkState:
     online: bool
@@ -67,7 +73,7 @@ class Connectivity:
                 self._online = False
                 self._offline_since = now
             self._failures += 1
-            self._reason = reason
+            self._reason = sentence(reason)
             delay = backoff_delay(self._failures, self._max_backoff, retry_after, self._rng)
             self._next_retry_at = now + timedelta(seconds=delay)
 
@@ -85,7 +91,7 @@ class Connectivity:
             if self._online:
                 self._online = False
                 self._offline_since = now
-            self._reason = reason
+            self._reason = sentence(reason)
             self._next_retry_at = None
 
     def probe_due(self, now: datetime, force: bool = False) -> bool:
