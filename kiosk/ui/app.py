@@ -29,6 +29,7 @@ from kiosk.ui.camera import CaptureBridge, SourceFactory, camera_source
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.screens.history import LIMIT as HISTORY_LIMIT
 from kiosk.ui.sound import ACCEPTED, REJECTED, Sounds
+from kiosk.ui.wedge import WedgeFilter
 from kiosk.ui.window import KioskWindow
 from kiosk.ui.worker import BackendRunner, BackgroundCalls
 
@@ -81,7 +82,7 @@ class KioskApp(QObject):
         self.window = KioskWindow(demo=demo)
         self.window.pin.hint_text = pin_hint
         self.camera = CaptureBridge(self)
-        self.wedge: QObject | None = None
+        self.wedge: WedgeFilter | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
@@ -119,7 +120,7 @@ class KioskApp(QObject):
         self._closed = True
         self._timer.stop()
         if self.wedge is not None:
-            QApplication.instance().removeEventFilter(self.wedge)
+            self.wedge.uninstall()
         self.camera.stop()
         self.calls.close()
         if self.runner is not None:
@@ -163,15 +164,27 @@ class KioskApp(QObject):
         self.camera.stateChanged.connect(self._camera_state)
 
     def _install_wedge(self) -> None:
-        """The USB keyboard-wedge scanner reader (kiosk/ui/wedge.py), on the whole app."""
-        try:
-            from kiosk.ui.wedge import WedgeFilter  # type: ignore[attr-defined]
-        except ImportError:
-            log.warning("USB scanner reader unavailable; camera and manual entry only.")
-            return
-        self.wedge = WedgeFilter(self)
+        """The USB keyboard-wedge scanner reader (kiosk/ui/wedge.py).
+
+        It listens only while the kiosk scans (scanning screen, or a verdict that returns by
+        itself): on the forms staff type into, and under a held verdict that waits for a
+        key, keys must reach the screen as typed.
+        """
+        self.wedge = WedgeFilter(self.window.scanning.manual, parent=self)
         self.wedge.scanned.connect(lambda code: self.submit(code, "wedge"))
-        QApplication.instance().installEventFilter(self.wedge)
+        self.window.stack.currentChanged.connect(lambda _: self._update_wedge())
+        self._update_wedge()
+
+    def _update_wedge(self) -> None:
+        w = self.window
+        if self.wedge is None:
+            return
+        listening = not self._closed and (
+            w.current is w.scanning or (w.current is w.verdict and not w.verdict.held))
+        if listening:
+            self.wedge.install()
+        else:
+            self.wedge.uninstall()
 
     # -- the backend -------------------------------------------------------------------------------
 
@@ -240,6 +253,7 @@ class KioskApp(QObject):
             return  # recorded and counted; staff opened Admin meanwhile
         w.verdict.show_verdict(verdict)
         w.show_screen(w.verdict)
+        self._update_wedge()
         self.verdictShown.emit(verdict)
 
     def _scan_failed(self, code: str, message: str) -> None:

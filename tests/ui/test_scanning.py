@@ -10,12 +10,61 @@ from tests.ui.conftest import wait_until
 
 
 def scan_manually(qtbot, kiosk, code):
+    """Staff type the code (no faster than a person, so the USB-scanner reader passes it
+    on) and press Enter."""
     window = kiosk.window
     assert window.current is window.scanning
-    qtbot.keyClicks(window.scanning.manual, code)
+    window.scanning.manual.setText(code[:-1])
+    qtbot.keyClicks(window.scanning.manual, code[-1], delay=60)
+    qtbot.waitUntil(lambda: window.scanning.manual.text() == code, timeout=2000)
     with qtbot.waitSignal(kiosk.verdictShown, timeout=10_000) as blocker:
+        qtbot.wait(150)  # a person's pause before Enter
         qtbot.keyClick(window.scanning.manual, Qt.Key.Key_Return)
     return blocker.args[0]
+
+
+def record_sources(kiosk):
+    """Which input each scan came through (the real service still decides)."""
+    sources = []
+    backend = kiosk.runner.backend
+    original = backend.scan
+
+    def scan(code, source="manual"):
+        sources.append((code, source))
+        return original(code, source)
+
+    backend.scan = scan
+    return sources
+
+
+def test_typed_code_is_a_manual_scan(qtbot, kiosk):
+    sources = record_sources(kiosk)
+    window = kiosk.window
+    qtbot.keyClicks(window.scanning.manual, "TKT-EVENT-0005", delay=60)
+    with qtbot.waitSignal(kiosk.verdictShown, timeout=10_000):
+        qtbot.wait(150)
+        qtbot.keyClick(window.scanning.manual, Qt.Key.Key_Return)
+    assert sources == [("TKT-EVENT-0005", "manual")]
+    assert window.verdict.holder.text() == "Alan Turing"
+    assert window.scanning.manual.text() == ""
+
+
+def test_usb_scanner_burst_is_a_wedge_scan_whatever_has_focus(qtbot, kiosk):
+    sources = record_sources(kiosk)
+    window = kiosk.window
+    window.scanning.history_button.setFocus()
+    with qtbot.waitSignal(kiosk.verdictShown, timeout=10_000) as blocker:
+        qtbot.keyClicks(window, VOIDED_CODE)  # no delay: scanner speed
+        qtbot.keyClick(window, Qt.Key.Key_Return)
+    assert sources == [(VOIDED_CODE, "wedge")]
+    assert blocker.args[0].kind is VerdictKind.VOIDED
+    assert window.scanning.manual.text() == ""
+    window.verdict.dismiss()
+    with qtbot.waitSignal(kiosk.verdictShown, timeout=10_000):  # focus in the manual field
+        qtbot.keyClicks(window.scanning.manual, UNKNOWN_CODE)
+        qtbot.keyClick(window.scanning.manual, Qt.Key.Key_Return)
+    assert sources[-1] == (UNKNOWN_CODE, "wedge")
+    assert window.scanning.manual.text() == ""
 
 
 def test_manual_entry_shows_valid_with_holder_and_pass(qtbot, kiosk):
