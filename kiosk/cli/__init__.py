@@ -12,16 +12,18 @@ from kiosk.cli import (
     doctor,
     logs,
     provision,
+    run,
     scan,
     status,
     sync,
 )
-from kiosk.cli.common import EXIT_USAGE
+from kiosk.cli.common import EXIT_USAGE, run_guarded
 from kiosk.logs import setup_logging
 from kiosk.paths import resolve_paths
 
 # Each module offers register(subparsers); its parser's ``handler`` runs the command.
 COMMANDS = (
+    run,
     provision,
     status,
     scan,
@@ -56,9 +58,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
-    if handler is None:
-        parser.print_help()
-        return EXIT_USAGE
+    if handler is None:  # plain ``kiosk``: the kiosk screen
+        if args.command is not None:
+            parser.print_help()
+            return EXIT_USAGE
+        args.windowed = False
+        handler = run_guarded(run.run)
     _start_logging(args)
     return int(handler(args))
 
