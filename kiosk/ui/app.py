@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
@@ -37,7 +37,6 @@ from kiosk.ui.worker import BackendRunner, BackgroundCalls
 
 log = logging.getLogger(__name__)
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
 BackendFactory = Callable[[Paths, DeviceCredentials, Settings], ScanBackend]
 STATUS_INTERVAL_MS = 1000
@@ -132,6 +131,7 @@ class KioskApp(QObject):
             self.runner = None
         self.window.close_authorized = True
         self.window.close()
+        self.language.remove()
 
     def _quit(self) -> None:
         self.window.close_authorized = True
@@ -218,8 +218,8 @@ class KioskApp(QObject):
 
     def _backend_failed(self, exc: BaseException) -> None:
         log.error("The scan backend did not start: %s", exc)
-        self._show_error_verdict("", translate(
-            "KioskApp", "The kiosk could not open its journal: %1")
+        self._show_error_verdict("", self.tr(
+            "The kiosk could not open its journal: %1")
                                  .replace("%1", str(exc)))
 
     def _replace_backend(self, credentials: DeviceCredentials) -> None:
@@ -322,23 +322,24 @@ class KioskApp(QObject):
     def _camera_state(self, state: str, message: str) -> None:
         self.camera.state = state
         words = {
-            "connecting": translate("KioskApp", "starting"),
-            "connected": translate("KioskApp", "ready"),
-            "disconnected": translate("KioskApp", "not found, retrying"),
-            "reconnecting": translate("KioskApp", "reconnecting"),
-            "ended": translate("KioskApp", "ended"), "stopped": translate("KioskApp", "off"),
+            "connecting": self.tr("starting"),
+            "connected": self.tr("ready"),
+            "disconnected": self.tr("not found, retrying"),
+            "reconnecting": self.tr("reconnecting"),
+            "ended": self.tr("ended"), "stopped": self.tr("off"),
         }
         self.window.status_bar.set_camera(words.get(state, state))
         if state == "connected":
             notice = ""
         else:
-            notice = translate(
-                "KioskApp", "No camera picture. Use the USB scanner or type the code below.")
+            notice = self.tr("No camera picture. Use the USB scanner or type the code below.")
             if message and state != "stopped":
                 notice = f"{notice}\n{message}"
         scanning_state = "running" if state == "connected" else state
         self.window.scanning.set_camera_state(scanning_state, notice)
-        self.window.first_run.camera.set_message(notice)
+        self.window.first_run.camera.set_message(
+            "" if state == "connected" else
+            self.tr("No camera picture: type the API URL and the token instead."))
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -385,7 +386,7 @@ class KioskApp(QObject):
         settings.admin.pin_hash = self.settings.admin.pin_hash
         self.settings = settings
         if self._save(settings):
-            self.window.admin.say(translate("KioskApp", "Settings saved."))
+            self.window.admin.say(self.tr("Settings saved."))
         self._apply_settings(settings)
         if camera_changed:
             self._start_camera()
@@ -394,7 +395,7 @@ class KioskApp(QObject):
         try:
             save_settings(self.paths.settings_file, settings)
         except OSError as exc:
-            self.window.admin.say(translate("KioskApp", "Could not save the settings: %1").replace(
+            self.window.admin.say(self.tr("Could not save the settings: %1").replace(
                 "%1", exc.strerror or str(exc)))
             return False
         return True
@@ -443,9 +444,9 @@ class KioskApp(QObject):
     def _upload_now(self) -> None:
         if self.runner is None:
             return
-        self.window.admin.say(translate("KioskApp", "Uploading…"))
+        self.window.admin.say(self.tr("Uploading…"))
         self.runner.try_now(lambda _: self.window.admin.say(
-            translate("KioskApp", "Upload attempt finished.")))
+            self.tr("Upload attempt finished.")))
 
     def _export(self) -> None:
         if self.runner is None:
@@ -453,14 +454,14 @@ class KioskApp(QObject):
         target = self.paths.data_dir / "exports" / (
             f"journal-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv")
         backend = self.runner.backend
-        self.window.admin.say(translate("KioskApp", "Exporting…"))
+        self.window.admin.say(self.tr("Exporting…"))
         self.runner.run(
             lambda: export_journal_csv(backend, target),
             lambda count: self.window.admin.say(
-                translate("KioskApp", "Exported %1 scans to %2").replace("%1", str(count))
+                self.tr("Exported %1 scans to %2").replace("%1", str(count))
                 .replace("%2", str(target))),
             lambda exc: self.window.admin.say(
-                translate("KioskApp", "Export failed: %1").replace("%1", str(exc))))
+                self.tr("Export failed: %1").replace("%1", str(exc))))
 
     # -- first run and provisioning ---------------------------------------------------------------
 
@@ -487,7 +488,7 @@ class KioskApp(QObject):
                 self.window.first_run.show_failure(str(exc))
             else:
                 self.window.first_run.show_failure(
-                    translate("KioskApp", "Registration failed: %1").replace("%1", str(exc)))
+                    self.tr("Registration failed: %1").replace("%1", str(exc)))
 
         self.calls.submit("io", work, self._registered, failed)
 

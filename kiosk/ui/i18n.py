@@ -27,6 +27,13 @@ class LanguageSwitcher:
         self._translator: QTranslator | None = None
         self.language = SOURCE_LANGUAGE
 
+    def remove(self) -> None:
+        """Uninstall this switcher's translator (the kiosk is closing)."""
+        app = QCoreApplication.instance()
+        if self._translator is not None and app is not None:
+            app.removeTranslator(self._translator)
+        self._translator = None
+
     def apply(self, language: str) -> bool:
         """Show the screens in ``language``; False (and English) when it cannot be loaded."""
         app = QCoreApplication.instance()

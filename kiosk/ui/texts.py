@@ -1,85 +1,126 @@
 """Words shown in more than one place (verdict names, pass types, upload states) and how
-times and dates are written, all through Qt's translation system.
-
-Each ``translate`` call spells its context and text out literally so pyside6-lupdate finds it.
-"""
+times and dates are written, all through Qt's translation system."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QCoreApplication, QDate, QLocale
+from PySide6.QtCore import QDate, QLocale, QObject
 
 from kiosk.scanning.verdict import Verdict, VerdictKind
 
-translate = QCoreApplication.translate  # lupdate finds translate("Context", "text")
 
+class Texts(QObject):
+    """The shared words. A QObject so every text is a ``self.tr()`` call (context "Texts"):
+    pyside6-lupdate reads those reliably, plural forms included."""
+
+    def kind_word(self, kind: VerdictKind) -> str:
+        return {
+            VerdictKind.VALID: self.tr("VALID"),
+            VerdictKind.VOIDED: self.tr("VOIDED"),
+            VerdictKind.EXPIRED: self.tr("EXPIRED"),
+            VerdictKind.UNKNOWN: self.tr("UNKNOWN"),
+            VerdictKind.DUPLICATE: self.tr("ALREADY SCANNED"),
+            VerdictKind.ERROR: self.tr("ERROR"),
+        }[kind]
+
+    def accepted_offline(self) -> str:
+        return self.tr("ACCEPTED")
+
+    def kind_short(self, kind: VerdictKind) -> str:
+        return {
+            VerdictKind.VALID: self.tr("Valid"),
+            VerdictKind.VOIDED: self.tr("Voided"),
+            VerdictKind.EXPIRED: self.tr("Expired"),
+            VerdictKind.UNKNOWN: self.tr("Unknown"),
+            VerdictKind.DUPLICATE: self.tr("Already scanned"),
+            VerdictKind.ERROR: self.tr("Error"),
+        }[kind]
+
+    def pass_type_name(self, pass_type: str) -> str:
+        return {
+            "eventTicket": self.tr("Event ticket"),
+            "loyaltyCard": self.tr("Loyalty card"),
+            "coupon": self.tr("Coupon"),
+            "storeCard": self.tr("Store card"),
+            "boardingPass": self.tr("Boarding pass"),
+            "generic": self.tr("Pass"),
+        }.get(pass_type, pass_type)
+
+    def upload_state_name(self, state: str) -> str:
+        return {
+            "not-needed": self.tr("not sent"),
+            "pending": self.tr("waiting"),
+            "uploaded": self.tr("uploaded"),
+            "failed": self.tr("failed"),
+        }.get(state, state)
+
+    def mode_name(self, mode: str) -> str:
+        return {
+            "entry": self.tr("ENTRY"),
+            "reward": self.tr("REWARD"),
+            "redeem": self.tr("REDEEM"),
+        }.get(mode, mode.upper())
+
+    def points_added(self, points: int) -> str:
+        return self.tr("+%n point(s)", "", points)
+
+    def points_taken(self, points: int) -> str:
+        return self.tr("\u2212%n point(s)", "", points)
+
+    def seconds_ago(self, seconds: int) -> str:
+        return self.tr("%n second(s) ago", "", seconds)
+
+    def minutes_ago(self, minutes: int) -> str:
+        return self.tr("%n minute(s) ago", "", minutes)
+
+    def hours_ago(self, hours: int) -> str:
+        return self.tr("%n hour(s) ago", "", hours)
+
+
+_TEXTS: Texts | None = None
+
+
+def _texts() -> Texts:
+    global _TEXTS
+    if _TEXTS is None:
+        _TEXTS = Texts()
+    return _TEXTS
 
 
 def verdict_word(verdict: Verdict) -> str:
     """The one word (or two) the queue reads from two metres."""
     if verdict.kind is VerdictKind.VALID and verdict.offline:
-        return translate("Verdict", "ACCEPTED")
+        return _texts().accepted_offline()
     return kind_word(verdict.kind)
 
 
 def kind_word(kind: VerdictKind) -> str:
-    return {
-        VerdictKind.VALID: translate("Verdict", "VALID"),
-        VerdictKind.VOIDED: translate("Verdict", "VOIDED"),
-        VerdictKind.EXPIRED: translate("Verdict", "EXPIRED"),
-        VerdictKind.UNKNOWN: translate("Verdict", "UNKNOWN"),
-        VerdictKind.DUPLICATE: translate("Verdict", "ALREADY SCANNED"),
-        VerdictKind.ERROR: translate("Verdict", "ERROR"),
-    }[kind]
+    return _texts().kind_word(kind)
 
 
 def kind_short(kind: VerdictKind) -> str:
     """History table wording (sentence case, not shouted)."""
-    return {
-        VerdictKind.VALID: translate("Verdict", "Valid"),
-        VerdictKind.VOIDED: translate("Verdict", "Voided"),
-        VerdictKind.EXPIRED: translate("Verdict", "Expired"),
-        VerdictKind.UNKNOWN: translate("Verdict", "Unknown"),
-        VerdictKind.DUPLICATE: translate("Verdict", "Already scanned"),
-        VerdictKind.ERROR: translate("Verdict", "Error"),
-    }[kind]
+    return _texts().kind_short(kind)
 
 
 def pass_type_name(pass_type: str | None) -> str:
-    names = {
-        "eventTicket": translate("PassType", "Event ticket"),
-        "loyaltyCard": translate("PassType", "Loyalty card"),
-        "coupon": translate("PassType", "Coupon"),
-        "storeCard": translate("PassType", "Store card"),
-        "boardingPass": translate("PassType", "Boarding pass"),
-        "generic": translate("PassType", "Pass"),
-    }
-    return names.get(pass_type or "", pass_type or "")
+    return _texts().pass_type_name(pass_type) if pass_type else ""
 
 
 def upload_state_name(state: str) -> str:
-    return {
-        "not-needed": translate("Upload", "not sent"),
-        "pending": translate("Upload", "waiting"),
-        "uploaded": translate("Upload", "uploaded"),
-        "failed": translate("Upload", "failed"),
-    }.get(state, state)
+    return _texts().upload_state_name(state)
 
 
 def mode_name(mode: str) -> str:
-    return {
-        "entry": translate("Mode", "ENTRY"),
-        "reward": translate("Mode", "REWARD"),
-        "redeem": translate("Mode", "REDEEM"),
-    }.get(mode, mode.upper())
+    return _texts().mode_name(mode)
 
 
 def points_text(points: int) -> str:
     """E.g. "+10 points": what this scan posted (a minus sign when redeeming)."""
     if points >= 0:
-        return translate("Points", "+%n point(s)", "", points)
-    return translate("Points", "\u2212%n point(s)", "", -points)
+        return _texts().points_added(points)
+    return _texts().points_taken(-points)
 
 
 def local(moment: datetime) -> datetime:
@@ -117,10 +158,10 @@ def when(moment: datetime | None, now: datetime | None = None) -> str:
 def ago(moment: datetime, now: datetime | None = None) -> str:
     seconds = max(0, int(((now or datetime.now(UTC)) - moment).total_seconds()))
     if seconds < 60:
-        return translate("Time", "%n second(s) ago", "", seconds)
+        return _texts().seconds_ago(seconds)
     if seconds < 3600:
-        return translate("Time", "%n minute(s) ago", "", seconds // 60)
-    return translate("Time", "%n hour(s) ago", "", seconds // 3600)
+        return _texts().minutes_ago(seconds // 60)
+    return _texts().hours_ago(seconds // 3600)
 
 
 def shorten_code(code: str, keep: int = 18) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
-from PySide6.QtWidgets import QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.admin import AdminScreen
 from kiosk.ui.screens.first_run import FirstRunScreen
@@ -37,6 +37,9 @@ class KioskWindow(QWidget):
         self.pin = PinScreen()
         self.admin = AdminScreen()
         self.stack = QStackedWidget()
+        # A stack is as tall as its tallest page; the window must stay the screen's size, so
+        # pages fit the space given (the render script checks nothing is clipped).
+        self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         for screen in (self.scanning, self.verdict, self.history, self.first_run, self.pin,
                        self.admin):
             self.stack.addWidget(screen)

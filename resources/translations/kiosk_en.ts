@@ -31,6 +31,14 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>Camera</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Language</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Re-entry window (min)</source>
         <translation type="unfinished" />
     </message>
@@ -47,15 +55,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Language</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Camera</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>hold until tap</source>
+        <source>Hold verdict until tap</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -67,7 +67,7 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>Hide holder names (privacy)</source>
+        <source>Hide names (privacy)</source>
         <translation type="unfinished" />
     </message>
     <message>
@@ -284,6 +284,10 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>No camera picture: type the API URL and the token instead.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Settings saved.</source>
         <translation type="unfinished" />
     </message>
@@ -324,48 +328,6 @@
     </message>
 </context>
 <context>
-    <name>Mode</name>
-    <message>
-        <source>ENTRY</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>REWARD</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>REDEEM</source>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
-    <name>PassType</name>
-    <message>
-        <source>Event ticket</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Loyalty card</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Coupon</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Store card</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Boarding pass</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Pass</source>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
     <name>PinScreen</name>
     <message numerus="yes">
         <source>Wrong PIN. %n attempt(s) left.</source>
@@ -390,10 +352,6 @@
         </translation>
     </message>
     <message>
-        <source>Too many wrong PINs.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
         <source>Enter the admin PIN</source>
         <translation type="unfinished" />
     </message>
@@ -416,23 +374,6 @@
     <message>
         <source>Cancel</source>
         <translation type="unfinished" />
-    </message>
-</context>
-<context>
-    <name>Points</name>
-    <message numerus="yes">
-        <source>+%n point(s)</source>
-        <translation>
-            <numerusform>+%n point</numerusform>
-            <numerusform>+%n points</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>−%n point(s)</source>
-        <translation>
-            <numerusform>−%n point</numerusform>
-            <numerusform>−%n points</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -544,54 +485,7 @@
     </message>
 </context>
 <context>
-    <name>Time</name>
-    <message numerus="yes">
-        <source>%n second(s) ago</source>
-        <translation>
-            <numerusform>%n second ago</numerusform>
-            <numerusform>%n seconds ago</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n minute(s) ago</source>
-        <translation>
-            <numerusform>%n minute ago</numerusform>
-            <numerusform>%n minutes ago</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n hour(s) ago</source>
-        <translation>
-            <numerusform>%n hour ago</numerusform>
-            <numerusform>%n hours ago</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>Upload</name>
-    <message>
-        <source>not sent</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>waiting</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>uploaded</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>failed</source>
-        <translation type="unfinished" />
-    </message>
-</context>
-<context>
-    <name>Verdict</name>
-    <message>
-        <source>ACCEPTED</source>
-        <translation type="unfinished" />
-    </message>
+    <name>Texts</name>
     <message>
         <source>VALID</source>
         <translation type="unfinished" />
@@ -617,6 +511,10 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>ACCEPTED</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Valid</source>
         <translation type="unfinished" />
     </message>
@@ -639,6 +537,93 @@
     <message>
         <source>Error</source>
         <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Event ticket</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Loyalty card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Store card</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Boarding pass</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not sent</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>uploaded</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ENTRY</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>REWARD</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>REDEEM</source>
+        <translation type="unfinished" />
+    </message>
+    <message numerus="yes">
+        <source>+%n point(s)</source>
+        <translation>
+            <numerusform>+%n point</numerusform>
+            <numerusform>+%n points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>−%n point(s)</source>
+        <translation>
+            <numerusform>−%n point</numerusform>
+            <numerusform>−%n points</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s) ago</source>
+        <translation>
+            <numerusform>%n second ago</numerusform>
+            <numerusform>%n seconds ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n minute ago</numerusform>
+            <numerusform>%n minutes ago</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n hour ago</numerusform>
+            <numerusform>%n hours ago</numerusform>
+        </translation>
     </message>
 </context>
 <context>

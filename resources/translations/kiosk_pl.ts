@@ -32,6 +32,14 @@
         <translation>Punkty do wykorzystania</translation>
     </message>
     <message>
+        <source>Camera</source>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Język</translation>
+    </message>
+    <message>
         <source>Re-entry window (min)</source>
         <translation>Okno ponownego wejścia (min)</translation>
     </message>
@@ -48,16 +56,8 @@
         <translation>Dźwięk</translation>
     </message>
     <message>
-        <source>Language</source>
-        <translation>Język</translation>
-    </message>
-    <message>
-        <source>Camera</source>
-        <translation>Kamera</translation>
-    </message>
-    <message>
-        <source>hold until tap</source>
-        <translation>trzymaj do dotknięcia</translation>
+        <source>Hold verdict until tap</source>
+        <translation>Trzymaj wynik do dotknięcia</translation>
     </message>
     <message>
         <source>on</source>
@@ -68,8 +68,8 @@
         <translation>Test</translation>
     </message>
     <message>
-        <source>Hide holder names (privacy)</source>
-        <translation>Ukryj nazwiska posiadaczy (prywatność)</translation>
+        <source>Hide names (privacy)</source>
+        <translation>Ukryj nazwiska (prywatność)</translation>
     </message>
     <message>
         <source>Start full-screen</source>
@@ -285,6 +285,10 @@
         <translation>Brak obrazu z kamery. Użyj skanera USB albo wpisz kod poniżej.</translation>
     </message>
     <message>
+        <source>No camera picture: type the API URL and the token instead.</source>
+        <translation>Brak obrazu z kamery: wpisz adres API i token ręcznie.</translation>
+    </message>
+    <message>
         <source>Settings saved.</source>
         <translation>Zapisano ustawienia.</translation>
     </message>
@@ -325,48 +329,6 @@
     </message>
 </context>
 <context>
-    <name>Mode</name>
-    <message>
-        <source>ENTRY</source>
-        <translation>WEJŚCIE</translation>
-    </message>
-    <message>
-        <source>REWARD</source>
-        <translation>NAGRODA</translation>
-    </message>
-    <message>
-        <source>REDEEM</source>
-        <translation>WYMIANA</translation>
-    </message>
-</context>
-<context>
-    <name>PassType</name>
-    <message>
-        <source>Event ticket</source>
-        <translation>Bilet na wydarzenie</translation>
-    </message>
-    <message>
-        <source>Loyalty card</source>
-        <translation>Karta lojalnościowa</translation>
-    </message>
-    <message>
-        <source>Coupon</source>
-        <translation>Kupon</translation>
-    </message>
-    <message>
-        <source>Store card</source>
-        <translation>Karta sklepowa</translation>
-    </message>
-    <message>
-        <source>Boarding pass</source>
-        <translation>Karta pokładowa</translation>
-    </message>
-    <message>
-        <source>Pass</source>
-        <translation>Karnet</translation>
-    </message>
-</context>
-<context>
     <name>PinScreen</name>
     <message numerus="yes">
         <source>Wrong PIN. %n attempt(s) left.</source>
@@ -393,10 +355,6 @@
         </translation>
     </message>
     <message>
-        <source>Too many wrong PINs.</source>
-        <translation>Zbyt wiele błędnych PIN-ów.</translation>
-    </message>
-    <message>
         <source>Enter the admin PIN</source>
         <translation>Wpisz PIN administratora</translation>
     </message>
@@ -419,25 +377,6 @@
     <message>
         <source>Cancel</source>
         <translation>Anuluj</translation>
-    </message>
-</context>
-<context>
-    <name>Points</name>
-    <message numerus="yes">
-        <source>+%n point(s)</source>
-        <translation>
-            <numerusform>+%n punkt</numerusform>
-            <numerusform>+%n punkty</numerusform>
-            <numerusform>+%n punktów</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>−%n point(s)</source>
-        <translation>
-            <numerusform>−%n punkt</numerusform>
-            <numerusform>−%n punkty</numerusform>
-            <numerusform>−%n punktów</numerusform>
-        </translation>
     </message>
 </context>
 <context>
@@ -551,57 +490,7 @@
     </message>
 </context>
 <context>
-    <name>Time</name>
-    <message numerus="yes">
-        <source>%n second(s) ago</source>
-        <translation>
-            <numerusform>%n sekundę temu</numerusform>
-            <numerusform>%n sekundy temu</numerusform>
-            <numerusform>%n sekund temu</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n minute(s) ago</source>
-        <translation>
-            <numerusform>%n minutę temu</numerusform>
-            <numerusform>%n minuty temu</numerusform>
-            <numerusform>%n minut temu</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>%n hour(s) ago</source>
-        <translation>
-            <numerusform>%n godzinę temu</numerusform>
-            <numerusform>%n godziny temu</numerusform>
-            <numerusform>%n godzin temu</numerusform>
-        </translation>
-    </message>
-</context>
-<context>
-    <name>Upload</name>
-    <message>
-        <source>not sent</source>
-        <translation>niewysyłany</translation>
-    </message>
-    <message>
-        <source>waiting</source>
-        <translation>czeka</translation>
-    </message>
-    <message>
-        <source>uploaded</source>
-        <translation>wysłany</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>błąd</translation>
-    </message>
-</context>
-<context>
-    <name>Verdict</name>
-    <message>
-        <source>ACCEPTED</source>
-        <translation>PRZYJĘTY</translation>
-    </message>
+    <name>Texts</name>
     <message>
         <source>VALID</source>
         <translation>WAŻNY</translation>
@@ -627,6 +516,10 @@
         <translation>BŁĄD</translation>
     </message>
     <message>
+        <source>ACCEPTED</source>
+        <translation>PRZYJĘTY</translation>
+    </message>
+    <message>
         <source>Valid</source>
         <translation>Ważny</translation>
     </message>
@@ -649,6 +542,98 @@
     <message>
         <source>Error</source>
         <translation>Błąd</translation>
+    </message>
+    <message>
+        <source>Event ticket</source>
+        <translation>Bilet na wydarzenie</translation>
+    </message>
+    <message>
+        <source>Loyalty card</source>
+        <translation>Karta lojalnościowa</translation>
+    </message>
+    <message>
+        <source>Coupon</source>
+        <translation>Kupon</translation>
+    </message>
+    <message>
+        <source>Store card</source>
+        <translation>Karta sklepowa</translation>
+    </message>
+    <message>
+        <source>Boarding pass</source>
+        <translation>Karta pokładowa</translation>
+    </message>
+    <message>
+        <source>Pass</source>
+        <translation>Karnet</translation>
+    </message>
+    <message>
+        <source>not sent</source>
+        <translation>niewysyłany</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>czeka</translation>
+    </message>
+    <message>
+        <source>uploaded</source>
+        <translation>wysłany</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>błąd</translation>
+    </message>
+    <message>
+        <source>ENTRY</source>
+        <translation>WEJŚCIE</translation>
+    </message>
+    <message>
+        <source>REWARD</source>
+        <translation>NAGRODA</translation>
+    </message>
+    <message>
+        <source>REDEEM</source>
+        <translation>WYMIANA</translation>
+    </message>
+    <message numerus="yes">
+        <source>+%n point(s)</source>
+        <translation>
+            <numerusform>+%n punkt</numerusform>
+            <numerusform>+%n punkty</numerusform>
+            <numerusform>+%n punktów</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>−%n point(s)</source>
+        <translation>
+            <numerusform>−%n punkt</numerusform>
+            <numerusform>−%n punkty</numerusform>
+            <numerusform>−%n punktów</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n second(s) ago</source>
+        <translation>
+            <numerusform>%n sekundę temu</numerusform>
+            <numerusform>%n sekundy temu</numerusform>
+            <numerusform>%n sekund temu</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n minute(s) ago</source>
+        <translation>
+            <numerusform>%n minutę temu</numerusform>
+            <numerusform>%n minuty temu</numerusform>
+            <numerusform>%n minut temu</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n hour(s) ago</source>
+        <translation>
+            <numerusform>%n godzinę temu</numerusform>
+            <numerusform>%n godziny temu</numerusform>
+            <numerusform>%n godzin temu</numerusform>
+        </translation>
     </message>
 </context>
 <context>

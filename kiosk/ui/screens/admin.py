@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QScrollArea,
+    QScroller,
     QSlider,
     QSpinBox,
     QVBoxLayout,
@@ -73,29 +74,34 @@ class AdminScreen(QWidget):
         self.hide_names = QCheckBox()
         self.start_fullscreen = QCheckBox()
 
-        self._labels = [label() for _ in range(11)]
+        # Two columns of fields, each with its name above it: every setting is on screen at
+        # 1024x600 without scrolling, and long translations get the full column width.
+        self._labels = [label() for _ in range(10)]
         grid = QGridLayout()
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(8)
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(6)
         volume_row = QHBoxLayout()
         volume_row.addWidget(self.sound_on)
         volume_row.addWidget(self.volume, 1)
         volume_row.addWidget(self.test_sound)
-        rows = [
-            (self.mode,), (self.entry_points,), (self.reward_points,), (self.redeem_points,),
-            (self.reentry,), (self.offline_policy,), (self.verdict_seconds, self.hold),
-            (volume_row,), (self.language,), (self.camera,),
-        ]
-        for row, (row_label, widgets) in enumerate(zip(self._labels, rows, strict=False)):
-            grid.addWidget(row_label, row, 0, Qt.AlignmentFlag.AlignRight)
-            for column, widget in enumerate(widgets, start=1):
-                if isinstance(widget, QHBoxLayout):
-                    grid.addLayout(widget, row, column, 1, 2)
-                else:
-                    grid.addWidget(widget, row, column)
-        grid.addWidget(self.hide_names, len(rows), 1, 1, 2)
-        grid.addWidget(self.start_fullscreen, len(rows) + 1, 1, 1, 2)
+        fields = (self.mode, self.entry_points, self.reward_points, self.redeem_points,
+                  self.camera, self.language, self.reentry, self.offline_policy,
+                  self.verdict_seconds, volume_row)
+        for index, (row_label, field) in enumerate(zip(self._labels, fields, strict=True)):
+            cell = QVBoxLayout()
+            cell.setSpacing(2)
+            cell.addWidget(row_label)
+            if isinstance(field, QHBoxLayout):
+                cell.addLayout(field)
+            else:
+                cell.addWidget(field)
+            grid.addLayout(cell, index % 5, index // 5)
+        grid.addWidget(self.hide_names, 5, 0)
+        grid.addWidget(self.hold, 5, 1)
+        grid.addWidget(self.start_fullscreen, 6, 0)
+        grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
+        grid.setRowStretch(7, 1)
         form = QWidget()
         form.setLayout(grid)
         form.setProperty("screen", True)
@@ -103,6 +109,8 @@ class AdminScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        QScroller.grabGesture(scroll.viewport(),
+                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
         self.save = button("primary")
         self.save.clicked.connect(self._save)
@@ -208,15 +216,15 @@ class AdminScreen(QWidget):
             self.offline_policy.addItem(policy_names.get(code, code), code)
         self._select(self.offline_policy, policy or self.settings.scanning.offline_policy)
         names = (self.tr("Mode"), self.tr("Entry points"), self.tr("Reward points"),
-                 self.tr("Redeem points"), self.tr("Re-entry window (min)"),
-                 self.tr("Unknown pass offline"), self.tr("Verdict shown (s)"),
-                 self.tr("Sound"), self.tr("Language"), self.tr("Camera"))
+                 self.tr("Redeem points"), self.tr("Camera"), self.tr("Language"),
+                 self.tr("Re-entry window (min)"), self.tr("Unknown pass offline"),
+                 self.tr("Verdict shown (s)"), self.tr("Sound"))
         for row_label, text in zip(self._labels, names, strict=False):
             row_label.setText(text)
-        self.hold.setText(self.tr("hold until tap"))
+        self.hold.setText(self.tr("Hold verdict until tap"))
         self.sound_on.setText(self.tr("on"))
         self.test_sound.setText(self.tr("Test"))
-        self.hide_names.setText(self.tr("Hide holder names (privacy)"))
+        self.hide_names.setText(self.tr("Hide names (privacy)"))
         self.start_fullscreen.setText(self.tr("Start full-screen"))
         self.camera.setPlaceholderText(self.tr("0, 1, … or part of the name"))
         self.save.setText(self.tr("Save settings"))
