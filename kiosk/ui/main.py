@@ -41,7 +41,7 @@ def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = N
     """Show the kiosk until it is quit (Admin, SIGTERM, or closing the demo window)."""
     app = application()
     kiosk = KioskApp(paths, **options)  # type: ignore[arg-type]
-    previous = _quit_on_signals(app)
+    previous = _quit_on_signals(app, kiosk)
     heartbeat = QTimer()
     heartbeat.start(200)
     heartbeat.timeout.connect(lambda: None)
@@ -59,16 +59,18 @@ def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = N
     return int(code)
 
 
-def _quit_on_signals(app: QApplication) -> dict[int, object]:
+def _quit_on_signals(app: QApplication, kiosk: KioskApp) -> dict[int, object]:
     previous = {}
     for sig in (signal.SIGINT, signal.SIGTERM):
         previous[sig] = signal.getsignal(sig)
-        signal.signal(sig, lambda number, _frame: _quit(app, number))
+        signal.signal(sig, lambda number, _frame: _quit(app, kiosk, number))
     return previous
 
 
-def _quit(app: QApplication, number: int) -> None:
+def _quit(app: QApplication, kiosk: KioskApp, number: int) -> None:
+    """The service manager (or Ctrl+C) is authority enough: no PIN for a signal."""
     log.info("Signal %s: quitting.", signal.Signals(number).name)
+    kiosk.window.close_authorized = True  # Qt 6 asks every window before quitting
     app.quit()
 
 

@@ -50,3 +50,28 @@ def test_demo_shows_each_verdict_uploads_and_stops_on_sigterm(tmp_path):
     assert proc.returncode == 0, err
     assert "Admin PIN: 1234" in out
     assert "Traceback" not in err
+
+
+def test_plain_kiosk_starts_the_screen_and_stops_on_sigterm(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                            cwd=REPO_ROOT)
+    try:
+        time.sleep(3)
+        assert proc.poll() is None, proc.communicate()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Kiosk screen closed." in (tmp_path / "logs" / "kiosk.log").read_text()
+
+
+def test_without_a_screen_it_says_so(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["PYTHONPATH"] = str(REPO_ROOT)
+    result = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path), "run"],
+                            capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60)
+    assert result.returncode == 1
+    assert "No screen to show the kiosk on" in result.stderr
