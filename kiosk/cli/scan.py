@@ -21,6 +21,7 @@ from kiosk.cli.common import (
 from kiosk.journal import JournalUnavailable
 from kiosk.scanning.service import ScanService
 from kiosk.scanning.verdict import Verdict
+from kiosk.tiketo.urls import InsecureUrl
 
 SOURCES = ("manual", "camera", "wedge")
 
@@ -49,6 +50,9 @@ def _run(args: argparse.Namespace) -> int:
         service = ScanService(paths, credentials)
     except JournalUnavailable as exc:
         raise CommandError(str(exc), EXIT_FAILED) from exc
+    except InsecureUrl as exc:
+        raise CommandError(f"The device file is not usable ({exc}); provision again.",
+                           EXIT_NOT_PROVISIONED) from exc
     try:
         for problem in service.problems:
             print(f"kiosk: {problem}", file=sys.stderr)

@@ -19,6 +19,7 @@ from kiosk.cli.common import (
 )
 from kiosk.journal import JournalUnavailable
 from kiosk.scanning.service import ScanService
+from kiosk.tiketo.urls import InsecureUrl
 
 
 def register(subparsers: Any) -> None:
@@ -40,6 +41,9 @@ def _run(args: argparse.Namespace) -> int:
         service = ScanService(paths, credentials, background=False)
     except JournalUnavailable as exc:
         raise CommandError(str(exc), EXIT_FAILED) from exc
+    except InsecureUrl as exc:
+        raise CommandError(f"The device file is not usable ({exc}); provision again.",
+                           EXIT_NOT_PROVISIONED) from exc
     try:
         result = service.sync(max(0.0, args.timeout))
         state = service.status()

@@ -55,21 +55,34 @@ class ScanService:
                  settings: Settings | None = None, *, background: bool = True,
                  transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
-        self.settings = settings or load_settings(paths.settings_file).settings
+        self.problems: list[str] = []
+        if settings is None:
+            loaded = load_settings(paths.settings_file)
+            settings, self.problems = loaded.settings, list(loaded.problems)
+        self.settings = settings
         self._clock = clock
         self._device = credentials.device_name
         scanning, upload = self.settings.scanning, self.settings.upload
         self.journal = Journal(paths.journal_file,
                                retention_days=self.settings.journal.retention_days,
                                max_entries=self.settings.journal.max_entries)
-        self.problems: list[str] = [self.journal.problem] if self.journal.problem else []
+        if self.journal.problem:
+            self.problems.append(self.journal.problem)
         wait = float(scanning.lookup_timeout_seconds)
-        self._lookup_client = TiketoClient(
-            credentials.api_url, credentials.token, transport=transport, max_connections=2,
-            timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
-        self._upload_client = TiketoClient(
-            credentials.api_url, credentials.token, transport=transport,
-            timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+        clients: list[TiketoClient] = []
+        try:
+            self._lookup_client = TiketoClient(
+                credentials.api_url, credentials.token, transport=transport, max_connections=2,
+                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
+            clients.append(self._lookup_client)
+            self._upload_client = TiketoClient(
+                credentials.api_url, credentials.token, transport=transport,
+                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+        except BaseException:  # e.g. a device file with an http:// URL to another machine
+            for client in clients:
+                client.close()
+            self.journal.close()
+            raise
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal, self._upload_client, self.link, device=self._device,
