@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 
@@ -25,7 +26,7 @@ from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
 from kiosk.paths import Paths
 from kiosk.scanning import codes
-from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry
+from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
@@ -236,6 +237,10 @@ class ScanService:
         return Verdict(code=code, kind=VerdictKind.ERROR, offline=offline, scan_id=None,
                        mode=policy_from_settings(self.settings.scanning).mode, scanned_at=now,
                        message=message)
+
+
+if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
+    _contract: type[ScanBackend] = ScanService
 
 
 def _facts(found: Pass) -> PassFacts:

@@ -90,7 +90,7 @@ def test_scan_with_a_revoked_device_exits_3_but_journals(run_cli, credentials, d
     [line] = result.json_lines()
     assert line["verdict"] == "error" and "provisioned again" in line["message"]
     assert line["scan_id"] is not None
-    assert "Provision the device again" in result.stderr
+    assert "provision the device again" in result.stderr
 
 
 def test_scan_moves_a_corrupt_journal_aside_and_says_so(run_cli, credentials, paths):
