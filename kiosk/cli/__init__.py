@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import demo, provision, scan, status, sync
+from kiosk.cli import (
+    demo,
+    doctor,
+    logs,
+    provision,
+    scan,
+    status,
+    sync,
+)
 from kiosk.cli.common import EXIT_USAGE
+from kiosk.logs import setup_logging
+from kiosk.paths import resolve_paths
 
 # Each module offers register(subparsers); its parser's ``handler`` runs the command.
-COMMANDS = (provision, status, scan, sync, demo)
+COMMANDS = (
+    provision,
+    status,
+    scan,
+    sync,
+    demo,
+    doctor,
+    logs,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,6 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="keep config, journal and logs under PATH (default: the platform's places; "
         "also KIOSK_DATA_DIR)",
     )
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="also print the log lines to stderr (and debug lines)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
@@ -38,4 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USAGE
+    _start_logging(args)
     return int(handler(args))
+
+
+def _start_logging(args: argparse.Namespace) -> None:
+    """Every command logs to the rotating file; a log folder we cannot write is no reason
+    to refuse to run (doctor must work exactly when things are broken)."""
+    try:
+        setup_logging(resolve_paths(args.data_dir).ensure(), verbose=args.verbose)
+    except OSError as exc:
+        print(f"kiosk: cannot write logs ({exc}); continuing without them", file=sys.stderr)

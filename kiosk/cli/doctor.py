@@ -1,0 +1,50 @@
+"""kiosk doctor: check camera, decoders, API, clock, disk and journal before the doors open."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from typing import Any
+
+from kiosk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_json_flag,
+    paths_from,
+    print_json,
+    run_guarded,
+)
+from kiosk.doctor import Status, doctor_groups, run_checks
+from kiosk.logs import log_event
+
+log = logging.getLogger("kiosk.doctor")
+MARKS = {Status.OK: "ok  ", Status.WARN: "WARN", Status.FAIL: "FAIL"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "doctor", help="check everything the kiosk needs, with advice",
+        description="Checks the camera, the barcode decoders, the Tiketo API (reachable, "
+        "TLS, token, schema), the clock, free disk and the journal. Each check says ok, "
+        "warn or fail with one sentence of advice. Exits non-zero if any check fails.",
+    )
+    add_json_flag(parser)
+    parser.add_argument("--no-camera", action="store_true",
+                        help="skip the camera check (kiosks with a USB barcode scanner only)")
+    parser.set_defaults(handler=run_guarded(_run))
+
+
+def _run(args: argparse.Namespace) -> int:
+    paths = paths_from(args)
+    failed = False
+    for result in run_checks(doctor_groups(paths, check_camera=not args.no_camera)):
+        failed |= result.status is Status.FAIL
+        log_event(log, "doctor", logging.INFO if result.status is Status.OK else logging.WARNING,
+                  check=result.check, status=result.status.value, detail=result.detail)
+        if args.json:
+            print_json(result.to_json())
+            continue
+        print(f"{MARKS[result.status]}  {result.check:<18} {result.detail}", flush=True)
+        if result.advice and result.status is not Status.OK:
+            print(f"      {'':<18} -> {result.advice}", flush=True)
+    return EXIT_FAILED if failed else EXIT_OK

@@ -1,0 +1,141 @@
+"""Checks of this PC alone: free disk, the journal, the settings file, the door hook."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kiosk.doctor.model import CheckResult, fail, ok, warn
+from kiosk.hooks.door import check_hook_command, check_hook_url
+from kiosk.paths import Paths
+from kiosk.resources import resources_root
+from kiosk.settings import DoorHookSettings, load_settings
+from kiosk.status import journal_summary
+
+MIB = 1024 * 1024
+DISK_FAIL_BYTES = 50 * MIB  # a day of scans is a few MB; below this, journaling may stop
+DISK_WARN_BYTES = 500 * MIB
+INTEGRITY_SECONDS = 10.0
+STUCK_UPLOAD_SECONDS = 24 * 3600
+
+
+def disk_check(folder: Path) -> CheckResult:
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError as exc:
+        return fail("disk", f"The journal's folder {folder} cannot be read ({exc.strerror}).",
+                    "Check the folder exists and this user may write to it.")
+    detail = f"{_size(free)} free for the journal in {folder}."
+    if free < DISK_FAIL_BYTES:
+        return fail("disk", detail, "Free disk space now: scans are written to the journal "
+                    "before anything else, and it cannot grow.")
+    if free < DISK_WARN_BYTES:
+        return warn("disk", detail, "Free some disk space before the event.")
+    return ok("disk", detail)
+
+
+def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckResult:
+    """PRAGMA integrity_check on a read-only connection (the kiosk may be running)."""
+    journal = paths.journal_file
+    if not journal.exists():
+        return ok("journal", "No journal yet; it is created at the first scan.")
+    deadline = time.monotonic() + time_limit
+    try:
+        connection = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=2.0)
+    except sqlite3.Error as exc:
+        return fail("journal", f"The journal {journal} cannot be opened ({exc}).",
+                    "Check the file's permissions; do not delete it, it holds unsent scans.")
+    try:
+        connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(5)")]
+    except sqlite3.OperationalError as exc:
+        if "interrupt" in str(exc).lower():
+            return warn("journal", f"The integrity check did not finish in {time_limit:.0f} s.",
+                        "Run 'kiosk doctor' again while the kiosk is stopped.")
+        return warn("journal", f"The journal could not be checked ({exc}).",
+                    "Run 'kiosk doctor' again while the kiosk is stopped.")
+    except sqlite3.DatabaseError as exc:
+        return fail("journal", f"The journal is not a readable database ({exc}).",
+                    _DAMAGED_ADVICE)
+    finally:
+        connection.close()
+    if rows != ["ok"]:
+        return fail("journal", f"The journal is damaged ({rows[0]}).", _DAMAGED_ADVICE)
+    try:
+        pending, last_sync = journal_summary(paths)
+    except Exception as exc:  # the journal's owner may reject a file it cannot read
+        return warn("journal", f"The journal is intact but its summary failed ({exc}).",
+                    "Run 'kiosk status' for details.")
+    detail = (f"The journal is intact; {pending} scan(s) waiting to upload; "
+              f"last upload {last_sync or 'never'}.")
+    if pending and _older_than(last_sync, STUCK_UPLOAD_SECONDS):
+        return warn("journal", detail, "Uploads seem stuck: check the api and token checks.")
+    return ok("journal", detail)
+
+
+_DAMAGED_ADVICE = ("Stop the kiosk and copy the journal file somewhere safe before anything "
+                   "else (it holds unsent scans), then contact support.")
+
+
+def settings_check(paths: Paths) -> CheckResult:
+    loaded = load_settings(paths.settings_file)
+    if loaded.problems:
+        return warn("settings", f"{len(loaded.problems)} problem(s) in settings.toml: "
+                    f"{loaded.problems[0]}",
+                    f"Fix the named settings in {paths.settings_file}; until then their "
+                    "defaults are used.")
+    if not paths.settings_file.exists():
+        return ok("settings", "No settings.toml: every setting has its default.")
+    return ok("settings", f"{paths.settings_file} is valid.")
+
+
+def door_hook_check(settings: DoorHookSettings) -> CheckResult:
+    """Whether the hook can run. It is not run: that would open the door."""
+    if not settings.command.strip() and not settings.url.strip():
+        return ok("door_hook", "Off (no door_hook.command or door_hook.url).")
+    problems = []
+    command_error = check_hook_command(settings.command)
+    if command_error:
+        problems.append(f"door_hook.command {command_error}")
+    url_error = check_hook_url(settings.url)
+    if url_error:
+        problems.append(f"door_hook.url {url_error}")
+    if problems:
+        return fail("door_hook", problems[0] + ".",
+                    "Fix [door_hook] in settings.toml, or empty it to turn the hook off.")
+    what = " and ".join(part for part in (
+        settings.command and f"runs '{settings.command}'",
+        settings.url and f"POSTs to {settings.url}") if part)
+    return ok("door_hook", f"On each accepted scan the kiosk {what} "
+              f"(timeout {settings.timeout_seconds:g} s; not run by doctor).")
+
+
+def resources_check() -> CheckResult:
+    try:
+        root = resources_root()
+    except FileNotFoundError as exc:
+        return fail("resources", str(exc), "Reinstall the kiosk.")
+    return ok("resources", f"Icons, sounds and translations are in {root}.")
+
+
+def _older_than(moment: str | None, seconds: float) -> bool:
+    if moment is None:
+        return True
+    try:
+        when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (datetime.now(UTC) - when).total_seconds() > seconds
+
+
+def _size(size: float) -> str:
+    if size < MIB:
+        return f"{size / 1024:.0f} KB"
+    if size < 1024 * MIB:
+        return f"{size / MIB:.0f} MB"
+    return f"{size / (1024 * MIB):.1f} GB"

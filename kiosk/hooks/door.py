@@ -1,0 +1,319 @@
+"""The door hook: tell a turnstile relay or door opener about each accepted scan.
+
+Off by default. When ``door_hook.command`` is set, that program runs once per accepted scan
+with the verdict as JSON on stdin (and ``KIOSK_VERDICT`` / ``KIOSK_SCAN_ID`` in its
+environment); when ``door_hook.url`` is set, the same JSON is POSTed there. Both may be set.
+
+Scanning never waits for the door: :meth:`DoorHook.fire` only puts the verdict on a small
+queue and returns. One worker thread runs the hooks in order (a relay should not get two
+pulses at once), each bounded by ``timeout_seconds``; a hook that is slow, hangs, fails or
+finds the queue full costs one log line, never a scan. A verdict that waited too long in the
+queue is dropped rather than opening a door for someone who has already gone.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import os
+import queue
+import shlex
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+import httpx
+
+from kiosk.logs import log_event
+
+log = logging.getLogger("kiosk.door_hook")
+
+QUEUE_SIZE = 16
+MAX_DELAY_SECONDS = 10.0  # a door opened later than this is worse than one not opened
+STDERR_LOG_CHARS = 300
+
+
+class DoorHookConfigError(ValueError):
+    """The hook's command or URL cannot be used; the message says why in one sentence."""
+
+
+class _HookSettings(Protocol):
+    command: str
+    url: str
+    timeout_seconds: float
+
+
+class _AcceptedVerdict(Protocol):
+    @property
+    def accepted(self) -> bool: ...
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+def split_command(command: str) -> list[str] | str:
+    """argv for Popen. No shell: the verdict arrives on stdin, never in the command line.
+
+    On Windows the string goes to CreateProcess as it is (its own quoting rules apply).
+    """
+    if os.name == "nt":
+        return command
+    return shlex.split(command)
+
+
+def check_hook_command(command: str, *, need_program: bool = True) -> str | None:
+    """Why ``command`` cannot run as a hook, or None when it can."""
+    if not command.strip():
+        return None
+    try:
+        argv = shlex.split(command, posix=os.name != "nt")
+    except ValueError as exc:
+        return f"cannot be split into a program and its arguments ({exc})"
+    if not argv:
+        return "is empty"
+    program = argv[0].strip('"')
+    if need_program and shutil.which(program) is None and not os.path.isfile(program):
+        return f"names a program that was not found: {program}"
+    return None
+
+
+def check_hook_url(url: str) -> str | None:
+    """Why ``url`` may not receive verdicts, or None when it may.
+
+    Verdicts carry pass holders' names, so plain http is allowed only inside the venue's
+    network (this machine, private addresses, ``.local`` and single-label host names).
+    """
+    if not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// address"
+    if parts.scheme == "http" and not _is_local_host(parts.hostname):
+        return "must use https:// unless the device is on the venue's own network"
+    return None
+
+
+def _is_local_host(host: str) -> bool:
+    if host == "localhost" or host.endswith((".local", ".lan", ".localdomain")) or "." not in host:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_private or address.is_loopback or address.is_link_local
+
+
+@dataclass
+class _Job:
+    payload: dict[str, Any]
+    queued_at: float
+
+
+class DoorHook:
+    """Runs the configured hook in the background. Close it when the kiosk stops."""
+
+    def __init__(self, command: str = "", url: str = "", timeout_seconds: float = 5.0, *,
+                 queue_size: int = QUEUE_SIZE,
+                 max_delay_seconds: float = MAX_DELAY_SECONDS) -> None:
+        command, url = command.strip(), url.strip()
+        command_error = check_hook_command(command, need_program=False)
+        if command_error:
+            raise DoorHookConfigError(f"door_hook.command {command_error}")
+        url_error = check_hook_url(url)
+        if url_error:
+            raise DoorHookConfigError(f"door_hook.url {url_error}")
+        self.command = command
+        self.url = url
+        self.timeout_seconds = timeout_seconds
+        self.max_delay_seconds = max_delay_seconds
+        self._queue: queue.Queue[_Job] = queue.Queue(maxsize=queue_size)
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._running: subprocess.Popen[bytes] | None = None
+        self._http: httpx.Client | None = None
+
+    @classmethod
+    def from_settings(cls, settings: _HookSettings) -> DoorHook:
+        """The hook described by the ``[door_hook]`` settings (off when both are empty)."""
+        return cls(settings.command, settings.url, settings.timeout_seconds)
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.command or self.url)
+
+    def __enter__(self) -> DoorHook:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def on_verdict(self, verdict: _AcceptedVerdict) -> bool:
+        """Fire for an accepted verdict; other verdicts are ignored. Never blocks."""
+        return verdict.accepted and self.fire(verdict.to_json())
+
+    def fire(self, payload: Mapping[str, Any]) -> bool:
+        """Queue one run of the hook; False when it is off, closed or the queue is full.
+
+        Returns at once whatever the hook does: the scan pipeline calls this on its own thread.
+        """
+        if not self.enabled or self._stop.is_set():
+            return False
+        self._ensure_worker()
+        try:
+            self._queue.put_nowait(_Job(dict(payload), time.monotonic()))
+        except queue.Full:
+            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="queue_full",
+                      scan_id=payload.get("scan_id"))
+            return False
+        return True
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop the worker; a hook still running is killed. Queued verdicts are dropped."""
+        self._stop.set()
+        with self._lock:
+            running = self._running
+        if running is not None:
+            _signal_kill(running)  # the worker reaps it
+        if self._thread is not None:
+            self._thread.join(timeout)
+        with self._lock:
+            if self._http is not None:
+                self._http.close()
+                self._http = None
+
+    # --- worker ---------------------------------------------------------------------------
+
+    def _ensure_worker(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._work, name="door-hook", daemon=True)
+                self._thread.start()
+
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            waited = time.monotonic() - job.queued_at
+            scan_id = job.payload.get("scan_id")
+            if waited > self.max_delay_seconds:
+                log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
+                          waited_seconds=waited, scan_id=scan_id)
+                continue
+            body = json.dumps(job.payload, ensure_ascii=False).encode("utf-8")
+            try:
+                if self.command:
+                    self._run_command(body, job.payload)
+                if self.url and not self._stop.is_set():
+                    self._post(body, scan_id)
+            except Exception:  # a broken hook must never take the worker down
+                log.exception("door_hook result=error scan_id=%s", scan_id)
+
+    def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> None:
+        scan_id = payload.get("scan_id")
+        env = {**os.environ, "KIOSK_VERDICT": str(payload.get("verdict", "")),
+               "KIOSK_SCAN_ID": str(scan_id or "")}
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(
+                split_command(self.command), stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                **_new_process_group(),
+            )
+        except OSError as exc:
+            log_event(log, "door_hook", logging.ERROR, result="failed", kind="command",
+                      error=f"cannot start: {exc.strerror or exc}", scan_id=scan_id)
+            return
+        with self._lock:
+            self._running = process
+        try:
+            _, stderr = process.communicate(body, timeout=self.timeout_seconds)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            log_event(log, "door_hook", logging.ERROR, result="timeout", kind="command",
+                      seconds=self.timeout_seconds, scan_id=scan_id)
+            return
+        finally:
+            with self._lock:
+                self._running = None
+        seconds = time.monotonic() - started
+        if process.returncode == 0:
+            log_event(log, "door_hook", result="ok", kind="command", seconds=seconds,
+                      scan_id=scan_id)
+        elif self._stop.is_set():
+            return  # killed by close()
+        else:
+            log_event(log, "door_hook", logging.ERROR, result="failed", kind="command",
+                      exit=process.returncode, seconds=seconds, scan_id=scan_id,
+                      stderr=stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:])
+
+    def _post(self, body: bytes, scan_id: Any) -> None:
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(timeout=httpx.Timeout(self.timeout_seconds),
+                                          follow_redirects=False)
+            client = self._http
+        started = time.monotonic()
+        try:
+            response = client.post(self.url, content=body,
+                                   headers={"Content-Type": "application/json"})
+        except httpx.TimeoutException:
+            log_event(log, "door_hook", logging.ERROR, result="timeout", kind="url",
+                      seconds=self.timeout_seconds, scan_id=scan_id)
+            return
+        except httpx.HTTPError as exc:
+            log_event(log, "door_hook", logging.ERROR, result="failed", kind="url",
+                      error=str(exc) or type(exc).__name__, scan_id=scan_id)
+            return
+        seconds = time.monotonic() - started
+        if response.is_success:
+            log_event(log, "door_hook", result="ok", kind="url", status=response.status_code,
+                      seconds=seconds, scan_id=scan_id)
+        else:
+            log_event(log, "door_hook", logging.ERROR, result="failed", kind="url",
+                      status=response.status_code, seconds=seconds, scan_id=scan_id)
+
+
+def _new_process_group() -> dict[str, Any]:
+    """Start the hook in its own process group so a timeout kills its children too."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP
+                | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
+    return {"start_new_session": True}
+
+
+def _signal_kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill the hook and everything it started."""
+    if process.poll() is None:
+        try:
+            if os.name == "nt":
+                subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                               capture_output=True, timeout=5, check=False)
+            else:
+                os.killpg(process.pid, signal.SIGKILL)
+        except (OSError, subprocess.SubprocessError):
+            process.kill()
+
+
+def _kill(process: subprocess.Popen[bytes]) -> None:
+    """Kill the hook and its children, then reap it (no zombie, no ResourceWarning)."""
+    _signal_kill(process)
+    try:
+        process.communicate(timeout=2)
+    except (subprocess.TimeoutExpired, ValueError, OSError):
+        pass
+    for stream in (process.stdin, process.stderr):
+        if stream is not None and not stream.closed:
+            stream.close()
+    try:
+        process.wait(timeout=2)
+    except subprocess.TimeoutExpired:
+        pass
