@@ -18,6 +18,7 @@ from PySide6.QtGui import QKeyEvent, QWindow
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from kiosk.capture.wedge import WedgeDecoder, WedgeResult
+from kiosk.settings import ScannerSettings
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
@@ -50,6 +51,12 @@ class WedgeFilter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._poll)
+
+    @classmethod
+    def from_settings(cls, scanner: ScannerSettings, manual_entry: QLineEdit | None = None,
+                      parent: QObject | None = None) -> WedgeFilter:
+        return cls(manual_entry, max_interval_ms=scanner.key_interval_ms,
+                   silence_ms=scanner.silence_ms, min_length=scanner.min_length, parent=parent)
 
     def install(self, app: QCoreApplication | None = None) -> None:
         (app or QCoreApplication.instance()).installEventFilter(self)  # type: ignore[union-attr]
