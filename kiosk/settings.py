@@ -63,7 +63,8 @@ class ScanningSettings:
 @dataclass
 class CameraSettings:
     device: str = field(default="0", metadata={
-        "doc": "camera index (0, 1, ...) or a name fragment, e.g. 'Logitech'"})
+        "doc": "camera index (0, 1, ...) or a name fragment, e.g. 'Logitech'; also "
+               "'synthetic' (rendered demo passes) or 'file:PATH' (a video or image folder)"})
     width: int = field(default=1280, metadata={"doc": "requested frame width",
                                                **_range(160, 7680)})
     height: int = field(default=720, metadata={"doc": "requested frame height",
@@ -77,6 +78,27 @@ class CameraSettings:
         "doc": "frames a code must be read in before it counts", **_range(1, 10)})
     hold_seconds: float = field(default=3.0, metadata={
         "doc": "after a verdict the same code is ignored this long", **_range(0, 60)})
+    thorough_budget_ms: float = field(default=30.0, metadata={
+        "doc": "time a live frame may spend on the thorough path when the fast path reads "
+               "nothing (0 turns it off)", **_range(0, 1000)})
+    reconnect_max_seconds: float = field(default=5.0, metadata={
+        "doc": "longest wait between attempts to reopen a disconnected camera",
+        **_range(0.5, 300)})
+
+
+@dataclass
+class ScannerSettings:
+    """USB barcode scanners that type like a keyboard ("keyboard wedge")."""
+
+    key_interval_ms: float = field(default=30.0, metadata={
+        "doc": "keys closer together than this are a scanner, not a person",
+        **_range(5, 200)})
+    silence_ms: float = field(default=100.0, metadata={
+        "doc": "a scanner burst without Enter ends after this much silence",
+        **_range(20, 2000)})
+    min_length: int = field(default=4, metadata={
+        "doc": "shortest burst taken as a scan (shorter ones are a person typing)",
+        **_range(1, 64)})
 
 
 @dataclass
@@ -134,6 +156,7 @@ class AdminSettings:
 class Settings:
     scanning: ScanningSettings = field(default_factory=ScanningSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
     screen: ScreenSettings = field(default_factory=ScreenSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     journal: JournalSettings = field(default_factory=JournalSettings)

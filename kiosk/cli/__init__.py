@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.cli import (
+    decode,
     demo,
     doctor,
     logs,
@@ -29,6 +30,7 @@ COMMANDS = (
     demo,
     doctor,
     logs,
+    decode,
 )
 
 
