@@ -116,3 +116,10 @@ def test_kiosk_logs_command_prints_where_they_are(run_cli, paths):
     as_json = run_cli("logs", "--json").json_lines()[0]
     assert as_json["log_file"] == str(paths.log_file)
     assert as_json["log_dir"] == str(paths.log_dir)
+
+
+def test_every_command_logs_settings_problems_by_key(run_cli, paths):
+    paths.settings_file.write_text("[sound]\nvolume = 7\n")
+    assert run_cli("status").returncode == 0
+    line = [x for x in paths.log_file.read_text().splitlines() if "settings problem=" in x]
+    assert len(line) == 1 and "sound.volume" in line[0] and " WARNING " in line[0]
