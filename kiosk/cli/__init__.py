@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
-from kiosk.cli import demo, doctor, logs, provision, status
+from kiosk.cli import (
+    demo,
+    doctor,
+    logs,
+    provision,
+    scan,
+    status,
+    sync,
+)
 from kiosk.cli.common import EXIT_USAGE
 from kiosk.logs import log_event, setup_logging
 from kiosk.paths import resolve_paths
@@ -17,7 +25,15 @@ from kiosk.settings import load_settings
 log = logging.getLogger("kiosk.cli")
 
 # Each module offers register(subparsers); its parser's ``handler`` runs the command.
-COMMANDS = (provision, status, demo, doctor, logs)
+COMMANDS = (
+    provision,
+    status,
+    scan,
+    sync,
+    demo,
+    doctor,
+    logs,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -151,7 +151,7 @@ class DemoServer:
             self._schema, query, root_value=self.state, context_value={"caller": caller},
             variable_values=variables, operation_name=body.get("operationName"),
         )
-        return 200, result.formatted
+        return 200, dict(result.formatted)
 
 
 class _Httpd(ThreadingHTTPServer):

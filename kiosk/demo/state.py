@@ -19,6 +19,8 @@ from graphql import GraphQLError, GraphQLResolveInfo
 
 from kiosk.demo.passes import DemoPass, DemoProject, seed_passes, seed_projects
 
+ResolveInfo = GraphQLResolveInfo  # generic only in graphql-core 3.3; resolvers ignore it
+
 DEMO_WORKSPACE_NAME = "Demo Venue"
 DEMO_WORKSPACE_TOKEN = "demo-workspace-token"
 
@@ -51,7 +53,7 @@ class DemoState:
     device_tokens: dict[str, str] = field(default_factory=dict)  # token -> device name
     scan_events: list[RecordedScanEvent] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1), repr=False)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1), repr=False)
 
     @classmethod
     def seeded(cls) -> DemoState:
@@ -87,16 +89,16 @@ class DemoState:
 
     # --- resolvers (names match schema.graphql) --------------------------------------------
 
-    def passByScanCode(self, info: GraphQLResolveInfo, code: str) -> dict[str, Any] | None:
+    def passByScanCode(self, info: ResolveInfo, code: str) -> dict[str, Any] | None:
         with self._lock:
             demo_pass = self.passes.get(code)
             return self._pass_api(demo_pass) if demo_pass else None
 
-    def projects(self, info: GraphQLResolveInfo) -> list[dict[str, Any]]:
+    def projects(self, info: ResolveInfo) -> list[dict[str, Any]]:
         with self._lock:
             return [p.as_api() for p in self.project_table.values()]
 
-    def registerDevice(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, str]:
+    def registerDevice(self, info: ResolveInfo, input: dict[str, Any]) -> dict[str, str]:
         caller: Caller = info.context["caller"]
         if caller.device_name is not None:
             raise GraphQLError("Devices are registered with the workspace token.")
@@ -106,7 +108,7 @@ class DemoState:
             self.device_tokens[token] = name
         return {"workspaceName": self.workspace_name, "token": token}
 
-    def createScanEvent(self, info: GraphQLResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+    def createScanEvent(self, info: ResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
         caller: Caller = info.context["caller"]
         with self._lock:
             event = RecordedScanEvent(

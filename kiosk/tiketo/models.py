@@ -86,7 +86,8 @@ class Pass:
                 name=_optional_str(project_raw.get("name")),
                 scan_config=parse_json_text(project_raw.get("scanConfig")),
             )
-        template = raw.get("template") if isinstance(raw.get("template"), dict) else {}
+        template_raw = raw.get("template")
+        template: dict[str, Any] = template_raw if isinstance(template_raw, dict) else {}
         voided = raw.get("voided")
         if voided is not None and not isinstance(voided, bool):
             raise ServerError(f"The server sent a pass with voided={voided!r:.40}.")

@@ -1,0 +1,93 @@
+"""kiosk scan: decide, journal and upload codes from the command line (or a pipe)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+from kiosk.cli.common import (
+    EXIT_FAILED,
+    EXIT_NOT_PROVISIONED,
+    EXIT_OK,
+    CommandError,
+    add_json_flag,
+    paths_from,
+    require_credentials,
+    run_guarded,
+)
+from kiosk.journal import JournalUnavailable
+from kiosk.scanning.service import ScanService
+from kiosk.scanning.verdict import Verdict
+
+SOURCES = ("manual", "camera", "wedge")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "scan", help="scan codes as if shown at the door; prints one verdict per code",
+        description="Decide each CODE (valid, voided, expired, unknown, duplicate, error), "
+        "record it in the journal, then upload accepted scans for up to --upload-seconds. "
+        "'-' reads one code per line from standard input, as they arrive. Exits 0 whatever "
+        "the verdicts; non-zero only when the kiosk itself cannot work (3: not provisioned).",
+    )
+    parser.add_argument("codes", nargs="+", metavar="CODE", help="a scanned code, or '-'")
+    parser.add_argument("--source", choices=SOURCES, default="manual",
+                        help="where the codes come from (recorded with each scan)")
+    parser.add_argument("--upload-seconds", type=float, default=10.0, metavar="S",
+                        help="upload for at most S seconds after scanning (default 10)")
+    add_json_flag(parser)
+    parser.set_defaults(handler=run_guarded(_run))
+
+
+def _run(args: argparse.Namespace) -> int:
+    paths = paths_from(args)
+    credentials = require_credentials(paths)
+    try:
+        service = ScanService(paths, credentials)
+    except JournalUnavailable as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from exc
+    try:
+        for problem in service.problems:
+            print(f"kiosk: {problem}", file=sys.stderr)
+        for code in _codes(args.codes):
+            _print(service.scan(code, args.source), args.json)
+        result = service.flush(max(0.0, args.upload_seconds))
+        state = service.status()
+    finally:
+        service.close()
+    if state.needs_provisioning:
+        print(f"kiosk: {state.offline_reason}", file=sys.stderr)
+        return EXIT_NOT_PROVISIONED
+    if state.pending and not args.json:
+        why = (result.stopped_because if result else None) or state.offline_reason or ""
+        print(f"{state.pending} scan(s) waiting to upload. {why}".strip())
+    return EXIT_OK
+
+
+def _codes(arguments: list[str]) -> Iterator[str]:
+    """Codes in order; '-' yields stdin lines one by one (invalid UTF-8 becomes lone
+    surrogates, which the pipeline refuses with a clear message)."""
+    for argument in arguments:
+        if argument != "-":
+            yield argument
+            continue
+        for raw in sys.stdin.buffer:
+            line = raw.rstrip(b"\r\n").decode("utf-8", "surrogateescape")
+            if line:
+                yield line
+
+
+def _print(verdict: Verdict, as_json: bool) -> None:
+    if as_json:
+        text = json.dumps(verdict.to_json(), ensure_ascii=False)
+    else:
+        where = " (offline)" if verdict.offline else ""
+        text = f"{verdict.kind.value.upper()}{where}: {verdict.message}"
+    try:
+        sys.stdout.write(text + "\n")
+    except UnicodeEncodeError:  # a terminal that cannot show the holder's name
+        sys.stdout.write(text.encode("ascii", "backslashreplace").decode("ascii") + "\n")
+    sys.stdout.flush()

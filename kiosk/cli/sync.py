@@ -1,0 +1,60 @@
+"""kiosk sync: upload every queued scan now."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk.cli.common import (
+    EXIT_FAILED,
+    EXIT_NOT_PROVISIONED,
+    EXIT_OK,
+    CommandError,
+    add_json_flag,
+    paths_from,
+    print_json,
+    require_credentials,
+    run_guarded,
+)
+from kiosk.journal import JournalUnavailable
+from kiosk.scanning.service import ScanService
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sync", help="upload the scans waiting in the journal",
+        description="Upload every queued scan (including ones the server rejected before). "
+        "Prints {\"uploaded\", \"pending\"}; exits 0 only when nothing is left pending.",
+    )
+    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
+                        help="give up after S seconds (default 120)")
+    add_json_flag(parser)
+    parser.set_defaults(handler=run_guarded(_run))
+
+
+def _run(args: argparse.Namespace) -> int:
+    paths = paths_from(args)
+    credentials = require_credentials(paths)
+    try:
+        service = ScanService(paths, credentials, background=False)
+    except JournalUnavailable as exc:
+        raise CommandError(str(exc), EXIT_FAILED) from exc
+    try:
+        result = service.sync(max(0.0, args.timeout))
+        state = service.status()
+    finally:
+        service.close()
+    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending}
+    if result.stopped_because and state.pending:
+        report["message"] = result.stopped_because
+    if args.json:
+        print_json(report)
+    else:
+        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting.")
+        if "message" in report:
+            print(report["message"])
+    if state.needs_provisioning:
+        print(f"kiosk: {state.offline_reason}", file=sys.stderr)
+        return EXIT_NOT_PROVISIONED
+    return EXIT_OK if state.pending == 0 else EXIT_FAILED

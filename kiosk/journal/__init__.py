@@ -1,0 +1,13 @@
+"""The local scan journal: every scan is written here first, then uploaded.
+
+SQLite in the data folder (WAL, ``synchronous=FULL``), owner-only, versioned with
+``PRAGMA user_version``. Knows nothing of Qt or of the network.
+"""
+
+from kiosk.journal.db import JournalFull, JournalUnavailable, open_database
+from kiosk.journal.store import CachedPass, Journal, PendingUpload, ScanRecord
+
+__all__ = [
+    "CachedPass", "Journal", "JournalFull", "JournalUnavailable", "PendingUpload", "ScanRecord",
+    "open_database",
+]

@@ -1,0 +1,321 @@
+"""Reading and writing the journal: scans, the upload queue and the pass cache.
+
+One connection, one lock: every write is serialised (SQLite allows one writer anyway), and a
+scan's "has this code been accepted recently?" check and its insert run in one transaction,
+so two scanners racing on the same code cannot both be admitted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from kiosk.journal.db import (
+    JournalFull,
+    JournalUnavailable,
+    full_message,
+    is_full_error,
+    open_database,
+)
+
+# Upload states. Only accepted scans are queued ("pending"); a scan the server keeps
+# rejecting becomes "failed" but stays queued (retried at the longest backoff).
+NOT_NEEDED = "not-needed"
+PENDING = "pending"
+FAILED = "failed"
+UPLOADED = "uploaded"
+QUEUED_STATES = (PENDING, FAILED)
+
+
+def to_db_time(moment: datetime) -> str:
+    """Fixed-width UTC text, so comparisons and ORDER BY work on the text itself."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class ScanRecord:
+    """One journaled scan, whatever its verdict."""
+
+    scan_id: str
+    code: str
+    verdict: str
+    mode: str
+    reward_points: int
+    voids_pass: bool
+    scanned_at: datetime
+    offline: bool
+    source: str
+    message: str
+    upload_state: str
+    pass_id: str | None = None
+    holder: str | None = None
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """An accepted scan waiting for its createScanEvent."""
+
+    scan_id: str
+    code: str
+    mode: str
+    reward_points: int
+    voids_pass: bool
+    scanned_at: datetime
+    offline: bool
+    source: str
+    attempts: int
+
+
+@dataclass(frozen=True)
+class CachedPass:
+    """What the kiosk remembers of a pass to decide offline."""
+
+    code: str
+    pass_id: str
+    holder: str | None
+    voided: bool
+    expires_at: datetime | None
+    pass_type: str | None
+    template_name: str | None
+    scan_config: dict[str, Any] = field(default_factory=dict)
+    seen_at: datetime | None = None
+
+
+class JournalTransaction:
+    """The statements allowed inside :meth:`Journal.transaction` (one atomic scan)."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def last_accepted_at(self, code: str) -> datetime | None:
+        row = self._conn.execute(
+            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'", (code,)
+        ).fetchone()
+        return from_db_time(row[0]) if row else None
+
+    def insert_scan(self, record: ScanRecord) -> None:
+        self._conn.execute(
+            "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, voids_pass,"
+            " scanned_at, offline, source, pass_id, holder, message, upload_state,"
+            " next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
+             int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
+             record.source, record.pass_id, record.holder, record.message, record.upload_state,
+             to_db_time(record.scanned_at) if record.upload_state == PENDING else None),
+        )
+
+    def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO pass_cache (code, pass_id, holder, voided, expires_at,"
+            " pass_type, template_name, scan_config, seen_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            (cached.code, cached.pass_id, cached.holder, int(cached.voided),
+             to_db_time(cached.expires_at) if cached.expires_at else None, cached.pass_type,
+             cached.template_name, json.dumps(cached.scan_config), to_db_time(seen_at)),
+        )
+
+    def mark_pass_voided(self, code: str) -> None:
+        self._conn.execute("UPDATE pass_cache SET voided = 1 WHERE code = ?", (code,))
+
+
+class Journal:
+    """The journal file at ``path``. Thread-safe; close it when done."""
+
+    def __init__(self, path: Path, *, retention_days: int = 30,
+                 max_entries: int = 500_000) -> None:
+        self.path = path
+        self.retention = timedelta(days=retention_days)
+        self.max_entries = max_entries
+        self._lock = threading.RLock()
+        try:
+            self._conn, self.problem = open_database(path)
+        except sqlite3.Error as exc:
+            raise JournalUnavailable(
+                f"The scan journal {path} cannot be opened ({exc})."
+            ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[JournalTransaction]:
+        """One atomic, durable write (BEGIN IMMEDIATE ... COMMIT, fsynced before returning)."""
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield JournalTransaction(self._conn)
+            except BaseException:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def mark_uploaded(self, scan_id: str, event_id: str, now: datetime) -> None:
+        stamp = to_db_time(now)
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute(
+                "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
+                " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
+                " WHERE scan_id = ?", (UPLOADED, stamp, event_id, scan_id))
+            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)",
+                               (stamp,))
+            self._conn.execute("COMMIT")
+
+    def mark_attempt_failed(self, scan_id: str, error: str, next_attempt_at: datetime,
+                            *, give_up_after: int) -> None:
+        """Count a rejected attempt; after ``give_up_after`` the scan is shown as failed."""
+        with self._lock, self._guard():
+            self._conn.execute(
+                "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                " upload_state = CASE WHEN attempts + 1 >= ? THEN ? ELSE upload_state END"
+                " WHERE scan_id = ?",
+                (error[:500], to_db_time(next_attempt_at), give_up_after, FAILED, scan_id))
+
+    def prune(self, now: datetime) -> int:
+        """Delete uploaded (and never-queued) scans older than the retention or beyond the
+        size limit, and passes not seen within the retention. Queued scans are never pruned."""
+        cutoff = to_db_time(now - self.retention)
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            removed = self._conn.execute(
+                "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?",
+                (UPLOADED, NOT_NEEDED, cutoff)).rowcount
+            removed += self._conn.execute(
+                "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
+                " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)",
+                (UPLOADED, NOT_NEEDED, self.max_entries)).rowcount
+            self._conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
+            self._conn.execute("COMMIT")
+        return removed
+
+    # --- reading ------------------------------------------------------------------------------
+
+    def cached_pass(self, code: str) -> CachedPass | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
+                " scan_config, seen_at FROM pass_cache WHERE code = ?", (code,)).fetchone()
+        if row is None:
+            return None
+        try:
+            config = json.loads(row[7])
+        except ValueError:
+            config = {}
+        return CachedPass(row[0], row[1], row[2], bool(row[3]), from_db_time(row[4]), row[5],
+                          row[6], config if isinstance(config, dict) else {},
+                          from_db_time(row[8]))
+
+    def due_uploads(self, now: datetime | None, limit: int) -> list[PendingUpload]:
+        """Queued scans whose next attempt is due (all queued ones when ``now`` is None),
+        soonest first, so a scan the server keeps rejecting never blocks the others."""
+        query = ("SELECT scan_id, code, mode, reward_points, voids_pass, scanned_at, offline,"
+                 " source, attempts FROM scans WHERE upload_state IN (?, ?)")
+        params: tuple[Any, ...] = QUEUED_STATES
+        if now is not None:
+            query += " AND next_attempt_at <= ?"
+            params += (to_db_time(now),)
+        query += " ORDER BY next_attempt_at, scanned_at LIMIT ?"
+        with self._lock:
+            rows = self._conn.execute(query, (*params, limit)).fetchall()
+        return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
+                              r[7], r[8]) for r in rows]
+
+    def queue_counts(self) -> tuple[int, int]:
+        """(pending, failed) accepted scans not yet uploaded."""
+        with self._lock:
+            rows = dict(self._conn.execute(
+                "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+                " GROUP BY upload_state", QUEUED_STATES).fetchall())
+        return rows.get(PENDING, 0), rows.get(FAILED, 0)
+
+    def next_attempt_at(self) -> datetime | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT min(next_attempt_at) FROM scans WHERE upload_state IN (?, ?)",
+                QUEUED_STATES).fetchone()
+        return from_db_time(row[0])
+
+    def last_sync(self) -> datetime | None:
+        with self._lock:
+            return read_last_sync(self._conn)
+
+    def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, str]]:
+        """Newest first; ``search`` matches part of the code or the holder's name."""
+        query = ("SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
+                 " offline, source, message, upload_state, pass_id, holder FROM scans")
+        params: list[Any] = []
+        if search:
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace(
+                "_", "\\_") + "%"
+            query += " WHERE code LIKE ? ESCAPE '\\' OR holder LIKE ? ESCAPE '\\'"
+            params += [pattern, pattern]
+        query += " ORDER BY scanned_at DESC LIMIT ?"
+        with self._lock:
+            rows = self._conn.execute(query, (*params, max(0, limit))).fetchall()
+        return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
+                            r[8], r[9], r[10], r[11], r[12]), r[10]) for r in rows]
+
+    def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:
+        """(admitted, rejected) scans in [start, end)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT coalesce(sum(verdict = 'valid'), 0), coalesce(sum(verdict != 'valid'), 0)"
+                " FROM scans WHERE scanned_at >= ? AND scanned_at < ?",
+                (to_db_time(start), to_db_time(end))).fetchone()
+        return int(row[0]), int(row[1])
+
+    def scan_ids(self) -> set[str]:
+        with self._lock:
+            return {r[0] for r in self._conn.execute("SELECT scan_id FROM scans")}
+
+    # --- internals ----------------------------------------------------------------------------
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        """Turn SQLite failures into one-sentence journal errors."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            if self._conn.in_transaction:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            if is_full_error(exc):
+                raise JournalFull(full_message(self.path)) from exc
+            raise JournalUnavailable(
+                f"The scan journal could not be written ({exc}); call support."
+            ) from exc
+
+
+def read_last_sync(conn: sqlite3.Connection) -> datetime | None:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'last_sync'").fetchone()
+    return from_db_time(row[0]) if row else None
+
+
+def _time(text: str) -> datetime:
+    moment = from_db_time(text)
+    assert moment is not None
+    return moment

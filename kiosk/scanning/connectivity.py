@@ -1,0 +1,113 @@
+"""Online/offline state and when to try the API next (exponential backoff with jitter).
+
+The kiosk goes offline on the first failed call and comes back by itself: a background probe
+retries after 1 s, 2 s, 4 s ... up to ``upload.max_backoff_seconds``, each delay jittered so
+a venue's kiosks do not all hit the server at the same instant when it returns, and never
+sooner than the server's Retry-After. A refused token is not retried: it needs people.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+FIRST_DELAY_SECONDS = 1.0
+
+
+def backoff_delay(failures: int, max_seconds: float, retry_after: float | None = None,
+                  rng: random.Random | None = None) -> float:
+    """Seconds to wait after ``failures`` consecutive failures ("equal jitter": the delay is
+    drawn from [d/2, d] with d doubling), at least ``retry_after`` when the server gave one."""
+    ceiling = min(max_seconds, FIRST_DELAY_SECONDS * 2 ** max(0, min(failures - 1, 30)))
+    delay = (rng or random).uniform(ceiling / 2, ceiling)
+    if retry_after is not None:
+        delay = max(delay, retry_after)
+    return delay
+
+
+def sentence(text: str) -> str:
+    """One line ending with a full stop, whatever the server's message looked like."""
+    line = " ".join(text.split())
+    return line if line.endswith((".", "!", "?")) else line + "."
+
+
+@dataclass(frozen=True)
+class LinkState:
+    online: bool
+    offline_since: datetime | None
+    reason: str | None
+    next_retry_at: datetime | None
+    needs_provisioning: bool
+
+
+class Connectivity:
+    """Thread-safe state shared by the door (scan) and the background uploader."""
+
+    def __init__(self, max_backoff_seconds: float, rng: random.Random | None = None) -> None:
+        self._max_backoff = max_backoff_seconds
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self._online = True
+        self._offline_since: datetime | None = None
+        self._reason: str | None = None
+        self._next_retry_at: datetime | None = None
+        self._failures = 0
+        self._needs_provisioning = False
+
+    @property
+    def online(self) -> bool:
+        with self._lock:
+            return self._online and not self._needs_provisioning
+
+    @property
+    def needs_provisioning(self) -> bool:
+        with self._lock:
+            return self._needs_provisioning
+
+    def failed(self, reason: str, now: datetime, retry_after: float | None = None) -> None:
+        """A call failed in a way worth retrying: go (or stay) offline, schedule the probe."""
+        with self._lock:
+            if self._online:
+                self._online = False
+                self._offline_since = now
+            self._failures += 1
+            self._reason = sentence(reason)
+            delay = backoff_delay(self._failures, self._max_backoff, retry_after, self._rng)
+            self._next_retry_at = now + timedelta(seconds=delay)
+
+    def succeeded(self) -> None:
+        with self._lock:
+            self._online = True
+            self._offline_since = None
+            self._reason = None
+            self._next_retry_at = None
+            self._failures = 0
+
+    def unauthorized(self, reason: str, now: datetime) -> None:
+        with self._lock:
+            self._needs_provisioning = True
+            if self._online:
+                self._online = False
+                self._offline_since = now
+            self._reason = sentence(reason)
+            self._next_retry_at = None
+
+    def probe_due(self, now: datetime, force: bool = False) -> bool:
+        """Offline, allowed to retry, and the wait is over (or ``force``)."""
+        with self._lock:
+            if self._online or self._needs_provisioning:
+                return False
+            return force or self._next_retry_at is None or now >= self._next_retry_at
+
+    def seconds_until_retry(self, now: datetime) -> float | None:
+        with self._lock:
+            if self._online or self._needs_provisioning or self._next_retry_at is None:
+                return None
+            return max(0.0, (self._next_retry_at - now).total_seconds())
+
+    def snapshot(self) -> LinkState:
+        with self._lock:
+            return LinkState(self._online and not self._needs_provisioning, self._offline_since,
+                             self._reason, self._next_retry_at, self._needs_provisioning)

@@ -1,0 +1,249 @@
+"""ScanService: the scan pipeline behind the kiosk screen and ``kiosk scan``.
+
+For each code: refuse it if it cannot be a code; look the pass up (unless offline, then use the
+pass cache); decide (rules.decide); write the verdict to the journal in one durable
+transaction; only then wake the background uploader. So a scan whose verdict was shown is on
+disk, and a scan is never sent before it is on disk.
+
+Every public method is thread-safe and may block (disk, network with short timeouts), so the
+UI calls them from worker threads. Nothing here imports Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import httpx
+
+from kiosk.device import DeviceCredentials
+from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
+from kiosk.journal.store import NOT_NEEDED, PENDING
+from kiosk.paths import Paths
+from kiosk.scanning import codes
+from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry
+from kiosk.scanning.connectivity import Connectivity
+from kiosk.scanning.modes import policy_from_settings
+from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
+from kiosk.scanning.verdict import Verdict, VerdictKind
+from kiosk.settings import Settings, load_settings
+from kiosk.tiketo import (
+    Pass,
+    PassNotFound,
+    RateLimited,
+    RetryLater,
+    TiketoClient,
+    Timeouts,
+    Unauthorized,
+)
+
+log = logging.getLogger(__name__)
+
+UPLOAD_TIMEOUTS = Timeouts(connect=3.0, read=8.0, total=10.0)
+TRY_NOW_SECONDS = 15.0
+
+
+class ScanService:
+    """Implements :class:`kiosk.scanning.backend.ScanBackend`. Close it when done."""
+
+    def __init__(self, paths: Paths, credentials: DeviceCredentials,
+                 settings: Settings | None = None, *, background: bool = True,
+                 transport: httpx.BaseTransport | None = None,
+                 clock: Callable[[], datetime] = utc_now) -> None:
+        self.settings = settings or load_settings(paths.settings_file).settings
+        self._clock = clock
+        self._device = credentials.device_name
+        scanning, upload = self.settings.scanning, self.settings.upload
+        self.journal = Journal(paths.journal_file,
+                               retention_days=self.settings.journal.retention_days,
+                               max_entries=self.settings.journal.max_entries)
+        self.problems: list[str] = [self.journal.problem] if self.journal.problem else []
+        wait = float(scanning.lookup_timeout_seconds)
+        self._lookup_client = TiketoClient(
+            credentials.api_url, credentials.token, transport=transport, max_connections=2,
+            timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
+        self._upload_client = TiketoClient(
+            credentials.api_url, credentials.token, transport=transport,
+            timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+        self.link = Connectivity(upload.max_backoff_seconds)
+        self.uploader = Uploader(
+            self.journal, self._upload_client, self.link, device=self._device,
+            concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
+            clock=clock)
+        try:
+            self.journal.prune(clock())
+        except JournalUnavailable as exc:
+            self.problems.append(str(exc))
+        if background:
+            self.uploader.start()
+
+    # --- ScanBackend ----------------------------------------------------------------------------
+
+    def scan(self, code: str, source: str = "manual") -> Verdict:
+        now = self._clock()
+        scanning = self.settings.scanning
+        refused = codes.refusal(code, scanning.max_code_length)
+        if refused is not None:
+            return self._error(codes.printable(code, scanning.max_code_length), refused, now)
+        lookup = self._lookup(code)
+        try:
+            with self.journal.transaction() as tx:
+                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now)
+                verdict = replace(verdict, scan_id=str(uuid.uuid4()))
+                if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
+                    tx.put_pass(_cached(code, lookup.facts), now)
+                tx.insert_scan(_record(verdict, source))
+                if verdict.accepted and verdict.voids_pass:
+                    tx.mark_pass_voided(code)
+        except JournalUnavailable as exc:
+            log.error("Scan not recorded: %s", exc)
+            return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
+        if verdict.accepted:
+            self.uploader.wake()
+        return verdict
+
+    def status(self) -> ConnectionStatus:
+        state = self.link.snapshot()
+        try:
+            pending, failed = self.journal.queue_counts()
+            last_sync = self.journal.last_sync()
+            next_upload = self.journal.next_attempt_at() if state.online else None
+        except JournalUnavailable:
+            pending = failed = 0
+            last_sync = next_upload = None
+        next_retry = state.next_retry_at if not state.online else next_upload
+        if next_retry is not None and state.online:
+            next_retry = max(next_retry, self._clock())
+        return ConnectionStatus(
+            online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
+            pending=pending + failed, next_retry_at=next_retry, last_sync=last_sync,
+            needs_provisioning=state.needs_provisioning)
+
+    def try_now(self) -> None:
+        """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""
+        self.uploader.step(force=True, deadline=time.monotonic() + TRY_NOW_SECONDS)
+
+    def history(self, limit: int = 100, search: str = "") -> list[HistoryEntry]:
+        return [HistoryEntry(
+            scan_id=record.scan_id, code=record.code, kind=VerdictKind(record.verdict),
+            scanned_at=record.scanned_at, offline=record.offline, holder=record.holder,
+            reward_points=record.reward_points, upload_state=state,
+        ) for record, state in self.journal.history(limit, search)]
+
+    def counts_today(self) -> DayCounts:
+        local_now = self._clock().astimezone()
+        midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
+        admitted, rejected = self.journal.counts_between(midnight, midnight + timedelta(days=1))
+        return DayCounts(admitted=admitted, rejected=rejected)
+
+    def close(self) -> None:
+        self.uploader.close()
+        self._lookup_client.close()
+        self._upload_client.close()
+        self.journal.close()
+
+    def __enter__(self) -> ScanService:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- for the command line -----------------------------------------------------------------
+
+    def flush(self, seconds: float) -> DrainResult | None:
+        """Upload what is due within ``seconds`` (probing once first when offline)."""
+        deadline = time.monotonic() + seconds
+        if self.link.needs_provisioning:
+            return None
+        if not self.link.online and not self.uploader.probe():
+            return None
+        return self.uploader.drain(due_only=True, deadline=deadline)
+
+    def sync(self, seconds: float) -> DrainResult:
+        """Upload everything queued (failed scans too) within ``seconds``; waits out a
+        Retry-After or a short outage when there is time left."""
+        deadline = time.monotonic() + seconds
+        uploaded = 0
+        while True:
+            if self.link.needs_provisioning:
+                return DrainResult(uploaded, self.link.snapshot().reason)
+            result = self.uploader.drain(due_only=False, deadline=deadline)
+            uploaded += result.uploaded
+            if result.stopped_because is None:
+                return DrainResult(uploaded, None)
+            wait = self.link.seconds_until_retry(self._clock())
+            if wait is None or time.monotonic() + wait >= deadline:
+                return DrainResult(uploaded, result.stopped_because)
+            time.sleep(wait)
+
+    # --- internals ----------------------------------------------------------------------------
+
+    def _lookup(self, code: str) -> Lookup:
+        if self.link.needs_provisioning:
+            return Lookup(LookupOutcome.UNAUTHORIZED, reason=self.link.snapshot().reason)
+        if not self.link.online:
+            return self._offline_lookup(code, self.link.snapshot().reason)
+        try:
+            found = self._lookup_client.pass_by_scan_code(code)
+        except PassNotFound:
+            return Lookup(LookupOutcome.NOT_FOUND)
+        except Unauthorized as exc:
+            self.link.unauthorized(str(exc), self._clock())
+            return Lookup(LookupOutcome.UNAUTHORIZED, reason=str(exc))
+        except RetryLater as exc:
+            retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
+            self.link.failed(str(exc), self._clock(), retry_after)
+            self.uploader.wake()
+            return self._offline_lookup(code, str(exc))
+        except Exception as exc:  # an unexpected client failure must not stop the door
+            log.exception("Pass lookup failed")
+            self.link.failed(f"The pass lookup failed ({type(exc).__name__}).", self._clock())
+            self.uploader.wake()
+            return self._offline_lookup(code, str(exc))
+        return Lookup(LookupOutcome.FOUND, _facts(found))
+
+    def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
+        try:
+            cached = self.journal.cached_pass(code)
+        except Exception:
+            log.exception("Pass cache unreadable")
+            cached = None
+        facts = None if cached is None else PassFacts(
+            cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
+            cached.template_name, cached.scan_config)
+        return Lookup(LookupOutcome.OFFLINE, facts, reason)
+
+    def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
+        """A verdict for a scan that could not be journaled (refused code, journal failure)."""
+        return Verdict(code=code, kind=VerdictKind.ERROR, offline=offline, scan_id=None,
+                       mode=policy_from_settings(self.settings.scanning).mode, scanned_at=now,
+                       message=message)
+
+
+def _facts(found: Pass) -> PassFacts:
+    return PassFacts(
+        pass_id=found.id, holder=found.holder_name, voided=found.voided,
+        expires_at=found.expiration_date, pass_type=found.type,
+        template_name=found.template_name,
+        scan_config=found.project.scan_config if found.project else {})
+
+
+def _cached(code: str, facts: PassFacts) -> CachedPass:
+    return CachedPass(code, facts.pass_id, facts.holder, facts.voided, facts.expires_at,
+                      facts.pass_type, facts.template_name, facts.scan_config)
+
+
+def _record(verdict: Verdict, source: str) -> ScanRecord:
+    assert verdict.scan_id is not None
+    return ScanRecord(
+        scan_id=verdict.scan_id, code=verdict.code, verdict=verdict.kind.value,
+        mode=verdict.mode.value, reward_points=verdict.reward_points,
+        voids_pass=verdict.voids_pass, scanned_at=verdict.scanned_at, offline=verdict.offline,
+        source=source, message=verdict.message,
+        upload_state=PENDING if verdict.accepted else NOT_NEEDED,
+        pass_id=verdict.pass_id, holder=verdict.holder)

@@ -1,0 +1,241 @@
+"""The background uploader: drains the journal's queue into createScanEvent calls.
+
+Runs in its own thread with a small pool (``upload.concurrency``) so the door never waits
+for it. While offline it probes the API (a cheap ``projects`` query) on the backoff schedule
+in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the probe succeeds.
+
+A scan is marked uploaded only after the server confirmed it. A crash between the server's
+answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
+which is how the server side recognises the retry.
+
+A scan the server rejects with GraphQL errors while other calls work (say, a code the server
+refuses to record) must not hold up the queue: it is retried on its own backoff, behind the
+others, and after ``GIVE_UP_AFTER`` attempts it is shown as ``failed``. It is never deleted
+and keeps being retried at the longest backoff; ``kiosk sync`` retries it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.scanning.connectivity import Connectivity, backoff_delay
+from kiosk.tiketo import GraphQLErrors, RetryLater, TiketoClient, Unauthorized
+
+log = logging.getLogger(__name__)
+
+GIVE_UP_AFTER = 5  # rejected attempts before a scan is shown as failed (still retried)
+CONSECUTIVE_REJECTIONS_MEAN_OUTAGE = 3  # GraphQL errors on every upload: the server is sick
+IDLE_WAKEUP_SECONDS = 30.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
+    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry."""
+    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at), "device": device,
+            "mode": item.mode, "offline": item.offline, "source": item.source}
+
+
+@dataclass(frozen=True)
+class DrainResult:
+    uploaded: int
+    stopped_because: str | None  # why it stopped before the queue was empty, if it did
+
+
+class Uploader:
+    """Uploads queued scans; :meth:`start` runs it in the background, :meth:`drain` inline."""
+
+    def __init__(self, journal: Journal, client: TiketoClient, connectivity: Connectivity, *,
+                 device: str, concurrency: int, max_backoff_seconds: float,
+                 clock: Callable[[], datetime] = utc_now,
+                 on_change: Callable[[], None] | None = None) -> None:
+        self._journal = journal
+        self._client = client
+        self._link = connectivity
+        self._device = device
+        self._max_backoff = max_backoff_seconds
+        self._clock = clock
+        self._on_change = on_change or (lambda: None)
+        self._concurrency = max(1, concurrency)
+        self._pool = ThreadPoolExecutor(max_workers=self._concurrency,
+                                        thread_name_prefix="kiosk-upload")
+        self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._force = False
+        self._thread: threading.Thread | None = None
+
+    # --- background ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="kiosk-uploader", daemon=True)
+        self._thread.start()
+
+    def wake(self, force: bool = False) -> None:
+        """New work (a scan was queued) or ``force``: probe and upload now."""
+        if force:
+            self._force = True
+        self._wake.set()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._wake.clear()  # before the round, so a wake() during it is not lost
+            force, self._force = self._force, False
+            try:
+                self.step(force=force)
+            except Exception:  # never let the uploader die silently: log, wait, go on
+                log.exception("Upload round failed")
+            if not self._stop.is_set():
+                self._wake.wait(self._sleep_seconds())
+
+    def step(self, force: bool = False, deadline: float | None = None) -> DrainResult | None:
+        """One round: probe if offline and due (or forced), then upload what is due."""
+        if self._link.needs_provisioning:
+            return None
+        if not self._link.online:
+            if not self._link.probe_due(self._clock(), force):
+                return None
+            if not self.probe():
+                return None
+        return self.drain(due_only=not force, deadline=deadline)
+
+    def _sleep_seconds(self) -> float:
+        if self._link.needs_provisioning:
+            return IDLE_WAKEUP_SECONDS
+        now = self._clock()
+        if not self._link.online:
+            wait = self._link.seconds_until_retry(now)
+            return IDLE_WAKEUP_SECONDS if wait is None else min(wait, IDLE_WAKEUP_SECONDS)
+        try:
+            next_at = self._journal.next_attempt_at()
+        except JournalUnavailable:
+            return IDLE_WAKEUP_SECONDS
+        if next_at is None:
+            return IDLE_WAKEUP_SECONDS
+        return min(max((next_at - now).total_seconds(), 0.05), IDLE_WAKEUP_SECONDS)
+
+    # --- the work -----------------------------------------------------------------------------
+
+    def probe(self) -> bool:
+        """Ask the API something cheap; True (and online) when it answered."""
+        try:
+            self._client.projects()
+        except Unauthorized as exc:
+            self._link.unauthorized(str(exc), self._clock())
+            self._on_change()
+            return False
+        except RetryLater as exc:
+            self._link.failed(str(exc), self._clock(), exc.retry_after)
+            self._on_change()
+            return False
+        self._link.succeeded()
+        self._on_change()
+        return True
+
+    def drain(self, *, due_only: bool = True, deadline: float | None = None) -> DrainResult:
+        """Upload queued scans until the queue is empty, a call fails, or ``deadline``
+        (a ``time.monotonic()`` value) passes. ``due_only=False`` also retries scans that
+        are waiting out their own backoff (what ``kiosk sync`` and "try now" want)."""
+        uploaded = 0
+        stopped: str | None = None
+        rejected: set[str] = set()
+        rejections_in_a_row = 0
+        with self._drain_lock:
+            while stopped is None:
+                if deadline is not None and time.monotonic() >= deadline:
+                    stopped = "Time ran out before every scan was uploaded."
+                    break
+                # Scans rejected in this drain stay queued; skip them (the limit allows for them).
+                batch = [item for item in self._journal.due_uploads(
+                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected))
+                    if item.scan_id not in rejected][: self._concurrency * 16]
+                if not batch:
+                    break
+                futures = [(item, self._pool.submit(self._upload_one, item)) for item in batch]
+                for item, future in futures:
+                    outcome = _result(future)
+                    if outcome is None:
+                        uploaded += 1
+                        rejections_in_a_row = 0
+                    elif stopped is None:
+                        stopped = self._handle_failure(item, outcome, rejections_in_a_row + 1)
+                        if isinstance(outcome, GraphQLErrors):
+                            rejected.add(item.scan_id)
+                            rejections_in_a_row += 1
+                        if stopped is not None:
+                            for _, pending in futures:
+                                pending.cancel()
+                self._on_change()
+        return DrainResult(uploaded, stopped)
+
+    def _upload_one(self, item: PendingUpload) -> Exception | None:
+        """Send one scan and record the server's confirmation; an exception is returned."""
+        if self._stop.is_set() and self._thread is not None:
+            return RetryLater("The kiosk is shutting down.")
+        try:
+            receipt = self._client.create_scan_event(
+                item.code, reward_points=item.reward_points,
+                voided=True if item.voids_pass else None,
+                data=scan_event_data(item, self._device))
+        except (RetryLater, Unauthorized) as exc:
+            return exc
+        except Exception as exc:  # e.g. the client was closed under us at shutdown
+            return RetryLater(f"The upload was interrupted ({type(exc).__name__}).")
+        try:
+            self._journal.mark_uploaded(item.scan_id, receipt.id, self._clock())
+        except JournalUnavailable as exc:
+            return exc
+        return None
+
+    def _handle_failure(self, item: PendingUpload, outcome: Exception,
+                        rejections_in_a_row: int) -> str | None:
+        """Record what went wrong; returns why draining must stop, or None to go on."""
+        now = self._clock()
+        if isinstance(outcome, GraphQLErrors):
+            self._reject(item, outcome)
+            if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
+                return None
+            self._link.failed(str(outcome), now)
+        elif isinstance(outcome, Unauthorized):
+            self._link.unauthorized(str(outcome), now)
+        elif isinstance(outcome, RetryLater):
+            self._link.failed(str(outcome), now, outcome.retry_after)
+        return str(outcome)
+
+    def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
+        attempts = item.attempts + 1
+        delay = backoff_delay(attempts + 2, self._max_backoff)
+        log.warning("The server rejected scan %s (attempt %d): %s", item.scan_id, attempts, error)
+        try:
+            self._journal.mark_attempt_failed(
+                item.scan_id, str(error), self._clock() + timedelta(seconds=delay),
+                give_up_after=GIVE_UP_AFTER)
+        except JournalUnavailable:
+            log.exception("Could not record the failed upload of %s", item.scan_id)
+
+
+def _result(future: Future[Exception | None]) -> Exception | None:
+    if future.cancelled():
+        return RetryLater("The upload was cancelled.")
+    return future.result()

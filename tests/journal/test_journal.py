@@ -1,0 +1,183 @@
+"""The journal file: durability settings, privacy, migrations, corruption, full disk, pruning."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
+from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
+from kiosk.journal.store import FAILED, NOT_NEEDED, PENDING, UPLOADED
+from kiosk.scanning.verdict import VerdictKind
+from kiosk.settings import Settings
+from kiosk.status import journal_summary
+
+NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
+
+
+def record(scan_id: str, *, code: str = "C", state: str = PENDING, at: datetime = NOW,
+           verdict: str = "valid") -> ScanRecord:
+    return ScanRecord(scan_id, code, verdict, "entry", 0, False, at, False, "manual", "m", state)
+
+
+@pytest.fixture
+def fast_settings() -> Settings:
+    settings = Settings()
+    settings.scanning.lookup_timeout_seconds = 0.5
+    return settings
+
+
+@pytest.fixture
+def journal(paths):
+    with Journal(paths.journal_file, max_entries=1000) as j:
+        yield j
+
+
+def test_wal_full_sync_and_schema_version(journal, paths):
+    conn = journal._conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == len(MIGRATIONS)
+
+
+def test_files_and_folder_are_owner_only(journal, paths):
+    with journal.transaction() as tx:
+        tx.insert_scan(record("a"))
+    for suffix in ("", "-wal", "-shm"):
+        path = paths.data_dir / f"journal.sqlite3{suffix}"
+        assert path.exists(), suffix
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, suffix
+    assert stat.S_IMODE(paths.data_dir.stat().st_mode) == 0o700
+
+
+def test_reopening_keeps_scans_and_does_not_migrate_again(paths):
+    with Journal(paths.journal_file) as first, first.transaction() as tx:
+        tx.insert_scan(record("a"))
+    with Journal(paths.journal_file) as second:
+        assert second.scan_ids() == {"a"} and second.problem is None
+
+
+def test_a_newer_schema_is_not_touched(paths):
+    with Journal(paths.journal_file):
+        pass
+    conn = sqlite3.connect(paths.journal_file)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    from kiosk.journal import JournalUnavailable
+    with pytest.raises(JournalUnavailable, match="newer kiosk"):
+        Journal(paths.journal_file)
+    assert paths.journal_file.exists()
+
+
+def test_a_corrupt_journal_is_moved_aside_not_overwritten(paths):
+    garbage = os.urandom(8192)
+    paths.journal_file.write_bytes(garbage)
+    with Journal(paths.journal_file) as journal:
+        assert journal.problem is not None and "moved to" in journal.problem
+        assert "new journal" in journal.problem
+        with journal.transaction() as tx:
+            tx.insert_scan(record("fresh"))
+    [moved] = list(paths.data_dir.glob("journal.sqlite3.corrupt-*"))
+    assert moved.read_bytes() == garbage
+    assert moved.name in (journal.problem or "")
+
+
+def test_scan_service_reports_the_moved_journal(paths, credentials):
+    from kiosk.scanning.service import ScanService
+    paths.journal_file.write_bytes(b"this is not a database" * 100)
+    with ScanService(paths, credentials, background=False) as service:
+        assert any("unreadable" in p for p in service.problems)
+        assert service.scan("TKT-VALID-0001").kind is VerdictKind.VALID
+
+
+def test_full_disk_is_a_clear_error(journal):
+    conn = journal._conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages}")
+    with pytest.raises(JournalFull, match="disk is full"), journal.transaction() as tx:
+        for number in range(2000):
+            tx.insert_scan(record(f"s{number}", code="x" * 200 + str(number)))
+    assert journal.scan_ids() == set()  # rolled back whole, nothing half-written
+
+
+def test_full_disk_gives_an_error_verdict_not_a_crash(paths, credentials, fast_settings):
+    from kiosk.scanning.service import ScanService
+    with ScanService(paths, credentials, fast_settings, background=False) as service:
+        conn = service.journal._conn
+        conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+        verdicts = [service.scan(f"CODE-{n:04d}-" + "y" * 500) for n in range(40)]
+        errors = [v for v in verdicts if v.kind is VerdictKind.ERROR]
+        assert errors, "the journal never filled up"
+        assert all(v.scan_id is None and "disk is full" in v.message for v in errors)
+        assert not any(v.accepted for v in verdicts[verdicts.index(errors[0]):])
+
+
+def test_duplicate_check_and_insert_are_atomic_across_threads(paths, credentials, fast_settings):
+    from kiosk.scanning.service import ScanService
+    with ScanService(paths, credentials, fast_settings, background=False) as service:
+        results: list[VerdictKind] = []
+        barrier = threading.Barrier(8)
+
+        def scan() -> None:
+            barrier.wait()
+            results.append(service.scan("TKT-VALID-0001").kind)
+
+        threads = [threading.Thread(target=scan) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results).count(VerdictKind.VALID) == 1
+        assert results.count(VerdictKind.DUPLICATE) == 7
+
+
+def test_prune_by_age_keeps_queued_scans(paths):
+    with Journal(paths.journal_file, retention_days=30) as journal:
+        old = NOW - timedelta(days=31)
+        with journal.transaction() as tx:
+            tx.insert_scan(record("old-uploaded", state=UPLOADED, at=old))
+            tx.insert_scan(record("old-rejected", state=NOT_NEEDED, at=old, verdict="voided"))
+            tx.insert_scan(record("old-pending", state=PENDING, at=old))
+            tx.insert_scan(record("old-failed", state=FAILED, at=old))
+            tx.insert_scan(record("new-uploaded", state=UPLOADED, at=NOW))
+            tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
+            tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
+        assert journal.prune(NOW) == 2
+        assert journal.scan_ids() == {"old-pending", "old-failed", "new-uploaded"}
+        assert journal.cached_pass("OLD") is None and journal.cached_pass("NEW") is not None
+
+
+def test_prune_by_count_removes_the_oldest_uploaded(paths):
+    with Journal(paths.journal_file, max_entries=3) as journal:
+        with journal.transaction() as tx:
+            for number in range(6):
+                tx.insert_scan(record(f"u{number}", state=UPLOADED,
+                                      at=NOW - timedelta(minutes=number)))
+            tx.insert_scan(record("p", state=PENDING, at=NOW - timedelta(days=1)))
+        journal.prune(NOW)
+        assert journal.scan_ids() == {"u0", "u1", "u2", "p"}
+
+
+def test_upload_bookkeeping_and_status_summary(paths, journal):
+    with journal.transaction() as tx:
+        tx.insert_scan(record("a"))
+        tx.insert_scan(record("b", at=NOW + timedelta(seconds=1)))
+    assert journal_summary(paths) == (2, None)
+    assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a"]
+    journal.mark_uploaded("a", "ev-1", NOW)
+    journal.mark_attempt_failed("b", "nope", NOW + timedelta(hours=1), give_up_after=1)
+    assert journal.queue_counts() == (0, 1)
+    assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
+    assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
+    pending, last_sync = journal_summary(paths)
+    assert pending == 1 and last_sync == "2026-06-01T19:00:00Z"
+
+
+def test_status_summary_without_a_journal(paths):
+    assert journal_summary(paths) == (0, None)
+    assert not paths.journal_file.exists()  # a status check never creates it

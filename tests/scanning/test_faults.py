@@ -1,0 +1,149 @@
+"""Every fault the demo server can act out ends in a clear verdict or message, nothing lost."""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import UTC, datetime
+
+import pytest
+from graphql import GraphQLError
+
+from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer, DemoState, Fault
+from kiosk.demo.passes import VALID_CODE, guest_pass
+from kiosk.journal.store import FAILED
+from kiosk.provisioning import provision
+from kiosk.scanning.connectivity import Connectivity, backoff_delay
+from kiosk.scanning.uploader import GIVE_UP_AFTER
+from kiosk.scanning.verdict import VerdictKind
+from tests.scanning.conftest import wait_for
+
+RETRYABLE = [
+    (Fault.SLOW, "did not answer in time"),
+    (Fault.SERVER_ERROR, "HTTP 503"),
+    (Fault.RATE_LIMITED, "slow down"),
+    (Fault.NON_JSON, "not JSON"),
+    (Fault.GRAPHQL_ERRORS, "reported an error"),
+    (Fault.DOWN, "cannot be reached"),
+]
+
+
+@pytest.mark.parametrize("fault, words", RETRYABLE, ids=[f.value for f, _ in RETRYABLE])
+def test_retryable_faults_decide_offline_and_upload_later(service, demo_server, fault, words):
+    demo_server.set_fault(fault, slow_seconds=2, retry_after="1")
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.VALID and verdict.offline
+    assert verdict.scan_id is not None
+    status = service.status()
+    assert not status.online and status.pending == 1
+    assert words in status.offline_reason and status.offline_reason.endswith(".")
+    assert status.next_retry_at is not None
+    demo_server.clear_fault()
+    service.try_now()
+    wait_for(lambda: service.status().online and service.status().pending == 0)
+    [event] = demo_server.state.events()
+    assert event.data["scanId"] == verdict.scan_id
+
+
+def test_retry_after_is_honoured(service, demo_server):
+    demo_server.set_fault(Fault.RATE_LIMITED, retry_after="3")
+    before = datetime.now(UTC)
+    service.scan(VALID_CODE)
+    status = service.status()
+    assert (status.next_retry_at - before).total_seconds() >= 2.9
+    requests = demo_server.request_count
+    time.sleep(1.0)
+    assert demo_server.request_count == requests  # the background waits as asked
+
+
+def test_comes_back_online_by_itself(service, demo_server):
+    demo_server.stop()
+    service.scan(guest_pass(1).code)
+    assert not service.status().online
+    demo_server.start()
+    wait_for(lambda: service.status().online, timeout=5)  # max backoff 1 s in these tests
+    wait_for(lambda: len(demo_server.state.events()) == 1)
+
+
+def test_revoked_device_stops_uploads_and_says_so(service, demo_server):
+    demo_server.stop()
+    queued = service.scan(guest_pass(1).code)  # offline, queued
+    demo_server.start()
+    demo_server.set_fault(Fault.REVOKED)
+    service.try_now()
+    status = service.status()
+    assert status.needs_provisioning and not status.online
+    assert "Provision the device again" in status.offline_reason
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.ERROR and "provisioned again" in verdict.message
+    assert verdict.scan_id is not None  # still journaled
+    requests = demo_server.request_count
+    service.try_now()
+    assert demo_server.request_count == requests  # no more calls with a refused token
+    assert service.status().pending == 1
+    assert queued.scan_id in {h.scan_id for h in service.history()}
+
+
+def test_revoked_at_the_door(service, demo_server, credentials):
+    demo_server.state.revoke_device(credentials.device_name)
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.ERROR and verdict.scan_id is not None
+    assert service.status().needs_provisioning
+
+
+class PoisonState(DemoState):
+    """A server that refuses to record one particular pass (a GraphQL error every time)."""
+
+    poison = guest_pass(999).code
+
+    def createScanEvent(self, info, input):  # the schema names the resolver
+        if input["code"] == self.poison:
+            raise GraphQLError("This pass cannot be scanned at this venue.")
+        return super().createScanEvent(info, input)
+
+
+def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(
+        paths, make_service):
+    state = PoisonState.seeded()
+    for number in (1, 2, 3, 999):
+        state.add_pass(guest_pass(number))
+    with DemoServer(state) as server:
+        creds = provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-9")
+        service = make_service(credentials=creds)
+        poisoned = service.scan(PoisonState.poison)
+        for number in (1, 2, 3):
+            service.scan(guest_pass(number).code)
+        wait_for(lambda: len(server.state.events()) == 3)
+        assert service.status().online  # one refusal is not an outage
+        for _ in range(GIVE_UP_AFTER):
+            service.sync(5)
+        [entry] = [h for h in service.history() if h.scan_id == poisoned.scan_id]
+        assert entry.upload_state == FAILED  # shown as failed, never deleted
+        assert service.status().pending == 1
+        assert len(server.state.events()) == 3
+
+
+def test_backoff_doubles_with_jitter_and_respects_the_cap_and_retry_after():
+    rng = random.Random(1)
+    for failures in range(1, 12):
+        ceiling = min(60.0, 2 ** (failures - 1))
+        delay = backoff_delay(failures, 60.0, rng=rng)
+        assert ceiling / 2 <= delay <= ceiling
+    assert backoff_delay(1, 60.0, retry_after=30, rng=rng) >= 30
+    delays = {round(backoff_delay(6, 60.0, rng=rng), 6) for _ in range(20)}
+    assert len(delays) > 1  # jittered
+
+
+def test_connectivity_state_machine():
+    link = Connectivity(10.0, random.Random(2))
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert link.online and not link.probe_due(now)
+    link.failed("The Tiketo server cannot be reached.", now)
+    assert not link.online and link.snapshot().offline_since == now
+    assert not link.probe_due(now) and link.probe_due(now, force=True)
+    link.failed("again", now)
+    assert link.snapshot().offline_since == now  # since the first failure
+    link.succeeded()
+    assert link.online and link.snapshot().reason is None
+    link.unauthorized("revoked", now)
+    assert not link.online and not link.probe_due(now, force=True)
