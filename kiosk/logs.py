@@ -87,7 +87,7 @@ class OneLineFormatter(logging.Formatter):
     whole events and a pasted code cannot forge a log line.
     """
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)  # UTC, whatever time zone the PC is set to
 
     def __init__(self, scrubber: TokenScrubber = SCRUBBER) -> None:
         super().__init__("%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")

@@ -232,7 +232,8 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
         if "choices" in meta and value not in meta["choices"]:
             return f"must be one of {', '.join(meta['choices'])}"
         if "check" in meta:
-            return meta["check"](value)
+            problem: str | None = meta["check"](value)
+            return problem
     elif kind.startswith("list"):
         allowed = meta.get("each", ())
         if not isinstance(value, list) or not value or not all(
