@@ -11,6 +11,7 @@ import enum
 import json
 import re
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -174,6 +175,12 @@ class _Httpd(ThreadingHTTPServer):
         with self._connections_lock:
             self._connections.discard(request)
         super().shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up mid-request is normal here (timeouts, kills); stay quiet."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
     def close_open_connections(self) -> None:
         with self._connections_lock:
