@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -277,3 +279,34 @@ def test_journal_pending_count_and_stuck_uploads(paths):
     result = journal_check(paths)
     assert result.status is Status.WARN and "3 scan(s) waiting" in result.detail
     assert "kiosk sync" in result.advice
+
+
+def test_screen_check_reports_qt_platform_problems():
+    from kiosk.doctor.display import display_check
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    offscreen = display_check({**env, "QT_QPA_PLATFORM": "offscreen"})
+    assert offscreen.status is Status.WARN and "offscreen" in offscreen.detail
+    broken = display_check({**env, "QT_QPA_PLATFORM": "no-such-platform"})
+    assert broken.status is Status.FAIL
+    assert "platform plugin" in broken.detail and broken.advice
+    if sys.platform.startswith("linux"):
+        headless = display_check({k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"})
+        assert headless.status is Status.WARN and "Not checked" in headless.detail
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)")
+def test_screen_check_on_a_real_x_server():
+    from kiosk.doctor.display import display_check
+
+    xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        result = display_check({**env, "DISPLAY": ":97"})
+        assert result.status is Status.OK, result
+        assert "xcb" in result.detail and "1280x720" in result.detail
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
