@@ -171,3 +171,21 @@ def test_config_checks():
     assert check_hook_command(f"{PY} -c pass") is None
     with pytest.raises(DoorHookConfigError, match=r"door_hook\.url"):
         DoorHook(url="http://doors.example.com/open")
+
+
+def test_kiosk_door_hook_runs_it_once_for_the_installer(run_cli, paths, tmp_path):
+    assert run_cli("door-hook").returncode == 1  # off: says how to set it
+    out = tmp_path / "relay.json"
+    script = tmp_path / "relay.py"
+    script.write_text(f"import sys, pathlib; pathlib.Path(r'{out}').write_text(sys.stdin.read())\n")
+    command = f"{sys.executable} {script}".replace("\\", "/")
+    paths.settings_file.write_text(f"[door_hook]\ncommand = '{command}'\n")
+    result = run_cli("door-hook", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.json_lines()[0]["ok"] is True
+    sent = json.loads(out.read_text())
+    assert sent["verdict"] == "valid" and sent["code"] == "DOOR-HOOK-TEST"
+    assert set(sent) == set(verdict().to_json())
+    paths.settings_file.write_text("[door_hook]\ncommand = '/nonexistent/relay'\n")
+    failed = run_cli("door-hook")
+    assert failed.returncode == 1 and "FAIL" in failed.stdout and "cannot start" in failed.stdout
