@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import shutil
 import sqlite3
 import ssl
@@ -297,14 +298,21 @@ def test_screen_check_reports_qt_platform_problems():
 def test_screen_check_on_a_real_x_server():
     from kiosk.doctor.display import display_check
 
-    xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+    # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                             "1280x720x24", "-nolisten", "tcp"], pass_fds=(write_end,),
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
     try:
-        time.sleep(1.0)
+        ready, _, _ = select.select([read_end], [], [], 15)
+        assert ready, "Xvfb did not start"
+        display = ":" + os.read(read_end, 32).decode().strip()
         env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
-        result = display_check({**env, "DISPLAY": ":97"})
+        result = display_check({**env, "DISPLAY": display})
         assert result.status is Status.OK, result
         assert "xcb" in result.detail and "1280x720" in result.detail
     finally:
+        os.close(read_end)
         xvfb.terminate()
         xvfb.wait(timeout=10)
