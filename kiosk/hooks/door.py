@@ -100,12 +100,11 @@ def check_hook_url(url: str) -> str | None:
 
 
 def _is_local_host(host: str) -> bool:
-    if host == "localhost" or host.endswith((".local", ".lan", ".localdomain")) or "." not in host:
-        return True
     try:
         address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
+    except ValueError:  # a name: this machine, mDNS/LAN suffixes, or a single-label LAN name
+        return (host == "localhost" or host.endswith((".local", ".lan", ".localdomain"))
+                or "." not in host)
     return address.is_private or address.is_loopback or address.is_link_local
 
 

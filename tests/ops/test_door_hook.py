@@ -166,6 +166,9 @@ def test_config_checks():
     assert check_hook_url("http://relay.local/open") is None
     assert check_hook_url("https://doors.example.com/open") is None
     assert "https" in check_hook_url("http://doors.example.com/open")
+    assert "https" in check_hook_url("http://[2001:4860::8888]/open")  # public IPv6
+    assert check_hook_url("http://[::1]:8080/open") is None
+    assert check_hook_url("http://relay/open") is None  # single-label LAN name
     assert check_hook_url("ftp://x/y")
     assert check_hook_command('open-door "unbalanced', need_program=False)
     assert "not found" in check_hook_command("/nonexistent/open-door")
