@@ -252,6 +252,7 @@ def test_cli_healthy_kiosk_passes_and_no_camera_fails(run_cli, credentials, path
     result = run_cli("doctor")
     assert result.returncode == 1
     assert "FAIL  camera" in result.stdout and "--no-camera" in result.stdout
+    assert result.stdout.startswith("kiosk ") and str(paths.config_dir) in result.stdout
     assert "doctor check=camera status=fail" in paths.log_file.read_text()
     assert credentials.token not in paths.log_file.read_text()
 
