@@ -57,6 +57,7 @@ class ScanService:
                  transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.problems: list[str] = []
+        self.journal_error: str | None = None  # the last scan the journal could not record
         if settings is None:
             loaded = load_settings(paths.settings_file)
             settings, self.problems = loaded.settings, list(loaded.problems)
@@ -116,6 +117,7 @@ class ScanService:
                     tx.mark_pass_voided(code)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
+            self.journal_error = str(exc)
             return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
         if verdict.accepted:
             self.uploader.wake()
