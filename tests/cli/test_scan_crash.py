@@ -52,7 +52,8 @@ def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, de
             assert proc.stdin is not None
             proc.stdin.write("".join(code + "\n" for code in codes).encode())
             proc.stdin.flush()
-            time.sleep(rng.uniform(0.5, 2.5))
+            _wait_for_first_line(out_file, proc)
+            time.sleep(rng.uniform(0.0, 2.0))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
@@ -95,3 +96,13 @@ def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, de
     for event in events:
         by_code[event.code].add(event.data["scanId"])
     assert all(len(ids) == 1 for ids in by_code.values()), "a code was admitted twice"
+
+
+def _wait_for_first_line(out_file, proc, limit: float = 30.0) -> None:
+    """Start the random kill clock once scanning is under way, not while Python starts:
+    on a busy machine start-up alone can outlast any fixed delay."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and proc.poll() is None:
+        if b"\n" in out_file.read_bytes():
+            return
+        time.sleep(0.02)

@@ -1,0 +1,102 @@
+"""Telling a USB barcode scanner ("keyboard wedge") from a person at the keyboard.
+
+Scanners type a whole code in a burst, a few milliseconds per key, usually followed by Enter;
+people leave 80 ms or more between keys. Pure logic with the time passed in, so the timing
+rules are tested without a keyboard or a clock; ``kiosk.ui.wedge`` is the thin Qt part.
+
+Rules (``max_interval`` 30 ms, ``silence`` 100 ms, ``min_length`` 4 by default):
+
+* keys are held back while they arrive less than ``max_interval`` apart;
+* Enter after a held-back burst of at least ``min_length`` keys ends a scan (the Enter is
+  consumed); a burst of at least ``min_length`` keys followed by ``silence`` without a key
+  ends a scan too (scanners configured without a suffix);
+* anything else is a person typing: held-back keys are released (``forward``) as soon as
+  the next key is slow or ``max_interval`` passes, in their original order, and their Enter
+  passes through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class WedgeResult:
+    scan: str | None = None  # a complete scanned code, exactly as typed
+    forward: list[Any] = field(default_factory=list)  # payloads of keys a person typed
+    pass_enter: bool = False  # the Enter was not a scan terminator: deliver it normally
+
+
+@dataclass
+class _Key:
+    char: str
+    time: float
+    payload: Any
+
+
+class WedgeDecoder:
+    def __init__(self, max_interval: float = 0.030, silence: float = 0.100,
+                 min_length: int = 4) -> None:
+        self.max_interval, self.silence, self.min_length = max_interval, silence, min_length
+        self._keys: list[_Key] = []
+
+    @property
+    def pending(self) -> bool:
+        return bool(self._keys)
+
+    def next_deadline(self) -> float | None:
+        """When :meth:`poll` should next run (monotonic seconds), or None when idle."""
+        if not self._keys:
+            return None
+        last = self._keys[-1].time
+        return last + (self.silence if self._is_burst() else self.max_interval)
+
+    def key(self, char: str, now: float, payload: Any = None) -> WedgeResult:
+        """A printable key was pressed. ``payload`` comes back in ``forward`` if a person
+        typed it (the Qt filter passes the event's details to replay it)."""
+        result = WedgeResult()
+        if self._keys and now - self._keys[-1].time > self.max_interval:
+            result = self._finish()
+        self._keys.append(_Key(char, now, payload if payload is not None else char))
+        return result
+
+    def enter(self, now: float) -> WedgeResult:
+        """Enter (or Return) was pressed."""
+        if self._is_burst() and now - self._keys[-1].time <= self.silence:
+            return WedgeResult(scan=self._take())
+        result = self._release()
+        result.pass_enter = True
+        return result
+
+    def other_key(self) -> WedgeResult:
+        """A non-printable key (arrow, Backspace, a shortcut): a person is at the keyboard."""
+        return self._finish()
+
+    def poll(self, now: float) -> WedgeResult:
+        """Time passed without a key: release a person's keys, or end a no-Enter scan."""
+        if not self._keys:
+            return WedgeResult()
+        quiet = now - self._keys[-1].time
+        if self._is_burst():
+            return WedgeResult(scan=self._take()) if quiet >= self.silence else WedgeResult()
+        return self._release() if quiet > self.max_interval else WedgeResult()
+
+    def _is_burst(self) -> bool:
+        return len(self._keys) >= self.min_length
+
+    def _finish(self) -> WedgeResult:
+        """The current run of keys is over: a scan if it was a burst, else a person's."""
+        if self._is_burst():
+            return WedgeResult(scan=self._take())
+        return self._release()
+
+    def _take(self) -> str:
+        code = "".join(k.char for k in self._keys)
+        self._keys.clear()
+        return code
+
+    def _release(self) -> WedgeResult:
+        payloads = [k.payload for k in self._keys]
+        self._keys.clear()
+        return WedgeResult(forward=payloads)

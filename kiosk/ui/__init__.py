@@ -1,0 +1,1 @@
+"""The kiosk screen (PySide6)."""

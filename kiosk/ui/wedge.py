@@ -1,0 +1,145 @@
+"""Qt side of keyboard-wedge scanners: an application-wide event filter.
+
+All timing rules live in :class:`kiosk.capture.wedge.WedgeDecoder`; this file only turns
+Qt key events into its calls and its answers back into Qt: ``scanned`` is emitted for a
+scanner burst (whatever widget has focus, and the burst's keys never reach that widget);
+keys a person typed are replayed, in order, into the manual-entry field (or, without one,
+to the widget they were meant for).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QWindow
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+from kiosk.capture.wedge import WedgeDecoder, WedgeResult
+from kiosk.settings import ScannerSettings
+
+_ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
+                     | Qt.KeyboardModifier.KeypadModifier)
+
+
+@dataclass(frozen=True)
+class _HeldKey:
+    key: int
+    modifiers: Qt.KeyboardModifier
+    text: str
+    receiver: QObject | None
+
+
+class WedgeFilter(QObject):
+    """Install once on the QApplication: ``WedgeFilter(manual_entry).install()``."""
+
+    scanned = Signal(str)
+
+    def __init__(self, manual_entry: QLineEdit | None = None, *, max_interval_ms: float = 30,
+                 silence_ms: float = 100, min_length: int = 4,
+                 clock: Callable[[], float] = time.monotonic,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.manual_entry = manual_entry
+        self.decoder = WedgeDecoder(max_interval_ms / 1000, silence_ms / 1000, min_length)
+        self._clock = clock
+        self._replaying = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self._poll)
+
+    @classmethod
+    def from_settings(cls, scanner: ScannerSettings, manual_entry: QLineEdit | None = None,
+                      parent: QObject | None = None) -> WedgeFilter:
+        return cls(manual_entry, max_interval_ms=scanner.key_interval_ms,
+                   silence_ms=scanner.silence_ms, min_length=scanner.min_length, parent=parent)
+
+    def install(self, app: QCoreApplication | None = None) -> None:
+        (app or QCoreApplication.instance()).installEventFilter(self)  # type: ignore[union-attr]
+
+    def uninstall(self, app: QCoreApplication | None = None) -> None:
+        target = app or QCoreApplication.instance()
+        if target is not None:
+            target.removeEventFilter(self)
+        self._timer.stop()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self._replaying or event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        now = self._clock()
+        key, text = event.key(), event.text()
+        if key in _ENTER_KEYS:
+            if not self.decoder.pending:
+                return self._enter_to_manual_entry(event)
+            result = self.decoder.enter(now)
+            self._apply(result)
+            if result.pass_enter:
+                return self._enter_to_manual_entry(event)
+            return True
+        plain = not (event.modifiers() & ~_TYPING_MODIFIERS)
+        if plain and len(text) == 1 and text.isprintable():
+            held = _HeldKey(key, event.modifiers(), text, watched)
+            self._apply(self.decoder.key(text, now, held))
+            self._schedule()
+            return True
+        if self.decoder.pending:  # Backspace, arrows, shortcuts: a person is typing
+            self._apply(self.decoder.other_key())
+        return False
+
+    # -- helpers ------------------------------------------------------------------------------
+
+    def _poll(self) -> None:
+        self._apply(self.decoder.poll(self._clock()))
+        self._schedule()
+
+    def _schedule(self) -> None:
+        deadline = self.decoder.next_deadline()
+        if deadline is None:
+            self._timer.stop()
+            return
+        self._timer.start(max(int((deadline - self._clock()) * 1000) + 1, 1))
+
+    def _apply(self, result: WedgeResult) -> None:
+        for held in result.forward:
+            self._replay(held)
+        if result.scan is not None:
+            self.scanned.emit(result.scan)
+
+    def _target(self, receiver: QObject | None) -> QObject | None:
+        if self.manual_entry is not None:
+            return self.manual_entry
+        if isinstance(receiver, QWindow):  # the event came in at window level
+            return QApplication.focusWidget() or receiver
+        return receiver
+
+    def _replay(self, held: _HeldKey) -> None:
+        target = self._target(held.receiver)
+        if target is None:
+            return
+        self._send(target, QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text))
+
+    def _enter_to_manual_entry(self, event: QKeyEvent) -> bool:
+        """Enter after a person typed into the manual-entry field submits that field, even
+        when another widget has focus; otherwise Enter goes where it was going."""
+        entry = self.manual_entry
+        if entry is None or not entry.text() or _has_focus(entry):
+            return False
+        self._send(entry, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
+                                    event.text()))
+        return True
+
+    def _send(self, target: QObject, event: QKeyEvent) -> None:
+        self._replaying = True
+        try:
+            QCoreApplication.sendEvent(target, event)
+        finally:
+            self._replaying = False
+
+
+def _has_focus(widget: QWidget) -> bool:
+    return QApplication.focusWidget() is widget

@@ -1,0 +1,68 @@
+"""Keyboard-wedge timing rules with injected timestamps (no Qt)."""
+
+from __future__ import annotations
+
+from kiosk.capture.wedge import WedgeDecoder, WedgeResult
+
+
+def type_keys(wedge: WedgeDecoder, text: str, start: float, gap: float) -> list[WedgeResult]:
+    return [wedge.key(ch, start + i * gap) for i, ch in enumerate(text)]
+
+
+def test_fast_burst_ending_in_enter_is_a_scan() -> None:
+    wedge = WedgeDecoder()
+    results = type_keys(wedge, "TKT-VALID-0001", 0.0, 0.004)
+    assert all(r.scan is None and not r.forward for r in results)  # held back meanwhile
+    result = wedge.enter(14 * 0.004)
+    assert result.scan == "TKT-VALID-0001" and not result.pass_enter
+    assert not wedge.pending
+
+
+def test_slow_typing_is_forwarded_in_order_and_enter_passes() -> None:
+    wedge = WedgeDecoder()
+    forwarded: list[str] = []
+    for r in type_keys(wedge, "AB12", 0.0, 0.150):
+        forwarded += r.forward
+        assert r.scan is None
+    forwarded += wedge.poll(0.45 + 0.031).forward  # the last key after max_interval
+    assert forwarded == list("AB12")
+    result = wedge.enter(1.0)
+    assert result.pass_enter and result.scan is None
+
+
+def test_burst_without_enter_ends_after_silence() -> None:
+    wedge = WedgeDecoder(silence=0.1)
+    type_keys(wedge, "590123412345", 0.0, 0.005)
+    last = 11 * 0.005
+    assert wedge.next_deadline() == last + 0.1
+    assert wedge.poll(last + 0.05).scan is None  # not yet silent long enough
+    assert wedge.poll(last + 0.1).scan == "590123412345"
+    assert wedge.next_deadline() is None
+
+
+def test_a_persons_quick_roll_of_two_keys_is_still_a_person() -> None:
+    wedge = WedgeDecoder(min_length=4)
+    wedge.key("t", 0.0, "t")
+    wedge.key("h", 0.012, "h")  # a fast typist's roll
+    result = wedge.poll(0.05)
+    assert result.forward == ["t", "h"] and result.scan is None
+
+
+def test_slow_key_after_a_burst_ends_the_scan_and_starts_fresh() -> None:
+    wedge = WedgeDecoder()
+    type_keys(wedge, "CODE1234", 0.0, 0.003)
+    result = wedge.key("x", 0.06, "x")
+    assert result.scan == "CODE1234"
+    assert wedge.poll(0.1).forward == ["x"]
+
+
+def test_other_key_releases_held_keys() -> None:
+    wedge = WedgeDecoder()
+    wedge.key("a", 0.0, "a")
+    assert wedge.other_key().forward == ["a"]
+
+
+def test_scan_text_is_exact() -> None:
+    wedge = WedgeDecoder()
+    type_keys(wedge, " A b ", 0.0, 0.002)
+    assert wedge.enter(0.012).scan == " A b "

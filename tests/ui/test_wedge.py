@@ -1,0 +1,82 @@
+"""The keyboard-wedge event filter with real Qt key events (pytest-qt, offscreen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.wedge import WedgeFilter
+
+
+class Screen:
+    def __init__(self, qtbot: QtBot) -> None:
+        self.window = QWidget()
+        layout = QVBoxLayout(self.window)
+        self.manual = QLineEdit()  # the kiosk's manual-entry field
+        self.other = QLineEdit()  # e.g. a search box in the admin panel
+        layout.addWidget(self.manual)
+        layout.addWidget(self.other)
+        qtbot.addWidget(self.window)
+        self.window.show()
+        qtbot.waitExposed(self.window)
+        self.filter = WedgeFilter(self.manual)
+        self.filter.install()
+        self.scans: list[str] = []
+        self.filter.scanned.connect(self.scans.append)
+
+
+@pytest.fixture
+def screen(qtbot: QtBot) -> Iterator[Screen]:
+    screen = Screen(qtbot)
+    yield screen
+    screen.filter.uninstall()
+
+
+def test_fast_burst_with_enter_is_a_scan_even_when_a_field_has_focus(
+        qtbot: QtBot, screen: Screen) -> None:
+    screen.other.setFocus()
+    qtbot.keyClicks(screen.other, "TKT-VALID-0001")  # no delay: scanner speed
+    qtbot.keyClick(screen.other, Qt.Key.Key_Return)
+    assert screen.scans == ["TKT-VALID-0001"]
+    assert screen.other.text() == "" and screen.manual.text() == ""
+
+
+def test_fast_burst_with_no_widget_focused_is_a_scan(qtbot: QtBot, screen: Screen) -> None:
+    screen.window.setFocus()
+    qtbot.keyClicks(screen.window, "LOY-CARD-0004")
+    qtbot.keyClick(screen.window, Qt.Key.Key_Enter)
+    assert screen.scans == ["LOY-CARD-0004"]
+
+
+def test_slow_typing_goes_to_the_manual_entry_field(qtbot: QtBot, screen: Screen) -> None:
+    screen.other.setFocus()
+    submitted: list[str] = []
+    screen.manual.returnPressed.connect(lambda: submitted.append(screen.manual.text()))
+    qtbot.keyClicks(screen.other, "TKT-9", delay=80)  # a person: 80 ms between keys
+    qtbot.waitUntil(lambda: screen.manual.text() == "TKT-9", timeout=2000)
+    qtbot.keyClick(screen.other, Qt.Key.Key_Return)
+    assert submitted == ["TKT-9"]
+    assert screen.scans == [] and screen.other.text() == ""
+
+
+def test_burst_without_enter_ends_after_silence(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    with qtbot.waitSignal(screen.filter.scanned, timeout=2000) as blocker:
+        qtbot.keyClicks(screen.manual, "5901234123457")
+    assert blocker.args == ["5901234123457"]
+    assert screen.manual.text() == ""
+    qtbot.wait(150)
+    assert screen.scans == ["5901234123457"]
+
+
+def test_backspace_and_shortcuts_pass_through(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    qtbot.keyClicks(screen.manual, "AB", delay=80)
+    qtbot.waitUntil(lambda: screen.manual.text() == "AB", timeout=2000)
+    qtbot.keyClick(screen.manual, Qt.Key.Key_Backspace)
+    assert screen.manual.text() == "A"
+    assert QApplication.focusWidget() is screen.manual
