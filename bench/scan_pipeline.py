@@ -22,7 +22,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
-from kiosk.demo import server as demo_server_module
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal, ScanRecord
 from kiosk.journal.store import PENDING
@@ -53,14 +52,7 @@ def main() -> None:
     parser.add_argument("--scans", type=int, default=300)
     parser.add_argument("--backlog", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2)
-    parser.add_argument("--keep-nagle", action="store_true",
-                        help="leave Nagle's algorithm on in the demo server (adds ~40 ms per "
-                        "request on loopback: headers and body go out in two writes)")
     args = parser.parse_args()
-    if not args.keep_nagle:
-        # The demo server writes headers and body separately; with Nagle on, each answer
-        # waits for the client's delayed ACK (~40 ms). Real API servers do not do this.
-        demo_server_module._Handler.disable_nagle_algorithm = True
     settings = Settings()
     settings.upload.concurrency = args.concurrency
     rows: list[str] = []

@@ -173,6 +173,16 @@ class DoorHook:
             return False
         return True
 
+    def drain(self, timeout: float) -> bool:
+        """Wait, at most ``timeout`` seconds, for queued hooks to finish; True when they did.
+
+        For a process about to exit (``kiosk scan``), so an accepted scan still opens the door.
+        """
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._queue.unfinished_tasks
+
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker; a hook still running is killed. Queued verdicts are dropped."""
         self._stop.set()
@@ -201,16 +211,23 @@ class DoorHook:
                 job = self._queue.get(timeout=0.1)
             except queue.Empty:
                 continue
-            waited = time.monotonic() - job.queued_at
-            scan_id = job.payload.get("scan_id")
-            if waited > self.max_delay_seconds:
-                log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
-                          waited_seconds=waited, scan_id=scan_id)
-                continue
             try:
-                self.run_now(job.payload)
-            except Exception:  # a broken hook must never take the worker down
-                log.exception("door_hook result=error scan_id=%s", scan_id)
+                self._handle(job)
+            finally:
+                self._queue.task_done()
+
+    def _handle(self, job: _Job) -> None:
+        """Run one queued verdict through the command and/or the URL, unless it is stale."""
+        waited = time.monotonic() - job.queued_at
+        scan_id = job.payload.get("scan_id")
+        if waited > self.max_delay_seconds:
+            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
+                      waited_seconds=waited, scan_id=scan_id)
+            return
+        try:
+            self.run_now(job.payload)
+        except Exception:  # a broken hook must never take the worker down
+            log.exception("door_hook result=error scan_id=%s", scan_id)
 
     def run_now(self, payload: Mapping[str, Any]) -> list[HookOutcome]:
         """Run the hook for ``payload`` on the calling thread and say how it went.

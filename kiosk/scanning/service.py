@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING
 import httpx
 
 from kiosk.device import DeviceCredentials
+from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
+from kiosk.logs import log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
@@ -57,6 +59,7 @@ class ScanService:
                  transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.problems: list[str] = []
+        self.journal_error: str | None = None  # the last scan the journal could not record
         if settings is None:
             loaded = load_settings(paths.settings_file)
             settings, self.problems = loaded.settings, list(loaded.problems)
@@ -89,6 +92,7 @@ class ScanService:
             self.journal, self._upload_client, self.link, device=self._device,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
             clock=clock)
+        self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
@@ -103,7 +107,9 @@ class ScanService:
         scanning = self.settings.scanning
         refused = codes.refusal(code, scanning.max_code_length)
         if refused is not None:
-            return self._error(codes.printable(code, scanning.max_code_length), refused, now)
+            verdict = self._error(codes.printable(code, scanning.max_code_length), refused, now)
+            log_scan(log, verdict, source)
+            return verdict
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
@@ -116,9 +122,12 @@ class ScanService:
                     tx.mark_pass_voided(code)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
+            self.journal_error = str(exc)
             return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
+        log_scan(log, verdict, source)
         if verdict.accepted:
             self.uploader.wake()
+            self.door_hook.on_verdict(verdict)
         return verdict
 
     def status(self) -> ConnectionStatus:
@@ -156,6 +165,8 @@ class ScanService:
         return DayCounts(admitted=admitted, rejected=rejected)
 
     def close(self) -> None:
+        self.door_hook.drain(self.settings.door_hook.timeout_seconds)
+        self.door_hook.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -220,6 +231,14 @@ class ScanService:
             self.uploader.wake()
             return self._offline_lookup(code, str(exc))
         return Lookup(LookupOutcome.FOUND, _facts(found))
+
+    def _door_hook(self) -> DoorHook:
+        """The configured door hook; a broken configuration is reported, not fatal."""
+        try:
+            return DoorHook.from_settings(self.settings.door_hook)
+        except DoorHookConfigError as exc:
+            self.problems.append(f"{exc}; the door hook is off.")
+            return DoorHook()
 
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:

@@ -236,6 +236,10 @@ class Uploader:
             self._link.unauthorized(str(outcome), now)
         elif isinstance(outcome, RetryLater):
             self._link.failed(str(outcome), now, outcome.retry_after)
+        else:
+            # The journal could not record the server's answer (say, the disk is full): back
+            # off like an outage instead of re-sending the same scan in a tight loop.
+            self._link.failed(str(outcome), now)
         return str(outcome)
 
     def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
