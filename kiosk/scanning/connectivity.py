@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.logs import log_event
+
 log = logging.getLogger(__name__)
 
 FIRST_DELAY_SECONDS = 1.0
@@ -76,6 +78,7 @@ class Connectivity:
             if self._online:
                 self._online = False
                 self._offline_since = now
+                log_event(log, "connectivity", logging.WARNING, state="offline", reason=reason)
             self._failures += 1
             self._reason = sentence(reason)
             delay = backoff_delay(self._failures, self._max_backoff, retry_after, self._rng)
@@ -83,6 +86,8 @@ class Connectivity:
 
     def succeeded(self) -> None:
         with self._lock:
+            if not self._online:
+                log_event(log, "connectivity", state="online")
             self._online = True
             self._offline_since = None
             self._reason = None

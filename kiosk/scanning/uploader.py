@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.tiketo import GraphQLErrors, RetryLater, TiketoClient, Unauthorized
 
@@ -221,12 +222,16 @@ class Uploader:
             self._journal.mark_uploaded(item.scan_id, receipt.id, self._clock())
         except JournalUnavailable as exc:
             return exc
+        log_event(log, "upload", result="ok", scan_id=item.scan_id, event_id=receipt.id,
+                  attempt=item.attempts + 1)
         return None
 
     def _handle_failure(self, item: PendingUpload, outcome: Exception,
                         rejections_in_a_row: int) -> str | None:
         """Record what went wrong; returns why draining must stop, or None to go on."""
         now = self._clock()
+        log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
+                  attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
         if isinstance(outcome, GraphQLErrors):
             self._reject(item, outcome)
             if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
@@ -245,7 +250,6 @@ class Uploader:
     def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
         attempts = item.attempts + 1
         delay = backoff_delay(attempts + 2, self._max_backoff)
-        log.warning("The server rejected scan %s (attempt %d): %s", item.scan_id, attempts, error)
         try:
             self._journal.mark_attempt_failed(
                 item.scan_id, str(error), self._clock() + timedelta(seconds=delay),

@@ -35,3 +35,15 @@ def test_scan_decisions_are_logged_without_code_or_token(run_cli, credentials, p
     log_text = paths.log_file.read_text()
     assert f"scan_id={verdict['scan_id']}" in log_text and "verdict=valid" in log_text
     assert VALID_CODE not in log_text and credentials.token not in log_text
+
+
+def test_uploads_and_outages_are_logged_one_line_each(run_cli, credentials, paths,
+                                                      demo_server):
+    demo_server.stop()
+    run_cli("scan", "--json", "--upload-seconds", "0", VALID_CODE)
+    demo_server.start()
+    assert run_cli("sync", "--json").returncode == 0
+    lines = paths.log_file.read_text().splitlines()
+    assert any(" connectivity " in line and "state=offline" in line for line in lines)
+    uploads = [line for line in lines if " upload " in line and "result=ok" in line]
+    assert len(uploads) == 1 and "scan_id=" in uploads[0] and "event_id=" in uploads[0]
