@@ -35,6 +35,7 @@ from kiosk.capture.types import Detection, Quad
 
 log = logging.getLogger(__name__)
 
+MIN_ITF_LENGTH = 6  # shorter ITF reads are fragments of damaged symbols (zbar's default too)
 ZXING = "zxing-cpp"
 ZBAR = "pyzbar"
 
@@ -85,6 +86,47 @@ def looks_like_code(grey: np.ndarray, threshold: float = 0.18) -> bool:
     block = max(min(small.shape[:2]) // 6, 8)
     density = cv2.blur(strong, (block, block))
     return bool(density.max() >= threshold)
+
+
+def dominant_angle(grey: np.ndarray) -> float:
+    """Angle (degrees) of the strongest edge direction, from the image's structure tensor.
+
+    Bars of a 1D code give one dominant gradient direction; rotating by this angle makes
+    them vertical, which zxing-cpp and zbar need (they only try 90-degree turns).
+    """
+    small = grey
+    if max(grey.shape) > 800:
+        f = 800 / max(grey.shape)
+        small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3)
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3)
+    jxx, jyy, jxy = float((gx * gx).sum()), float((gy * gy).sum()), float((gx * gy).sum())
+    return float(np.degrees(0.5 * np.arctan2(2 * jxy, jxx - jyy)))
+
+
+def rotated(grey: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """``grey`` turned by ``angle`` degrees on a canvas big enough to hold it, and the 2x3
+    matrix mapping the turned image's points back to the original's."""
+    h, w = grey.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    nw, nh = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
+    matrix[0, 2] += nw / 2 - w / 2
+    matrix[1, 2] += nh / 2 - h / 2
+    turned = cv2.warpAffine(grey, matrix, (nw, nh), flags=cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_REPLICATE)
+    return turned, cv2.invertAffineTransform(matrix)
+
+
+def _mapped(detections: list[Detection], back: np.ndarray) -> list[Detection]:
+    """Detections found in a turned copy, with corners mapped back to the original image."""
+    out = []
+    for det in detections:
+        pts = np.float32(det.position).reshape(-1, 1, 2)
+        orig = cv2.transform(pts, back).reshape(-1, 2)
+        quad: Quad = tuple((float(x), float(y)) for x, y in orig)  # type: ignore[assignment]
+        out.append(Detection(det.text, det.format, quad, det.raw, det.binary, det.backend))
+    return out
 
 
 def _text_of(raw: bytes, text: str, binary: bool) -> str:
@@ -144,21 +186,57 @@ def _order_quad(points: np.ndarray) -> list[tuple[float, float]]:
 
 
 def merge(found: list[Detection], new: Iterable[Detection]) -> None:
-    """Add ``new`` detections not already in ``found``.
+    """Add ``new`` detections to ``found``, one entry per symbol.
 
-    Two readings of the same format at the same place are one symbol, whatever their payload:
-    the first (zxing-cpp's, which keeps binary payloads exact) wins over zbar's, which
-    re-encodes bytes it takes for another character set.
+    Two readings of the same kind of code in the same place are one symbol:
+    * read by different backends: the first wins (zxing-cpp's, which keeps binary payloads
+      exact, over zbar's, which re-encodes bytes it takes for another character set);
+    * read twice by one backend, one text inside the other: the longer one wins (zxing-cpp
+      sometimes also reports a fragment of a damaged ITF or Codabar symbol).
     """
     for det in new:
-        duplicate = any(
-            _family(d) == _family(det)
-            and abs(d.center[0] - det.center[0]) + abs(d.center[1] - det.center[1])
-            < max(d.size, det.size) / 2
-            for d in found
-        )
-        if not duplicate:
+        keep = True
+        for i, old in enumerate(found):
+            if _family(old) != _family(det) or _overlap(old, det) < 0.3:
+                continue
+            if old.raw == det.raw or old.backend != det.backend:
+                keep = False
+                break
+            if det.text in old.text:
+                keep = False
+                break
+            if old.text in det.text:
+                found[i] = det
+                keep = False
+                break
+        if keep:
             found.append(det)
+
+
+def _overlap(a: Detection, b: Detection) -> float:
+    """Intersection of the two bounding boxes over the smaller box's area. Boxes are grown by
+    a tenth of their size first: a 1D code's corners are often one thin scan line."""
+
+    def box(d: Detection) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = d.bounds()
+        m = d.size / 10
+        return x0 - m, y0 - m, x1 + m, y1 + m
+
+    ax0, ay0, ax1, ay1 = box(a)
+    bx0, by0, bx1, by1 = box(b)
+    w = min(ax1, bx1) - max(ax0, bx0)
+    h = min(ay1, by1) - max(ay0, by0)
+    if w <= 0 or h <= 0:
+        return 0.0
+    smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+    return w * h / max(smaller, 1.0)
+
+
+def _confident(found: list[Detection]) -> bool:
+    """Whether to stop trying: something besides ITF was read. ITF has no fixed length or
+    strong framing, so a damaged symbol often yields a fragment; later steps may read it
+    whole, and :func:`merge` then keeps the longer reading."""
+    return any(d.format != "ITF" for d in found) or any(len(d.text) >= 14 for d in found)
 
 
 def _family(det: Detection) -> str:
@@ -199,20 +277,22 @@ class Decoder:
             image, formats=formats or self._zx_formats, try_rotate=not fast,
             try_invert=not fast, try_downscale=True, text_mode=zxingcpp.TextMode.Plain,
             **kwargs)
-        return [_from_zxing(r, scale, dx, dy) for r in results if r.valid]
+        return [_from_zxing(r, scale, dx, dy) for r in results
+                if r.valid and not (r.format == zxingcpp.BarcodeFormat.ITF
+                                    and len(r.text) < MIN_ITF_LENGTH)]
 
     def zbar_decode(self, image: np.ndarray, *, all_formats: bool = False, scale: float = 1.0,
                     dx: float = 0.0, dy: float = 0.0) -> list[Detection]:
         if self.zbar is None:
             return []
-        symbols = None if all_formats else self._zbar_symbols
-        if symbols == []:
+        # Even for "every format" name zbar's symbols: left to itself it also runs its DataBar
+        # decoder, which prints assertion failures to stderr on ordinary images.
+        symbols = zbar_symbols(KNOWN_FORMATS) if all_formats else self._zbar_symbols
+        if not symbols:
             return []
-        kwargs = {}
-        if symbols is not None:
-            zbar_symbol = self.zbar.ZBarSymbol  # type: ignore[attr-defined]
-            kwargs["symbols"] = [getattr(zbar_symbol, s) for s in symbols]
-        results = self.zbar.decode(image, **kwargs)  # type: ignore[attr-defined]
+        zbar_symbol = self.zbar.ZBarSymbol  # type: ignore[attr-defined]
+        results = self.zbar.decode(  # type: ignore[attr-defined]
+            image, symbols=[getattr(zbar_symbol, s) for s in symbols])
         out = [_from_zbar(r, scale, dx, dy) for r in results]
         allowed = None if all_formats else set(self.formats) | {"EAN13"}
         return [d for d in out if d is not None and (allowed is None or d.format in allowed)]
@@ -290,10 +370,18 @@ class Decoder:
         steps = [_Step("rotate+invert", lambda: self.zxing(grey, fast=False))]
         if self.zbar is not None:
             steps.append(_Step("zbar", lambda: self.zbar_decode(grey)))
+        steps.append(_Step("deskew", lambda: self._deskewed(grey)))
         steps.append(_Step("clahe", lambda: self.zxing(clahe(), fast=False)))
         steps.append(_Step("soften", lambda: self.zxing(cv2.GaussianBlur(grey, (5, 5), 0),
                                                         fast=False)))
         return steps
+
+    def _deskewed(self, grey: np.ndarray) -> list[Detection]:
+        angle = dominant_angle(grey)
+        if not 3 < abs(angle) < 87:
+            return []
+        turned, back = rotated(grey, angle)
+        return _mapped(self.zxing(turned, fast=False), back)
 
     # -- still images -------------------------------------------------------------------------
 
@@ -312,9 +400,18 @@ class Decoder:
         merge(found, self._zx_all(image, zx_formats))
         if self.zbar is not None:
             merge(found, self._zbar_all(image, every))
-        if found:
+        if _confident(found):
             return found
         grey = to_grey(image)
+        angle = dominant_angle(grey)
+        if 3 < abs(angle) < 87:  # tilted bars: turn them upright first
+            turned, back = rotated(grey, angle)
+            for binarizer in (None, zxingcpp.Binarizer.GlobalHistogram):
+                merge(found, _mapped(self._zx_all(turned, zx_formats, binarizer), back))
+            if self.zbar is not None:
+                merge(found, _mapped(self._zbar_all(turned, every), back))
+            if _confident(found):
+                return found
         for step_image, scale in self._still_variants(grey):
             if time.perf_counter() - start > budget:
                 break
@@ -322,7 +419,7 @@ class Decoder:
                 merge(found, self._zx_all(step_image, zx_formats, binarizer, scale))
             if self.zbar is not None:
                 merge(found, self._zbar_all(step_image, every, scale))
-            if found:
+            if _confident(found):
                 break
         return found
 
