@@ -323,7 +323,14 @@ class Decoder:
         return rx0, ry0, rx1, ry1
 
     def decode_fast(self, image: np.ndarray, now: float | None = None) -> list[Detection]:
-        """Fast path: grey, enabled formats, no rotation/inversion search, ROI first."""
+        """Fast path: grey, enabled formats, no rotation/inversion search.
+
+        The region around the last detection goes first, with zxing-cpp's local binariser
+        (robust to blur and uneven light, and cheap on a small region); then the whole frame
+        with the global-histogram binariser, about 4x faster than the local one on a full
+        frame and as good on sharp frames. A blurred frame it misses gets the local
+        binariser as the first thorough step.
+        """
         now = time.monotonic() if now is None else now
         grey = to_grey(image)
         roi = self._roi(grey.shape, now)
@@ -332,7 +339,7 @@ class Decoder:
             x0, y0, x1, y1 = roi
             found = self.zxing(np.ascontiguousarray(grey[y0:y1, x0:x1]), dx=x0, dy=y0)
         if not found:
-            found = self.zxing(grey)
+            found = self.zxing(grey, binarizer=zxingcpp.Binarizer.GlobalHistogram)
         self.remember(found, now)
         return found
 
@@ -367,7 +374,8 @@ class Decoder:
         def clahe() -> np.ndarray:
             return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
 
-        steps = [_Step("rotate+invert", lambda: self.zxing(grey, fast=False))]
+        steps = [_Step("local binariser", lambda: self.zxing(grey)),
+                 _Step("rotate+invert", lambda: self.zxing(grey, fast=False))]
         if self.zbar is not None:
             steps.append(_Step("zbar", lambda: self.zbar_decode(grey)))
         steps.append(_Step("deskew", lambda: self._deskewed(grey)))
