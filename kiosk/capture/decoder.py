@@ -122,7 +122,7 @@ def _mapped(detections: list[Detection], back: np.ndarray) -> list[Detection]:
     """Detections found in a turned copy, with corners mapped back to the original image."""
     out = []
     for det in detections:
-        pts = np.float32(det.position).reshape(-1, 1, 2)
+        pts = np.array(det.position, dtype=np.float32).reshape(-1, 1, 2)
         orig = cv2.transform(pts, back).reshape(-1, 2)
         quad: Quad = tuple((float(x), float(y)) for x, y in orig)  # type: ignore[assignment]
         out.append(Detection(det.text, det.format, quad, det.raw, det.binary, det.backend))
@@ -272,11 +272,11 @@ class Decoder:
     def zxing(self, image: np.ndarray, *, formats: list[zxingcpp.BarcodeFormat] | None = None,
               fast: bool = True, binarizer: zxingcpp.Binarizer | None = None,
               scale: float = 1.0, dx: float = 0.0, dy: float = 0.0) -> list[Detection]:
-        kwargs = {} if binarizer is None else {"binarizer": binarizer}
         results = zxingcpp.read_barcodes(
-            image, formats=formats or self._zx_formats, try_rotate=not fast,
-            try_invert=not fast, try_downscale=True, text_mode=zxingcpp.TextMode.Plain,
-            **kwargs)
+            image, formats=formats or self._zx_formats,  # type: ignore[arg-type]
+            try_rotate=not fast, try_invert=not fast, try_downscale=True,
+            text_mode=zxingcpp.TextMode.Plain,
+            binarizer=binarizer or zxingcpp.Binarizer.LocalAverage)
         return [_from_zxing(r, scale, dx, dy) for r in results
                 if r.valid and not (r.format == zxingcpp.BarcodeFormat.ITF
                                     and len(r.text) < MIN_ITF_LENGTH)]

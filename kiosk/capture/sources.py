@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from kiosk.capture.types import Frame, SourceInfo
 
@@ -196,7 +197,7 @@ class FileSource(FrameSource):
         self._index += 1
         return Frame(image, time.monotonic(), self._index)
 
-    def _next_image(self):  # type: ignore[no-untyped-def]
+    def _next_image(self) -> np.ndarray:
         if self._video is not None:
             ok, image = self._video.read()
             if not ok:
@@ -208,17 +209,17 @@ class FileSource(FrameSource):
                 if not ok:
                     raise EndOfStream(f"End of {self.path.name}")
             self._position += 1
-            return image
+            return np.asarray(image)
         if self._position >= len(self._images):
             if not self.loop:
                 raise EndOfStream(f"End of {self.path.name}")
             self._position = 0
         path = self._images[self._position]
         self._position += 1
-        image = cv2.imread(str(path))
-        if image is None:
+        loaded = cv2.imread(str(path))
+        if loaded is None:
             raise EndOfStream(f"Cannot read image {path}")
-        return image
+        return np.asarray(loaded)
 
     def close(self) -> None:
         if self._video is not None:
