@@ -248,6 +248,7 @@ def _family(det: Detection) -> str:
 class _Step:
     name: str
     run: Callable[[], list[Detection]]
+    factor: float  # guessed cost as a multiple of the fast path's, until measured
 
 
 class Decoder:
@@ -265,7 +266,8 @@ class Decoder:
         self._roi_hint: tuple[int, int, int, int] | None = None
         self._roi_time = 0.0
         self.roi_memory_s = 1.5
-        self._step_cost: dict[str, float] = {}
+        self._step_cost: dict[tuple[str, tuple[int, ...]], float] = {}
+        self._step_cursor = 0
 
     # -- backends -----------------------------------------------------------------------------
 
@@ -345,43 +347,59 @@ class Decoder:
 
     def decode_live(self, image: np.ndarray, now: float | None = None,
                     budget_s: float | None = None) -> list[Detection]:
-        """Fast path, then thorough steps while the frame's time budget allows."""
+        """Fast path, then thorough steps while the frame's time budget allows.
+
+        A step runs only if its expected cost fits in what is left of the budget: learned
+        per step and frame size as steps run, guessed from the fast path's time before that.
+        The local-binariser step (blurred frames) goes first; the others take turns across
+        frames, so a code-like frame the fast path cannot read gets each affordable step
+        within a few frames instead of the same first one every time.
+        """
         start = time.perf_counter()
         now = time.monotonic() if now is None else now
         budget = self.live_budget_s if budget_s is None else budget_s
         found = self.decode_fast(image, now)
+        fast_cost = time.perf_counter() - start
         if found or budget <= 0:
             return found
         grey = to_grey(image)
         if not looks_like_code(grey):
             return found
-        for step in self._live_steps(grey):
+        first, *rest = self._live_steps(grey)
+        cursor = self._step_cursor % max(len(rest), 1)
+        for position, step in enumerate([first, *rest[cursor:], *rest[:cursor]]):
+            key = (step.name, grey.shape)
             elapsed = time.perf_counter() - start
-            expected = self._step_cost.get(step.name, 0.0)
+            expected = self._step_cost.get(key, step.factor * fast_cost)
             if elapsed + expected > budget:
                 continue
             t0 = time.perf_counter()
             result = step.run()
             cost = time.perf_counter() - t0
-            old = self._step_cost.get(step.name)
-            self._step_cost[step.name] = cost if old is None else 0.7 * old + 0.3 * cost
+            old = self._step_cost.get(key)
+            self._step_cost[key] = cost if old is None else 0.7 * old + 0.3 * cost
+            if position > 0:
+                self._step_cursor = (cursor + position) % len(rest)
             if result:
                 self.remember(result, now)
                 return result
         return found
 
     def _live_steps(self, grey: np.ndarray) -> list[_Step]:
-        def clahe() -> np.ndarray:
-            return cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey)
+        """The thorough steps for a live frame, with a guess of each one's cost as a
+        multiple of the fast path's (measured at 720p; replaced by real costs as they run)."""
 
-        steps = [_Step("local binariser", lambda: self.zxing(grey)),
-                 _Step("rotate+invert", lambda: self.zxing(grey, fast=False))]
+        def clahe() -> np.ndarray:
+            return np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey))
+
+        steps = [_Step("local binariser", lambda: self.zxing(grey), 3.0),
+                 _Step("rotate+invert", lambda: self.zxing(grey, fast=False), 10.0)]
         if self.zbar is not None:
-            steps.append(_Step("zbar", lambda: self.zbar_decode(grey)))
-        steps.append(_Step("deskew", lambda: self._deskewed(grey)))
-        steps.append(_Step("clahe", lambda: self.zxing(clahe(), fast=False)))
-        steps.append(_Step("soften", lambda: self.zxing(cv2.GaussianBlur(grey, (5, 5), 0),
-                                                        fast=False)))
+            steps.append(_Step("zbar", lambda: self.zbar_decode(grey), 3.0))
+        steps.append(_Step("deskew", lambda: self._deskewed(grey), 4.0))
+        steps.append(_Step("clahe", lambda: self.zxing(clahe()), 4.0))
+        steps.append(_Step("soften", lambda: self.zxing(cv2.GaussianBlur(grey, (5, 5), 0)),
+                           4.0))
         return steps
 
     def _deskewed(self, grey: np.ndarray) -> list[Detection]:
@@ -389,7 +407,7 @@ class Decoder:
         if not 3 < abs(angle) < 87:
             return []
         turned, back = rotated(grey, angle)
-        return _mapped(self.zxing(turned, fast=False), back)
+        return _mapped(self.zxing(turned), back)
 
     # -- still images -------------------------------------------------------------------------
 
