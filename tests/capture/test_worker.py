@@ -176,9 +176,11 @@ def test_a_failing_callback_does_not_stop_the_worker() -> None:
     source = SyntheticSource(["LOY-CARD-0004"], fps=60, width=640, height=480,
                              formats=["QRCode"])
     with CaptureWorker(source, on_preview=broken, on_scan=scans.append) as worker:
-        wait_for(lambda: len(scans) == 1)
+        # frames keep coming after the callback raised (the first frame may be scanned
+        # before the second preview, so wait for both)
+        wait_for(lambda: len(scans) == 1 and len(calls) > 3)
         assert worker.latest_preview() is not None
-    assert len(calls) > 1
+        assert worker.running
 
 
 def test_hold_from_the_ui_ignores_the_code() -> None:
