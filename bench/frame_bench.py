@@ -122,20 +122,19 @@ def main() -> None:
           "median / p95 ms per frame (read rate on frames with a code)\n")
     scenes = {"code in view": code_frames, "no code, empty": empty_frames,
               "no code, busy": busy_frames}
-    header = "| path | " + " | ".join(f"{w}x{h} {s}" for w, h in SIZES for s in scenes) + " |"
-    print(header)
-    print("|---" * (1 + len(SIZES) * len(scenes)) + "|")
     cache = {(w, h, s): make(w, h, args.frames) for w, h in SIZES
              for s, make in scenes.items()}
-    for name, factory in paths(formats).items():
-        cells = []
-        for w, h in SIZES:
-            for scene in scenes:
-                median, p95, rate = measure(cache[(w, h, scene)], factory())
-                read = f" ({rate:.0%})" if rate == rate else ""
-                cells.append(f"{median:.1f} / {p95:.1f}{read}")
-        print(f"| {name} | " + " | ".join(cells) + " |")
-
+    factories = paths(formats)
+    cells: dict[tuple[int, int, str], list[str]] = {key: [] for key in cache}
+    for factory in factories.values():
+        for key, frames in cache.items():
+            median, p95, rate = measure(frames, factory())
+            read = f" ({rate:.0%})" if rate == rate else ""
+            cells[key].append(f"{median:.1f} / {p95:.1f}{read}")
+    print("| frame | scene | " + " | ".join(factories) + " |")
+    print("|---" * (2 + len(factories)) + "|")
+    for (w, h, scene), row in cells.items():
+        print(f"| {w}x{h} | {scene} | " + " | ".join(row) + " |")
 
 if __name__ == "__main__":
     main()
