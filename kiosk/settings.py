@@ -139,9 +139,12 @@ class UploadSettings:
 @dataclass
 class DoorHookSettings:
     command: str = field(default="", metadata={
-        "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)"})
+        "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)",
+        "check": lambda value: _door_hook_problem("command", value)})
     url: str = field(default="", metadata={
-        "doc": "POST the verdict JSON here on each accepted scan (off when empty)"})
+        "doc": "POST the verdict JSON here on each accepted scan (off when empty); plain "
+        "http only inside the venue network",
+        "check": lambda value: _door_hook_problem("url", value)})
     timeout_seconds: float = field(default=5.0, metadata={
         "doc": "a hook taking longer is stopped and logged", **_range(0.1, 60)})
 
@@ -183,6 +186,10 @@ def load_settings(path: Path) -> LoadedSettings:
     problems: list[str] = []
     sections = {f.name: f for f in dataclasses.fields(Settings)}
     for section_name, values in raw.items():
+        if section_name not in sections and not isinstance(values, dict):
+            problems.append(f"Setting {section_name} in {path.name} is outside any [section]; "
+                            "ignored.")
+            continue
         if section_name not in sections:
             problems.append(f"Unknown section [{section_name}] in {path.name}; ignored.")
             continue
@@ -247,6 +254,9 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
             return "must be text"
         if "choices" in meta and value not in meta["choices"]:
             return f"must be one of {', '.join(meta['choices'])}"
+        if "check" in meta:
+            problem: str | None = meta["check"](value)
+            return problem
     elif kind.startswith("list"):
         allowed = meta.get("each", ())
         if not isinstance(value, list) or not value or not all(
@@ -255,3 +265,12 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
             return f"must be a non-empty list of {', '.join(allowed) or 'text'}"
     return None
 
+
+
+def _door_hook_problem(kind: str, value: str) -> str | None:
+    """Syntax only: whether the program exists is the doctor's question (PATH may differ)."""
+    from kiosk.hooks.door import check_hook_command, check_hook_url  # imports httpx: lazily
+
+    if kind == "url":
+        return check_hook_url(value)
+    return check_hook_command(value, need_program=False)

@@ -15,6 +15,7 @@ from kiosk.cli.common import (
     run_guarded,
 )
 from kiosk.doctor import Status, doctor_groups, run_checks
+from kiosk.doctor.display import PROBE_FLAG, probe
 from kiosk.logs import log_event
 
 log = logging.getLogger("kiosk.doctor")
@@ -31,13 +32,20 @@ def register(subparsers: Any) -> None:
     add_json_flag(parser)
     parser.add_argument("--no-camera", action="store_true",
                         help="skip the camera check (kiosks with a USB barcode scanner only)")
+    parser.add_argument("--no-screen", action="store_true",
+                        help="skip the screen check (Qt opening the display)")
+    parser.add_argument(PROBE_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run_guarded(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.probe_display:  # the screen check's child process, see kiosk.doctor.display
+        return probe()
     paths = paths_from(args)
     failed = False
-    for result in run_checks(doctor_groups(paths, check_camera=not args.no_camera)):
+    groups = doctor_groups(paths, check_camera=not args.no_camera,
+                           check_screen=not args.no_screen)
+    for result in run_checks(groups):
         failed |= result.status is Status.FAIL
         log_event(log, "doctor", logging.INFO if result.status is Status.OK else logging.WARNING,
                   check=result.check, status=result.status.value, detail=result.detail)

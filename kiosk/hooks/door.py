@@ -174,6 +174,16 @@ class DoorHook:
             return False
         return True
 
+    def drain(self, timeout: float) -> bool:
+        """Wait, at most ``timeout`` seconds, for queued hooks to finish; True when they did.
+
+        For a process about to exit (``kiosk scan``), so an accepted scan still opens the door.
+        """
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._queue.unfinished_tasks
+
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker; a hook still running is killed. Queued verdicts are dropped."""
         self._stop.set()
@@ -202,20 +212,27 @@ class DoorHook:
                 job = self._queue.get(timeout=0.1)
             except queue.Empty:
                 continue
-            waited = time.monotonic() - job.queued_at
-            scan_id = job.payload.get("scan_id")
-            if waited > self.max_delay_seconds:
-                log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
-                          waited_seconds=waited, scan_id=scan_id)
-                continue
-            body = json.dumps(job.payload, ensure_ascii=False).encode("utf-8")
             try:
-                if self.command:
-                    self._run_command(body, job.payload)
-                if self.url and not self._stop.is_set():
-                    self._post(body, scan_id)
-            except Exception:  # a broken hook must never take the worker down
-                log.exception("door_hook result=error scan_id=%s", scan_id)
+                self._handle(job)
+            finally:
+                self._queue.task_done()
+
+    def _handle(self, job: _Job) -> None:
+        """Run one queued verdict through the command and/or the URL."""
+        waited = time.monotonic() - job.queued_at
+        scan_id = job.payload.get("scan_id")
+        if waited > self.max_delay_seconds:
+            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
+                      waited_seconds=waited, scan_id=scan_id)
+            return
+        body = json.dumps(job.payload, ensure_ascii=False).encode("utf-8")
+        try:
+            if self.command:
+                self._run_command(body, job.payload)
+            if self.url and not self._stop.is_set():
+                self._post(body, scan_id)
+        except Exception:  # a broken hook must never take the worker down
+            log.exception("door_hook result=error scan_id=%s", scan_id)
 
     def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> None:
         scan_id = payload.get("scan_id")
@@ -285,8 +302,8 @@ class DoorHook:
 def _new_process_group() -> dict[str, Any]:
     """Start the hook in its own process group so a timeout kills its children too."""
     if os.name == "nt":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP
-                | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
+        flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        return {"creationflags": flags | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
     return {"start_new_session": True}
 
 

@@ -8,12 +8,16 @@ sooner than the server's Retry-After. A refused token is not retried: it needs p
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+log = logging.getLogger(__name__)
+
 FIRST_DELAY_SECONDS = 1.0
+REVOKED = "The Tiketo server refused this kiosk's token: provision the device again."
 
 
 def backoff_delay(failures: int, max_seconds: float, retry_after: float | None = None,
@@ -86,12 +90,15 @@ class Connectivity:
             self._failures = 0
 
     def unauthorized(self, reason: str, now: datetime) -> None:
+        """The token was refused: stop calling the API until the device is provisioned again.
+        (``reason``, the client's wording, goes to the log; staff see :data:`REVOKED`.)"""
+        log.warning("API refused the device token: %s", reason)
         with self._lock:
             self._needs_provisioning = True
             if self._online:
                 self._online = False
                 self._offline_since = now
-            self._reason = sentence(reason)
+            self._reason = REVOKED
             self._next_retry_at = None
 
     def probe_due(self, now: datetime, force: bool = False) -> bool:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -257,3 +259,54 @@ def test_cli_healthy_kiosk_passes_and_no_camera_fails(run_cli, credentials, path
 
 def by_name_json(lines):
     return {line["check"]: line for line in lines}
+
+
+def test_journal_pending_count_and_stuck_uploads(paths):
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.journal.store import PENDING, Journal, ScanRecord
+
+    now = datetime.now(UTC)
+    with Journal(paths.journal_file) as journal, journal.transaction() as tx:
+        for index, age in enumerate((timedelta(minutes=5), timedelta(minutes=1))):
+            tx.insert_scan(ScanRecord(f"s{index}", "TKT-VALID-0001", "valid", "entry", 0, False,
+                                      now - age, True, "camera", "Welcome", PENDING))
+    result = journal_check(paths)
+    assert result.status is Status.OK and "2 scan(s) waiting" in result.detail
+    with Journal(paths.journal_file) as journal, journal.transaction() as tx:
+        tx.insert_scan(ScanRecord("old", "TKT-EVENT-0005", "valid", "entry", 0, False,
+                                  now - timedelta(hours=3), True, "camera", "Welcome", PENDING))
+    result = journal_check(paths)
+    assert result.status is Status.WARN and "3 scan(s) waiting" in result.detail
+    assert "kiosk sync" in result.advice
+
+
+def test_screen_check_reports_qt_platform_problems():
+    from kiosk.doctor.display import display_check
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    offscreen = display_check({**env, "QT_QPA_PLATFORM": "offscreen"})
+    assert offscreen.status is Status.WARN and "offscreen" in offscreen.detail
+    broken = display_check({**env, "QT_QPA_PLATFORM": "no-such-platform"})
+    assert broken.status is Status.FAIL
+    assert "platform plugin" in broken.detail and broken.advice
+    if sys.platform.startswith("linux"):
+        headless = display_check({k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"})
+        assert headless.status is Status.WARN and "Not checked" in headless.detail
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)")
+def test_screen_check_on_a_real_x_server():
+    from kiosk.doctor.display import display_check
+
+    xvfb = subprocess.Popen(["Xvfb", ":97", "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        result = display_check({**env, "DISPLAY": ":97"})
+        assert result.status is Status.OK, result
+        assert "xcb" in result.detail and "1280x720" in result.detail
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)

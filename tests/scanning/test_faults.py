@@ -73,7 +73,7 @@ def test_revoked_device_stops_uploads_and_says_so(service, demo_server):
     service.try_now()
     status = service.status()
     assert status.needs_provisioning and not status.online
-    assert "Provision the device again" in status.offline_reason
+    assert "provision the device again" in status.offline_reason
     verdict = service.scan(VALID_CODE)
     assert verdict.kind is VerdictKind.ERROR and "provisioned again" in verdict.message
     assert verdict.scan_id is not None  # still journaled
