@@ -210,16 +210,18 @@ class FileSource(FrameSource):
                     raise EndOfStream(f"End of {self.path.name}")
             self._position += 1
             return np.asarray(image)
-        if self._position >= len(self._images):
-            if not self.loop:
-                raise EndOfStream(f"End of {self.path.name}")
-            self._position = 0
-        path = self._images[self._position]
-        self._position += 1
-        loaded = cv2.imread(str(path))
-        if loaded is None:
-            raise EndOfStream(f"Cannot read image {path}")
-        return np.asarray(loaded)
+        for _ in range(len(self._images)):  # skip unreadable files, at most one lap
+            if self._position >= len(self._images):
+                if not self.loop:
+                    raise EndOfStream(f"End of {self.path.name}")
+                self._position = 0
+            path = self._images[self._position]
+            self._position += 1
+            loaded = cv2.imread(str(path))
+            if loaded is not None:
+                return np.asarray(loaded)
+            log.warning("Skipping unreadable image %s", path)
+        raise EndOfStream(f"No readable images left in {self.path}")
 
     def close(self) -> None:
         if self._video is not None:

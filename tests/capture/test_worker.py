@@ -210,6 +210,7 @@ def test_file_source_plays_an_image_folder_and_a_video(tmp_path) -> None:  # typ
     for i, image in enumerate(frames):
         cv2.imwrite(str(folder / f"{i:03d}.png"), image)
     (folder / "readme.txt").write_text("ignored")
+    (folder / "002b.png").write_bytes(b"not really a png")  # skipped, with a warning
     writer = cv2.VideoWriter(str(tmp_path / "clip.avi"), cv2.VideoWriter.fourcc(*"MJPG"), 10,
                              (320, 240))
     for image in frames:
