@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.wedge import WedgeFilter
@@ -42,8 +43,10 @@ class Screen:
         layout = QVBoxLayout(self.window)
         self.manual = QLineEdit()  # the kiosk's manual-entry field
         self.other = QLineEdit()  # e.g. a search box in the admin panel
+        self.button = QPushButton("History")
         layout.addWidget(self.manual)
         layout.addWidget(self.other)
+        layout.addWidget(self.button)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
@@ -80,14 +83,34 @@ def test_fast_burst_with_no_widget_focused_is_a_scan(qtbot: QtBot, screen: Scree
 
 
 def test_slow_typing_goes_to_the_manual_entry_field(qtbot: QtBot, screen: Screen) -> None:
-    screen.other.setFocus()
+    screen.button.setFocus()  # nothing to type into has focus: the manual field gets it
     submitted: list[str] = []
     screen.manual.returnPressed.connect(lambda: submitted.append(screen.manual.text()))
-    qtbot.keyClicks(screen.other, "TKT-9", delay=80)  # a person: 80 ms between keys
+    qtbot.keyClicks(screen.button, "TKT-9", delay=80)  # a person: 80 ms between keys
     qtbot.waitUntil(lambda: screen.manual.text() == "TKT-9", timeout=2000)
-    qtbot.keyClick(screen.other, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.button, Qt.Key.Key_Return)
     assert submitted == ["TKT-9"]
-    assert screen.scans == [] and screen.other.text() == ""
+    assert screen.scans == []
+
+
+def test_slow_typing_into_another_text_field_stays_there(qtbot: QtBot, screen: Screen) -> None:
+    screen.other.setFocus()  # e.g. the admin PIN or the history search box
+    qtbot.keyClicks(screen.other, "1234", delay=80)
+    qtbot.waitUntil(lambda: screen.other.text() == "1234", timeout=2000)
+    assert screen.manual.text() == "" and screen.scans == []
+
+
+def test_held_down_key_is_a_person_not_a_scanner(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    with screen.clock.burst():
+        qtbot.keyClick(screen.manual, Qt.Key.Key_0)
+        for _ in range(6):  # auto-repeat, as fast as a scanner
+            repeat = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_0,
+                               Qt.KeyboardModifier.NoModifier, "0", True)
+            QApplication.sendEvent(screen.manual, repeat)
+    qtbot.waitUntil(lambda: screen.manual.text() == "0000000", timeout=2000)
+    qtbot.wait(150)
+    assert screen.scans == []
 
 
 def test_burst_without_enter_ends_after_silence(qtbot: QtBot, screen: Screen) -> None:
