@@ -93,6 +93,16 @@ def resolve_camera(device: str | int, cameras: list[tuple[int, str]] | None = No
     raise SourceUnavailable(f"No camera named like {text!r} is connected (cameras: {known}).")
 
 
+def _capture_backend() -> int:
+    """V4L2 on Linux; DirectShow on Windows (Media Foundation can take seconds to open a
+    USB camera and often ignores the requested size); OpenCV's choice elsewhere."""
+    if sys.platform.startswith("linux"):
+        return int(cv2.CAP_V4L2)
+    if sys.platform.startswith("win"):
+        return int(cv2.CAP_DSHOW)
+    return int(cv2.CAP_ANY)
+
+
 class CameraSource(FrameSource):
     """A webcam through OpenCV. The requested size and rate are asked for; ``open`` reports
     what the camera actually agreed to."""
@@ -108,7 +118,7 @@ class CameraSource(FrameSource):
 
     def open(self) -> SourceInfo:
         index = resolve_camera(self.device)
-        backend = cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
+        backend = _capture_backend()
         if sys.platform.startswith("linux") and not os.path.exists(f"/dev/video{index}"):
             raise SourceUnavailable(f"Camera {self.device} is not connected.")
         capture = cv2.VideoCapture(index, backend)
