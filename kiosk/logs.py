@@ -94,9 +94,9 @@ class OneLineFormatter(logging.Formatter):
         self._scrubber = scrubber
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-        return self._scrubber.scrub(text)
+        # scrub first, so a header value ends at its real line end, then fold the lines
+        text = self._scrubber.scrub(super().format(record))
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def event(name: str, **fields: Any) -> str:

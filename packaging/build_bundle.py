@@ -9,8 +9,9 @@ executable, never the checkout, from an empty working folder without PYTHONPATH:
 - ``kiosk --version``
 - ``kiosk decode`` on a generated QR image when the bundle has that command, otherwise
   ``kiosk status --json`` with a temporary ``--data-dir``
-- the bundled demo server, ``kiosk provision`` against it and ``kiosk doctor --no-camera``:
-  this exercises the GraphQL files, httpx, graphql-core, zxing-cpp and the bundled libzbar
+- the bundled demo server, ``kiosk provision`` against it, ``kiosk scan`` of a demo pass
+  (journal and upload) and ``kiosk doctor --no-camera``: this exercises the GraphQL files,
+  httpx, graphql-core, SQLite, Qt's platform plugins, zxing-cpp and the bundled libzbar
 - ``kiosk logs --json``
 
 It prints a table (build time, bundle size, each smoke result) and exits non-zero when the
@@ -142,6 +143,11 @@ def doctor_against_bundled_demo(exe: Path, data_dir: Path, scratch: Path,
         steps = [Step("bundled demo server", True, time.monotonic() - started, url)]
         step, _ = run("kiosk provision", "--data-dir", str(data_dir), "provision",
                       "--api-url", url, "--token", DEMO_TOKEN, "--name", "bundle-smoke")
+        steps.append(step)
+        # a scan through the journal (SQLite) and the upload, all from the bundle
+        step, _ = run("kiosk scan TKT-VALID-0001", "--data-dir", str(data_dir), "scan",
+                      "--json", "--upload-seconds", "10", "TKT-VALID-0001",
+                      expect='"verdict": "valid"')
         steps.append(step)
         step, out = run("kiosk doctor --no-camera", "--data-dir", str(data_dir), "doctor",
                         "--json", "--no-camera")

@@ -12,6 +12,7 @@ from kiosk.cli import (
     decode,
     demo,
     doctor,
+    door_hook,
     logs,
     provision,
     scan,
@@ -35,6 +36,7 @@ COMMANDS = (
     doctor,
     logs,
     decode,
+    door_hook,
 )
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import platform
 from typing import Any
 
+from kiosk import __version__
 from kiosk.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -42,6 +44,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.probe_display:  # the screen check's child process, see kiosk.doctor.display
         return probe()
     paths = paths_from(args)
+    if not args.json:  # for support: which kiosk, which files (JSON stays one line per check)
+        print(f"kiosk {__version__} on {platform.platform(terse=True)}; "
+              f"config {paths.config_dir}, data {paths.data_dir}", flush=True)
     failed = False
     groups = doctor_groups(paths, check_camera=not args.no_camera,
                            check_screen=not args.no_screen)

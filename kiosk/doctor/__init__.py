@@ -73,10 +73,7 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool
     if check_screen:
         groups.append(CheckGroup(("screen",), lambda: [display.display_check()], 25))
     if check_camera:
-        cam = settings.camera
-        groups.append(CheckGroup(
-            ("camera",), lambda: [camera.camera_check(cam.device, cam.width, cam.height,
-                                                      cam.fps)], 15))
+        groups.append(CheckGroup(("camera",), lambda: [camera.camera_check(settings.camera)], 15))
     groups += [
         CheckGroup(("decoder.zxing-cpp", "decoder.pyzbar"),
                    lambda: [decoders.zxing_check(), decoders.pyzbar_check()], 10),

@@ -141,3 +141,11 @@ def test_scan_lines_hold_the_decision_but_not_the_code_or_the_name(paths, logged
     assert line.endswith("INFO scan verdict=valid offline=true mode=reward source=camera "
                          "scan_id=9f0c-77 pass_id=pass-1 points=10")
     assert "TKT-VALID-0001" not in line and "Lovelace" not in line
+
+
+def test_a_scrubbed_header_does_not_swallow_the_next_line(paths, logged):
+    logging.getLogger("kiosk.tiketo").warning(
+        "request failed\nAuthorization: TOKEN secret-value-123\nHost: api.example")
+    text = logged()
+    assert "secret-value-123" not in text
+    assert "Authorization: ***\\nHost: api.example" in text

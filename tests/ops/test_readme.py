@@ -54,3 +54,9 @@ def test_deployment_section_covers_the_essentials():
                    "Revoke", "kiosk logs", "kiosk doctor", "[door_hook]", "KIOSK_BUNDLE_TEST",
                    "Visual C++"):
         assert needle in section, needle
+
+
+def test_settings_table_rows_are_single_lines():
+    table = load_table_module().render_table().splitlines()
+    assert len(table) == 2 + len(settings_reference())
+    assert all(line.startswith("| `") and line.endswith(" |") for line in table[2:])
