@@ -57,4 +57,4 @@ def _with_pillow(path: Path) -> np.ndarray | None:
     array = np.asarray(rgba).astype(np.float32)
     alpha = array[:, :, 3:4] / 255.0
     rgb = array[:, :, :3] * alpha + 255.0 * (1 - alpha)
-    return cv2.cvtColor(rgb.astype(np.uint8), cv2.COLOR_RGB2BGR)
+    return np.asarray(cv2.cvtColor(rgb.astype(np.uint8), cv2.COLOR_RGB2BGR))
