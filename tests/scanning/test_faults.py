@@ -30,7 +30,7 @@ RETRYABLE = [
 
 @pytest.mark.parametrize("fault, words", RETRYABLE, ids=[f.value for f, _ in RETRYABLE])
 def test_retryable_faults_decide_offline_and_upload_later(service, demo_server, fault, words):
-    demo_server.set_fault(fault, slow_seconds=2, retry_after="1")
+    demo_server.set_fault(fault, slow_seconds=4, retry_after="1")
     verdict = service.scan(VALID_CODE)
     assert verdict.kind is VerdictKind.VALID and verdict.offline
     assert verdict.scan_id is not None

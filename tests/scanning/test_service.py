@@ -128,10 +128,10 @@ def test_offline_reject_policy(make_service, fast_settings, demo_server):
 def test_after_a_failure_the_door_does_not_wait_for_the_server(make_service, demo_server):
     import time
     service = make_service()
-    demo_server.set_fault(Fault.SLOW, slow_seconds=3)
+    demo_server.set_fault(Fault.SLOW, slow_seconds=5)
     started = time.monotonic()
     first = service.scan(VALID_CODE)
-    assert first.offline and time.monotonic() - started < 2.0  # lookup timeout 0.5 s
+    assert first.offline and time.monotonic() - started < 3.0  # lookup timeout 1.5 s
     started = time.monotonic()
     for number in range(5):
         assert service.scan(guest_pass(number).code).offline
