@@ -87,16 +87,16 @@ class OneLineFormatter(logging.Formatter):
     whole events and a pasted code cannot forge a log line.
     """
 
-    converter = time.gmtime
+    converter = staticmethod(time.gmtime)  # UTC, whatever time zone the PC is set to
 
     def __init__(self, scrubber: TokenScrubber = SCRUBBER) -> None:
         super().__init__("%(asctime)s %(levelname)s %(message)s", datefmt="%Y-%m-%dT%H:%M:%SZ")
         self._scrubber = scrubber
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
-        return self._scrubber.scrub(text)
+        # scrub first, so a header value ends at its real line end, then fold the lines
+        text = self._scrubber.scrub(super().format(record))
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
 
 
 def event(name: str, **fields: Any) -> str:
@@ -116,6 +116,19 @@ def log_event(logger: logging.Logger, name: str, level: int = logging.INFO,
     """Log one grep-able event line, e.g. ``log_event(log, "upload", scan_id=..., ok=True)``."""
     if logger.isEnabledFor(level):
         logger.log(level, "%s", event(name, **fields))
+
+
+def log_scan(logger: logging.Logger, verdict: Any, source: str = "") -> None:
+    """The one line per scan decision, from a :class:`kiosk.scanning.verdict.Verdict`.
+
+    Neither the code nor the holder's name is written: a code lets its bearer in and a name
+    is personal data, while log files get mailed to support. ``scan_id`` leads to both in the
+    journal, which stays on the kiosk.
+    """
+    data = verdict.to_json()
+    log_event(logger, "scan", logging.INFO, verdict=data["verdict"], offline=data["offline"],
+              mode=data["mode"], source=source or None, scan_id=data["scan_id"],
+              pass_id=data["pass_id"], points=data["reward_points"])
 
 
 def _field(value: Any) -> str:

@@ -63,7 +63,8 @@ class ScanningSettings:
 @dataclass
 class CameraSettings:
     device: str = field(default="0", metadata={
-        "doc": "camera index (0, 1, ...) or a name fragment, e.g. 'Logitech'"})
+        "doc": "camera index (0, 1, ...) or a name fragment, e.g. 'Logitech'; also "
+               "'synthetic' (rendered demo passes) or 'file:PATH' (a video or image folder)"})
     width: int = field(default=1280, metadata={"doc": "requested frame width",
                                                **_range(160, 7680)})
     height: int = field(default=720, metadata={"doc": "requested frame height",
@@ -77,6 +78,27 @@ class CameraSettings:
         "doc": "frames a code must be read in before it counts", **_range(1, 10)})
     hold_seconds: float = field(default=3.0, metadata={
         "doc": "after a verdict the same code is ignored this long", **_range(0, 60)})
+    thorough_budget_ms: float = field(default=30.0, metadata={
+        "doc": "time a live frame may spend on the thorough path when the fast path reads "
+               "nothing (0 turns it off)", **_range(0, 1000)})
+    reconnect_max_seconds: float = field(default=5.0, metadata={
+        "doc": "longest wait between attempts to reopen a disconnected camera",
+        **_range(0.5, 300)})
+
+
+@dataclass
+class ScannerSettings:
+    """USB barcode scanners that type like a keyboard ("keyboard wedge")."""
+
+    key_interval_ms: float = field(default=30.0, metadata={
+        "doc": "keys closer together than this are a scanner, not a person",
+        **_range(5, 200)})
+    silence_ms: float = field(default=100.0, metadata={
+        "doc": "a scanner burst without Enter ends after this much silence",
+        **_range(20, 2000)})
+    min_length: int = field(default=4, metadata={
+        "doc": "shortest burst taken as a scan (shorter ones are a person typing)",
+        **_range(1, 64)})
 
 
 @dataclass
@@ -117,9 +139,12 @@ class UploadSettings:
 @dataclass
 class DoorHookSettings:
     command: str = field(default="", metadata={
-        "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)"})
+        "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)",
+        "check": lambda value: _door_hook_problem("command", value)})
     url: str = field(default="", metadata={
-        "doc": "POST the verdict JSON here on each accepted scan (off when empty)"})
+        "doc": "POST the verdict JSON here on each accepted scan (off when empty); plain "
+        "http only inside the venue network",
+        "check": lambda value: _door_hook_problem("url", value)})
     timeout_seconds: float = field(default=5.0, metadata={
         "doc": "a hook taking longer is stopped and logged", **_range(0.1, 60)})
 
@@ -134,6 +159,7 @@ class AdminSettings:
 class Settings:
     scanning: ScanningSettings = field(default_factory=ScanningSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
+    scanner: ScannerSettings = field(default_factory=ScannerSettings)
     screen: ScreenSettings = field(default_factory=ScreenSettings)
     sound: SoundSettings = field(default_factory=SoundSettings)
     journal: JournalSettings = field(default_factory=JournalSettings)
@@ -160,6 +186,10 @@ def load_settings(path: Path) -> LoadedSettings:
     problems: list[str] = []
     sections = {f.name: f for f in dataclasses.fields(Settings)}
     for section_name, values in raw.items():
+        if section_name not in sections and not isinstance(values, dict):
+            problems.append(f"Setting {section_name} in {path.name} is outside any [section]; "
+                            "ignored.")
+            continue
         if section_name not in sections:
             problems.append(f"Unknown section [{section_name}] in {path.name}; ignored.")
             continue
@@ -224,6 +254,9 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
             return "must be text"
         if "choices" in meta and value not in meta["choices"]:
             return f"must be one of {', '.join(meta['choices'])}"
+        if "check" in meta:
+            problem: str | None = meta["check"](value)
+            return problem
     elif kind.startswith("list"):
         allowed = meta.get("each", ())
         if not isinstance(value, list) or not value or not all(
@@ -232,3 +265,12 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
             return f"must be a non-empty list of {', '.join(allowed) or 'text'}"
     return None
 
+
+
+def _door_hook_problem(kind: str, value: str) -> str | None:
+    """Syntax only: whether the program exists is the doctor's question (PATH may differ)."""
+    from kiosk.hooks.door import check_hook_command, check_hook_url  # imports httpx: lazily
+
+    if kind == "url":
+        return check_hook_url(value)
+    return check_hook_command(value, need_program=False)

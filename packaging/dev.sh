@@ -2,6 +2,7 @@
 # One entry point for a newcomer and for CI: installs what the kiosk needs, then runs it.
 #   packaging/dev.sh demo   start the kiosk demo (embedded API server + simulated camera)
 #   packaging/dev.sh test   lint and run the whole test suite
+#   packaging/dev.sh bundle build the one-folder app with PyInstaller and smoke-test it
 # It creates .venv/ in the checkout and, when run as root on Debian, installs the system
 # libraries that Qt (PySide6) and zbar need. Re-running it is cheap: it reinstalls only when
 # pyproject.toml changed.
@@ -55,8 +56,20 @@ case "${1:-}" in
         .venv/bin/ruff check .
         QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@"
         ;;
+    bundle)
+        shift
+        # PyInstaller is in the "packaging" extra, installed only for this command (CI needs none);
+        # on Linux it reads libraries with objdump (Debian package binutils)
+        if ! command -v objdump >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+            if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq binutils >/dev/null
+            else echo "PyInstaller needs objdump: sudo apt-get install binutils" >&2; fi
+        fi
+        .venv/bin/python -c "import PyInstaller" 2>/dev/null \
+            || .venv/bin/python -m pip install -q -e ".[dev,packaging]"
+        exec .venv/bin/python packaging/build_bundle.py "$@"
+        ;;
     *)
-        echo "usage: packaging/dev.sh demo|test [args...]" >&2
+        echo "usage: packaging/dev.sh demo|test|bundle [args...]" >&2
         exit 2
         ;;
 esac

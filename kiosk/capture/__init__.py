@@ -7,6 +7,7 @@ The UI uses :class:`CaptureWorker` (threads + callbacks) with a :class:`FrameSou
 
 from kiosk.capture.debounce import Debouncer
 from kiosk.capture.decoder import Decoder, looks_like_code
+from kiosk.capture.factory import source_from_settings, worker_from_settings
 from kiosk.capture.sources import (
     CameraSource,
     EndOfStream,
@@ -26,4 +27,5 @@ __all__ = [
     "Detection", "EndOfStream", "FileSource", "Frame", "FrameSource", "Preview", "ScanEvent",
     "SourceInfo", "SourceUnavailable", "StateChange", "SyntheticSource", "WedgeDecoder",
     "WedgeResult", "demo_codes", "list_cameras", "looks_like_code", "resolve_camera",
+    "source_from_settings", "worker_from_settings",
 ]

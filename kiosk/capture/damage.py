@@ -28,8 +28,8 @@ def on_canvas(symbol: np.ndarray, module_scale: float, margin: float = 0.35,
 def perspective(image: np.ndarray, rng: np.random.Generator, strength: float = 0.12
                 ) -> np.ndarray:
     h, w = image.shape[:2]
-    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
-    jitter = rng.uniform(-strength, strength, (4, 2)) * np.float32([w, h])
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    jitter = rng.uniform(-strength, strength, (4, 2)) * np.array([w, h], dtype=np.float32)
     dst = (src + jitter).astype(np.float32)
     dst -= dst.min(axis=0)
     size = (int(dst[:, 0].max()) + 1, int(dst[:, 1].max()) + 1)
@@ -65,21 +65,25 @@ def glare(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     radius = rng.uniform(0.15, 0.3) * max(h, w)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius ** 2)) * rng.uniform(110, 160)
-    return np.clip(image.astype(np.float32) * 0.85 + blob[:, :, None], 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip(image.astype(np.float32) * 0.85 + blob[:, :, None], 0, 255)
+    return out.astype(np.uint8)
 
 
 def noise(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Sensor noise of a webcam in a dim hall, plus lowered contrast."""
     dim = image.astype(np.float32) * 0.6 + 50
     grain = rng.normal(0, rng.uniform(14, 22), image.shape[:2]).astype(np.float32)
-    return np.clip(dim + grain[:, :, None], 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip(dim + grain[:, :, None], 0, 255)
+    return out.astype(np.uint8)
 
 
 def jpeg(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     quality = int(rng.integers(12, 25))
     ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, quality])
-    assert ok
-    return cv2.imdecode(data, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(data, cv2.IMREAD_COLOR) if ok else None
+    if decoded is None:
+        raise RuntimeError("JPEG round trip failed")
+    return np.asarray(decoded)
 
 
 def moire(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
@@ -91,8 +95,9 @@ def moire(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     wave = np.sin((xs * np.cos(angle) + ys * np.sin(angle)) * 2 * np.pi / period)
     beat = np.sin((xs * np.sin(angle) - ys * np.cos(angle)) * 2 * np.pi / (period * 7))
     pattern = (wave * 18 + beat * 12)[:, :, None]
-    tinted = image.astype(np.float32) * np.float32([1.0, 0.95, 0.85]) + pattern
-    return cv2.GaussianBlur(np.clip(tinted, 0, 255).astype(np.uint8), (3, 3), 0)
+    tint = np.array([1.0, 0.95, 0.85], dtype=np.float32)
+    tinted = image.astype(np.float32) * tint + pattern
+    return np.asarray(cv2.GaussianBlur(np.clip(tinted, 0, 255).astype(np.uint8), (3, 3), 0))
 
 
 DAMAGES: dict[str, tuple[float, list[Damage]]] = {

@@ -61,19 +61,22 @@ def place(background: np.ndarray, picture: np.ndarray, center: tuple[float, floa
     ``tilt`` (0 to ~0.3) narrows one side as if the phone leaned back.
     """
     ph, pw = picture.shape[:2]
-    src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
+    src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
     dx = pw * tilt / 2
-    dst = np.float32([[dx, 0], [pw - dx, 0], [pw, ph], [0, ph]]) - np.float32([pw / 2, ph / 2])
+    dst = np.array([[dx - pw / 2, -ph / 2], [pw / 2 - dx, -ph / 2], [pw / 2, ph / 2],
+                    [-pw / 2, ph / 2]], dtype=np.float32)
     angle = np.deg2rad(rotate_deg)
-    rot = np.float32([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    dst = dst @ rot.T + np.float32(center)
+    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]],
+                   dtype=np.float32)
+    dst = dst @ rot.T + np.array(center, dtype=np.float32)
     bh, bw = background.shape[:2]
     # Warp only into the picture's bounding box: warping the whole frame costs 5-10x more.
     x0, y0 = np.clip(np.floor(dst.min(axis=0)), 0, [bw, bh]).astype(int)
     x1, y1 = np.clip(np.ceil(dst.max(axis=0)) + 1, 0, [bw, bh]).astype(int)
     if x1 <= x0 or y1 <= y0:
         return
-    matrix = cv2.getPerspectiveTransform(src, (dst - np.float32([x0, y0])).astype(np.float32))
+    local = (dst - np.array([x0, y0], dtype=np.float32)).astype(np.float32)
+    matrix = cv2.getPerspectiveTransform(src, local)
     region = background[y0:y1, x0:x1]
     cv2.warpPerspective(picture, matrix, (x1 - x0, y1 - y0), dst=region,
                         borderMode=cv2.BORDER_TRANSPARENT, flags=cv2.INTER_LINEAR)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import cv2
+import numpy as np
 
 from kiosk.capture.types import Frame, SourceInfo
 
@@ -92,6 +93,16 @@ def resolve_camera(device: str | int, cameras: list[tuple[int, str]] | None = No
     raise SourceUnavailable(f"No camera named like {text!r} is connected (cameras: {known}).")
 
 
+def _capture_backend() -> int:
+    """V4L2 on Linux; DirectShow on Windows (Media Foundation can take seconds to open a
+    USB camera and often ignores the requested size); OpenCV's choice elsewhere."""
+    if sys.platform.startswith("linux"):
+        return int(cv2.CAP_V4L2)
+    if sys.platform.startswith("win"):
+        return int(cv2.CAP_DSHOW)
+    return int(cv2.CAP_ANY)
+
+
 class CameraSource(FrameSource):
     """A webcam through OpenCV. The requested size and rate are asked for; ``open`` reports
     what the camera actually agreed to."""
@@ -107,7 +118,7 @@ class CameraSource(FrameSource):
 
     def open(self) -> SourceInfo:
         index = resolve_camera(self.device)
-        backend = cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
+        backend = _capture_backend()
         if sys.platform.startswith("linux") and not os.path.exists(f"/dev/video{index}"):
             raise SourceUnavailable(f"Camera {self.device} is not connected.")
         capture = cv2.VideoCapture(index, backend)
@@ -196,7 +207,7 @@ class FileSource(FrameSource):
         self._index += 1
         return Frame(image, time.monotonic(), self._index)
 
-    def _next_image(self):  # type: ignore[no-untyped-def]
+    def _next_image(self) -> np.ndarray:
         if self._video is not None:
             ok, image = self._video.read()
             if not ok:
@@ -208,17 +219,19 @@ class FileSource(FrameSource):
                 if not ok:
                     raise EndOfStream(f"End of {self.path.name}")
             self._position += 1
-            return image
-        if self._position >= len(self._images):
-            if not self.loop:
-                raise EndOfStream(f"End of {self.path.name}")
-            self._position = 0
-        path = self._images[self._position]
-        self._position += 1
-        image = cv2.imread(str(path))
-        if image is None:
-            raise EndOfStream(f"Cannot read image {path}")
-        return image
+            return np.asarray(image)
+        for _ in range(len(self._images)):  # skip unreadable files, at most one lap
+            if self._position >= len(self._images):
+                if not self.loop:
+                    raise EndOfStream(f"End of {self.path.name}")
+                self._position = 0
+            path = self._images[self._position]
+            self._position += 1
+            loaded = cv2.imread(str(path))
+            if loaded is not None:
+                return np.asarray(loaded)
+            log.warning("Skipping unreadable image %s", path)
+        raise EndOfStream(f"No readable images left in {self.path}")
 
     def close(self) -> None:
         if self._video is not None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
 from kiosk.cli import (
+    decode,
     demo,
     doctor,
+    door_hook,
     logs,
     provision,
     run,
@@ -18,8 +21,11 @@ from kiosk.cli import (
     sync,
 )
 from kiosk.cli.common import EXIT_USAGE, run_guarded
-from kiosk.logs import setup_logging
+from kiosk.logs import log_event, setup_logging
 from kiosk.paths import resolve_paths
+from kiosk.settings import load_settings
+
+log = logging.getLogger("kiosk.cli")
 
 # Each module offers register(subparsers); its parser's ``handler`` runs the command.
 COMMANDS = (
@@ -31,6 +37,8 @@ COMMANDS = (
     demo,
     doctor,
     logs,
+    decode,
+    door_hook,
 )
 
 
@@ -72,6 +80,10 @@ def _start_logging(args: argparse.Namespace) -> None:
     """Every command logs to the rotating file; a log folder we cannot write is no reason
     to refuse to run (doctor must work exactly when things are broken)."""
     try:
-        setup_logging(resolve_paths(args.data_dir).ensure(), verbose=args.verbose)
+        paths = resolve_paths(args.data_dir).ensure()
+        setup_logging(paths, verbose=args.verbose)
     except OSError as exc:
         print(f"kiosk: cannot write logs ({exc}); continuing without them", file=sys.stderr)
+        return
+    for problem in load_settings(paths.settings_file).problems:
+        log_event(log, "settings", logging.WARNING, problem=problem)

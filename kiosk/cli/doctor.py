@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import logging
+import platform
 from typing import Any
 
+from kiosk import __version__
 from kiosk.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -15,6 +17,7 @@ from kiosk.cli.common import (
     run_guarded,
 )
 from kiosk.doctor import Status, doctor_groups, run_checks
+from kiosk.doctor.display import PROBE_FLAG, probe
 from kiosk.logs import log_event
 
 log = logging.getLogger("kiosk.doctor")
@@ -31,13 +34,23 @@ def register(subparsers: Any) -> None:
     add_json_flag(parser)
     parser.add_argument("--no-camera", action="store_true",
                         help="skip the camera check (kiosks with a USB barcode scanner only)")
+    parser.add_argument("--no-screen", action="store_true",
+                        help="skip the screen check (Qt opening the display)")
+    parser.add_argument(PROBE_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run_guarded(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.probe_display:  # the screen check's child process, see kiosk.doctor.display
+        return probe()
     paths = paths_from(args)
+    if not args.json:  # for support: which kiosk, which files (JSON stays one line per check)
+        print(f"kiosk {__version__} on {platform.platform(terse=True)}; "
+              f"config {paths.config_dir}, data {paths.data_dir}", flush=True)
     failed = False
-    for result in run_checks(doctor_groups(paths, check_camera=not args.no_camera)):
+    groups = doctor_groups(paths, check_camera=not args.no_camera,
+                           check_screen=not args.no_screen)
+    for result in run_checks(groups):
         failed |= result.status is Status.FAIL
         log_event(log, "doctor", logging.INFO if result.status is Status.OK else logging.WARNING,
                   check=result.check, status=result.status.value, detail=result.detail)

@@ -12,14 +12,10 @@ from kiosk.cli.common import (
     EXIT_FAILED,
     EXIT_NOT_PROVISIONED,
     EXIT_OK,
-    CommandError,
     add_json_flag,
-    paths_from,
-    require_credentials,
     run_guarded,
 )
-from kiosk.journal import JournalUnavailable
-from kiosk.scanning.service import ScanService
+from kiosk.cli.service import open_scan_service
 from kiosk.scanning.verdict import Verdict
 
 SOURCES = ("manual", "camera", "wedge")
@@ -31,7 +27,8 @@ def register(subparsers: Any) -> None:
         description="Decide each CODE (valid, voided, expired, unknown, duplicate, error), "
         "record it in the journal, then upload accepted scans for up to --upload-seconds. "
         "'-' reads one code per line from standard input, as they arrive. Exits 0 whatever "
-        "the verdicts; non-zero only when the kiosk itself cannot work (3: not provisioned).",
+        "the verdicts; non-zero only when the kiosk itself cannot work (1: the journal cannot "
+        "record scans, e.g. the disk is full; 3: not provisioned or the token was revoked).",
     )
     parser.add_argument("codes", nargs="+", metavar="CODE", help="a scanned code, or '-'")
     parser.add_argument("--source", choices=SOURCES, default="manual",
@@ -43,12 +40,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    paths = paths_from(args)
-    credentials = require_credentials(paths)
-    try:
-        service = ScanService(paths, credentials)
-    except JournalUnavailable as exc:
-        raise CommandError(str(exc), EXIT_FAILED) from exc
+    service = open_scan_service(args, background=True)
     try:
         for problem in service.problems:
             print(f"kiosk: {problem}", file=sys.stderr)
@@ -61,6 +53,9 @@ def _run(args: argparse.Namespace) -> int:
     if state.needs_provisioning:
         print(f"kiosk: {state.offline_reason}", file=sys.stderr)
         return EXIT_NOT_PROVISIONED
+    if service.journal_error is not None:  # the kiosk cannot record scans: it cannot work
+        print(f"kiosk: {service.journal_error}", file=sys.stderr)
+        return EXIT_FAILED
     if state.pending and not args.json:
         why = (result.stopped_because if result else None) or state.offline_reason or ""
         print(f"{state.pending} scan(s) waiting to upload. {why}".strip())

@@ -10,15 +10,11 @@ from kiosk.cli.common import (
     EXIT_FAILED,
     EXIT_NOT_PROVISIONED,
     EXIT_OK,
-    CommandError,
     add_json_flag,
-    paths_from,
     print_json,
-    require_credentials,
     run_guarded,
 )
-from kiosk.journal import JournalUnavailable
-from kiosk.scanning.service import ScanService
+from kiosk.cli.service import open_scan_service
 
 
 def register(subparsers: Any) -> None:
@@ -34,12 +30,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    paths = paths_from(args)
-    credentials = require_credentials(paths)
-    try:
-        service = ScanService(paths, credentials, background=False)
-    except JournalUnavailable as exc:
-        raise CommandError(str(exc), EXIT_FAILED) from exc
+    service = open_scan_service(args, background=False)
     try:
         result = service.sync(max(0.0, args.timeout))
         state = service.status()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kiosk.device import DeviceFileError, load_credentials
-from kiosk.doctor import api, camera, decoders, local
+from kiosk.doctor import api, camera, decoders, display, local
 from kiosk.doctor.model import CheckResult, Status, fail
 from kiosk.paths import Paths
 from kiosk.settings import load_settings
@@ -62,7 +62,7 @@ def run_checks(groups: list[CheckGroup]) -> Iterator[CheckResult]:
             yield from group._results
 
 
-def doctor_groups(paths: Paths, *, check_camera: bool = True,
+def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool = True,
                   api_timeout: float = API_TIMEOUT_SECONDS) -> list[CheckGroup]:
     """The checks ``kiosk doctor`` runs, for the kiosk whose files are in ``paths``."""
     settings = load_settings(paths.settings_file).settings
@@ -70,11 +70,10 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True,
         CheckGroup(("settings", "resources"),
                    lambda: [local.settings_check(paths), local.resources_check()], 5),
     ]
+    if check_screen:
+        groups.append(CheckGroup(("screen",), lambda: [display.display_check()], 25))
     if check_camera:
-        cam = settings.camera
-        groups.append(CheckGroup(
-            ("camera",), lambda: [camera.camera_check(cam.device, cam.width, cam.height,
-                                                      cam.fps)], 15))
+        groups.append(CheckGroup(("camera",), lambda: [camera.camera_check(settings.camera)], 15))
     groups += [
         CheckGroup(("decoder.zxing-cpp", "decoder.pyzbar"),
                    lambda: [decoders.zxing_check(), decoders.pyzbar_check()], 10),

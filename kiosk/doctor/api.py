@@ -15,11 +15,17 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 import httpx
-from graphql import build_client_schema, get_introspection_query, parse, validate
+from graphql import (
+    IntrospectionQuery,
+    build_client_schema,
+    get_introspection_query,
+    parse,
+    validate,
+)
 
 from kiosk import __version__
 from kiosk.device import DeviceCredentials
@@ -177,7 +183,7 @@ def schema_result(data: dict[str, Any] | None, http_status: int) -> CheckResult:
         return ok("schema", "The server does not publish its schema (introspection is off); "
                   "the kiosk's operations were checked against the bundled schema instead.")
     try:
-        schema = build_client_schema(data)
+        schema = build_client_schema(cast(IntrospectionQuery, data))
     except (TypeError, ValueError, KeyError) as exc:
         return warn("schema", f"The server's schema could not be read ({_short(exc)}).",
                     "Run doctor again; if it persists, tell Tiketo support.")

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import time
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.doctor.model import CheckResult, fail, ok, warn
 from kiosk.hooks.door import check_hook_command, check_hook_url
+from kiosk.journal.store import QUEUED_STATES
 from kiosk.paths import Paths
 from kiosk.resources import resources_root
 from kiosk.settings import DoorHookSettings, load_settings
@@ -19,7 +21,7 @@ MIB = 1024 * 1024
 DISK_FAIL_BYTES = 50 * MIB  # a day of scans is a few MB; below this, journaling may stop
 DISK_WARN_BYTES = 500 * MIB
 INTEGRITY_SECONDS = 10.0
-STUCK_UPLOAD_SECONDS = 24 * 3600
+STUCK_UPLOAD_SECONDS = 3600  # scans waiting longer than this: uploads are not working
 
 
 def disk_check(folder: Path) -> CheckResult:
@@ -48,22 +50,23 @@ def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckR
     except sqlite3.Error as exc:
         return fail("journal", f"The journal {journal} cannot be opened ({exc}).",
                     "Check the file's permissions; do not delete it, it holds unsent scans.")
-    try:
+    with closing(connection):
         connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(5)")]
-    except sqlite3.OperationalError as exc:
-        if "interrupt" in str(exc).lower():
-            return warn("journal", f"The integrity check did not finish in {time_limit:.0f} s.",
+        try:
+            rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(5)")]
+        except sqlite3.OperationalError as exc:
+            if "interrupt" in str(exc).lower():
+                return warn("journal",
+                            f"The integrity check did not finish in {time_limit:.0f} s.",
+                            "Run 'kiosk doctor' again while the kiosk is stopped.")
+            return warn("journal", f"The journal could not be checked ({exc}).",
                         "Run 'kiosk doctor' again while the kiosk is stopped.")
-        return warn("journal", f"The journal could not be checked ({exc}).",
-                    "Run 'kiosk doctor' again while the kiosk is stopped.")
-    except sqlite3.DatabaseError as exc:
-        return fail("journal", f"The journal is not a readable database ({exc}).",
-                    _DAMAGED_ADVICE)
-    finally:
-        connection.close()
-    if rows != ["ok"]:
-        return fail("journal", f"The journal is damaged ({rows[0]}).", _DAMAGED_ADVICE)
+        except sqlite3.DatabaseError as exc:
+            return fail("journal", f"The journal is not a readable database ({exc}).",
+                        _DAMAGED_ADVICE)
+        if rows != ["ok"]:
+            return fail("journal", f"The journal is damaged ({rows[0]}).", _DAMAGED_ADVICE)
+        oldest = _oldest_pending(connection)
     try:
         pending, last_sync = journal_summary(paths)
     except Exception as exc:  # the journal's owner may reject a file it cannot read
@@ -71,9 +74,21 @@ def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckR
                     "Run 'kiosk status' for details.")
     detail = (f"The journal is intact; {pending} scan(s) waiting to upload; "
               f"last upload {last_sync or 'never'}.")
-    if pending and _older_than(last_sync, STUCK_UPLOAD_SECONDS):
-        return warn("journal", detail, "Uploads seem stuck: check the api and token checks.")
+    if pending and _older_than(oldest, STUCK_UPLOAD_SECONDS):
+        return warn("journal", detail + f" The oldest waits since {oldest}.",
+                    "Uploads seem stuck: fix the api and token checks, then run 'kiosk sync'.")
     return ok("journal", detail)
+
+
+def _oldest_pending(connection: sqlite3.Connection) -> str | None:
+    """When the oldest scan still waiting to upload was made (None if unknown or none)."""
+    try:
+        row = connection.execute(
+            "SELECT min(scanned_at) FROM scans WHERE upload_state IN "
+            f"({', '.join('?' * len(QUEUED_STATES))})", QUEUED_STATES).fetchone()
+    except sqlite3.Error:  # another schema: the journal's own summary still answers
+        return None
+    return str(row[0]) if row and row[0] else None
 
 
 _DAMAGED_ADVICE = ("Stop the kiosk and copy the journal file somewhere safe before anything "
@@ -123,7 +138,7 @@ def resources_check() -> CheckResult:
 
 def _older_than(moment: str | None, seconds: float) -> bool:
     if moment is None:
-        return True
+        return False
     try:
         when = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     except ValueError:

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kiosk.logs import log_event
+from kiosk.logs import event, log_event
 
 log = logging.getLogger("kiosk.door_hook")
 
@@ -100,12 +100,11 @@ def check_hook_url(url: str) -> str | None:
 
 
 def _is_local_host(host: str) -> bool:
-    if host == "localhost" or host.endswith((".local", ".lan", ".localdomain")) or "." not in host:
-        return True
     try:
         address = ipaddress.ip_address(host)
-    except ValueError:
-        return False
+    except ValueError:  # a name: this machine, mDNS/LAN suffixes, or a single-label LAN name
+        return (host == "localhost" or host.endswith((".local", ".lan", ".localdomain"))
+                or "." not in host)
     return address.is_private or address.is_loopback or address.is_link_local
 
 
@@ -174,6 +173,16 @@ class DoorHook:
             return False
         return True
 
+    def drain(self, timeout: float) -> bool:
+        """Wait, at most ``timeout`` seconds, for queued hooks to finish; True when they did.
+
+        For a process about to exit (``kiosk scan``), so an accepted scan still opens the door.
+        """
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return not self._queue.unfinished_tasks
+
     def close(self, timeout: float = 5.0) -> None:
         """Stop the worker; a hook still running is killed. Queued verdicts are dropped."""
         self._stop.set()
@@ -202,22 +211,39 @@ class DoorHook:
                 job = self._queue.get(timeout=0.1)
             except queue.Empty:
                 continue
-            waited = time.monotonic() - job.queued_at
-            scan_id = job.payload.get("scan_id")
-            if waited > self.max_delay_seconds:
-                log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
-                          waited_seconds=waited, scan_id=scan_id)
-                continue
-            body = json.dumps(job.payload, ensure_ascii=False).encode("utf-8")
             try:
-                if self.command:
-                    self._run_command(body, job.payload)
-                if self.url and not self._stop.is_set():
-                    self._post(body, scan_id)
-            except Exception:  # a broken hook must never take the worker down
-                log.exception("door_hook result=error scan_id=%s", scan_id)
+                self._handle(job)
+            finally:
+                self._queue.task_done()
 
-    def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> None:
+    def _handle(self, job: _Job) -> None:
+        """Run one queued verdict through the command and/or the URL, unless it is stale."""
+        waited = time.monotonic() - job.queued_at
+        scan_id = job.payload.get("scan_id")
+        if waited > self.max_delay_seconds:
+            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
+                      waited_seconds=waited, scan_id=scan_id)
+            return
+        try:
+            self.run_now(job.payload)
+        except Exception:  # a broken hook must never take the worker down
+            log.exception("door_hook result=error scan_id=%s", scan_id)
+
+    def run_now(self, payload: Mapping[str, Any]) -> list[HookOutcome]:
+        """Run the hook for ``payload`` on the calling thread and say how it went.
+
+        The worker's way of running it, and ``kiosk door-hook`` (to test the relay while
+        installing it). Never call this from the scan pipeline: it waits for the hook.
+        """
+        body = json.dumps(dict(payload), ensure_ascii=False).encode("utf-8")
+        outcomes = []
+        if self.command:
+            outcomes.append(self._run_command(body, payload))
+        if self.url and not self._stop.is_set():
+            outcomes.append(self._post(body, payload.get("scan_id")))
+        return outcomes
+
+    def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> HookOutcome:
         scan_id = payload.get("scan_id")
         env = {**os.environ, "KIOSK_VERDICT": str(payload.get("verdict", "")),
                "KIOSK_SCAN_ID": str(scan_id or "")}
@@ -229,33 +255,28 @@ class DoorHook:
                 **_new_process_group(),
             )
         except OSError as exc:
-            log_event(log, "door_hook", logging.ERROR, result="failed", kind="command",
-                      error=f"cannot start: {exc.strerror or exc}", scan_id=scan_id)
-            return
+            return _outcome("command", "failed", error=f"cannot start: {exc.strerror or exc}",
+                            scan_id=scan_id)
         with self._lock:
             self._running = process
         try:
             _, stderr = process.communicate(body, timeout=self.timeout_seconds)
         except subprocess.TimeoutExpired:
             _kill(process)
-            log_event(log, "door_hook", logging.ERROR, result="timeout", kind="command",
-                      seconds=self.timeout_seconds, scan_id=scan_id)
-            return
+            return _outcome("command", "timeout", seconds=self.timeout_seconds, scan_id=scan_id)
         finally:
             with self._lock:
                 self._running = None
         seconds = time.monotonic() - started
         if process.returncode == 0:
-            log_event(log, "door_hook", result="ok", kind="command", seconds=seconds,
-                      scan_id=scan_id)
-        elif self._stop.is_set():
-            return  # killed by close()
-        else:
-            log_event(log, "door_hook", logging.ERROR, result="failed", kind="command",
-                      exit=process.returncode, seconds=seconds, scan_id=scan_id,
-                      stderr=stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:])
+            return _outcome("command", "ok", seconds=seconds, scan_id=scan_id)
+        if self._stop.is_set():
+            return HookOutcome("command", False, "killed: the kiosk is stopping")
+        return _outcome("command", "failed", exit=process.returncode, seconds=seconds,
+                        scan_id=scan_id,
+                        stderr=stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:])
 
-    def _post(self, body: bytes, scan_id: Any) -> None:
+    def _post(self, body: bytes, scan_id: Any) -> HookOutcome:
         with self._lock:
             if self._http is None:
                 self._http = httpx.Client(timeout=httpx.Timeout(self.timeout_seconds),
@@ -266,27 +287,36 @@ class DoorHook:
             response = client.post(self.url, content=body,
                                    headers={"Content-Type": "application/json"})
         except httpx.TimeoutException:
-            log_event(log, "door_hook", logging.ERROR, result="timeout", kind="url",
-                      seconds=self.timeout_seconds, scan_id=scan_id)
-            return
+            return _outcome("url", "timeout", seconds=self.timeout_seconds, scan_id=scan_id)
         except httpx.HTTPError as exc:
-            log_event(log, "door_hook", logging.ERROR, result="failed", kind="url",
-                      error=str(exc) or type(exc).__name__, scan_id=scan_id)
-            return
+            return _outcome("url", "failed", error=str(exc) or type(exc).__name__,
+                            scan_id=scan_id)
         seconds = time.monotonic() - started
-        if response.is_success:
-            log_event(log, "door_hook", result="ok", kind="url", status=response.status_code,
-                      seconds=seconds, scan_id=scan_id)
-        else:
-            log_event(log, "door_hook", logging.ERROR, result="failed", kind="url",
-                      status=response.status_code, seconds=seconds, scan_id=scan_id)
+        return _outcome("url", "ok" if response.is_success else "failed",
+                        status=response.status_code, seconds=seconds, scan_id=scan_id)
+
+
+@dataclass(frozen=True)
+class HookOutcome:
+    """How one run of the command or the URL went; ``line`` is what was logged."""
+
+    kind: str  # "command" or "url"
+    ok: bool
+    line: str
+
+
+def _outcome(kind: str, result: str, **fields: Any) -> HookOutcome:
+    """Log one door_hook line (ERROR unless ok) and return it as an outcome."""
+    line = event("door_hook", result=result, kind=kind, **fields)
+    log.log(logging.INFO if result == "ok" else logging.ERROR, "%s", line)
+    return HookOutcome(kind, result == "ok", line)
 
 
 def _new_process_group() -> dict[str, Any]:
     """Start the hook in its own process group so a timeout kills its children too."""
     if os.name == "nt":
-        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP
-                | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
+        flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
+        return {"creationflags": flags | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
     return {"start_new_session": True}
 
 

@@ -213,7 +213,7 @@ class Journal:
     # --- reading ------------------------------------------------------------------------------
 
     def cached_pass(self, code: str) -> CachedPass | None:
-        with self._lock:
+        with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
                 " scan_config, seen_at FROM pass_cache WHERE code = ?", (code,)).fetchone()
@@ -237,28 +237,28 @@ class Journal:
             query += " AND next_attempt_at <= ?"
             params += (to_db_time(now),)
         query += " ORDER BY next_attempt_at, scanned_at LIMIT ?"
-        with self._lock:
+        with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, limit)).fetchall()
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
                               r[7], r[8]) for r in rows]
 
     def queue_counts(self) -> tuple[int, int]:
         """(pending, failed) accepted scans not yet uploaded."""
-        with self._lock:
+        with self._lock, self._guard():
             rows = dict(self._conn.execute(
                 "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
         return rows.get(PENDING, 0), rows.get(FAILED, 0)
 
     def next_attempt_at(self) -> datetime | None:
-        with self._lock:
+        with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT min(next_attempt_at) FROM scans WHERE upload_state IN (?, ?)",
                 QUEUED_STATES).fetchone()
         return from_db_time(row[0])
 
     def last_sync(self) -> datetime | None:
-        with self._lock:
+        with self._lock, self._guard():
             return read_last_sync(self._conn)
 
     def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, str]]:
@@ -272,14 +272,14 @@ class Journal:
             query += " WHERE code LIKE ? ESCAPE '\\' OR holder LIKE ? ESCAPE '\\'"
             params += [pattern, pattern]
         query += " ORDER BY scanned_at DESC LIMIT ?"
-        with self._lock:
+        with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, max(0, limit))).fetchall()
         return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
                             r[8], r[9], r[10], r[11], r[12]), r[10]) for r in rows]
 
     def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(admitted, rejected) scans in [start, end)."""
-        with self._lock:
+        with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT coalesce(sum(verdict = 'valid'), 0), coalesce(sum(verdict != 'valid'), 0)"
                 " FROM scans WHERE scanned_at >= ? AND scanned_at < ?",
@@ -287,14 +287,14 @@ class Journal:
         return int(row[0]), int(row[1])
 
     def scan_ids(self) -> set[str]:
-        with self._lock:
+        with self._lock, self._guard():
             return {r[0] for r in self._conn.execute("SELECT scan_id FROM scans")}
 
     # --- internals ----------------------------------------------------------------------------
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn SQLite failures into one-sentence journal errors."""
+        """Turn SQLite failures (reads and writes) into one-sentence journal errors."""
         try:
             yield
         except sqlite3.Error as exc:
@@ -306,7 +306,7 @@ class Journal:
             if is_full_error(exc):
                 raise JournalFull(full_message(self.path)) from exc
             raise JournalUnavailable(
-                f"The scan journal could not be written ({exc}); call support."
+                f"The scan journal could not be used ({exc}); call support."
             ) from exc
 
 

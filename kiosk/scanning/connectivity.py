@@ -8,12 +8,18 @@ sooner than the server's Retry-After. A refused token is not retried: it needs p
 
 from __future__ import annotations
 
+import logging
 import random
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from kiosk.logs import log_event
+
+log = logging.getLogger(__name__)
+
 FIRST_DELAY_SECONDS = 1.0
+REVOKED = "The Tiketo server refused this kiosk's token: provision the device again."
 
 
 def backoff_delay(failures: int, max_seconds: float, retry_after: float | None = None,
@@ -72,6 +78,7 @@ class Connectivity:
             if self._online:
                 self._online = False
                 self._offline_since = now
+                log_event(log, "connectivity", logging.WARNING, state="offline", reason=reason)
             self._failures += 1
             self._reason = sentence(reason)
             delay = backoff_delay(self._failures, self._max_backoff, retry_after, self._rng)
@@ -79,6 +86,8 @@ class Connectivity:
 
     def succeeded(self) -> None:
         with self._lock:
+            if not self._online:
+                log_event(log, "connectivity", state="online")
             self._online = True
             self._offline_since = None
             self._reason = None
@@ -86,12 +95,15 @@ class Connectivity:
             self._failures = 0
 
     def unauthorized(self, reason: str, now: datetime) -> None:
+        """The token was refused: stop calling the API until the device is provisioned again.
+        (``reason``, the client's wording, goes to the log; staff see :data:`REVOKED`.)"""
+        log.warning("API refused the device token: %s", reason)
         with self._lock:
             self._needs_provisioning = True
             if self._online:
                 self._online = False
                 self._offline_since = now
-            self._reason = sentence(reason)
+            self._reason = REVOKED
             self._next_retry_at = None
 
     def probe_due(self, now: datetime, force: bool = False) -> bool:

@@ -60,7 +60,7 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
             code=code, kind=kind, offline=offline, scan_id=None, mode=policy.mode,
             scanned_at=now, message=message,
             pass_id=facts.pass_id if facts else None,
-            holder=facts.holder if facts else None,
+            holder=display_name(facts.holder) if facts else None,
             pass_type=facts.pass_type if facts else None,
             template_name=facts.template_name if facts else None,
             expires_at=facts.expires_at if facts else None,
@@ -86,7 +86,7 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
         return verdict(VerdictKind.EXPIRED,
                        f"This pass expired on {facts.expires_at:%d %b %Y at %H:%M} UTC.")
     return _accepted(verdict, policy, last_accepted_at, now,
-                     valid_message(policy, facts.holder, offline))
+                     valid_message(policy, display_name(facts.holder), offline))
 
 
 def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
@@ -96,6 +96,14 @@ def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
         return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",
                        first_scanned_at=last_accepted_at)
     return verdict(VerdictKind.VALID, message)
+
+
+def display_name(name: str | None) -> str | None:
+    """A holder's name as one printable line (pass parameters are free text), or None."""
+    if name is None:
+        return None
+    cleaned = " ".join("".join(ch if ch.isprintable() else " " for ch in name).split())
+    return cleaned[:80] or None
 
 
 def valid_message(policy: ScanPolicy, holder: str | None, offline: bool) -> str:

@@ -17,15 +17,18 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 
 from kiosk.device import DeviceCredentials
+from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
+from kiosk.logs import log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes
-from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry
+from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
@@ -55,26 +58,41 @@ class ScanService:
                  settings: Settings | None = None, *, background: bool = True,
                  transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
-        self.settings = settings or load_settings(paths.settings_file).settings
+        self.problems: list[str] = []
+        self.journal_error: str | None = None  # the last scan the journal could not record
+        if settings is None:
+            loaded = load_settings(paths.settings_file)
+            settings, self.problems = loaded.settings, list(loaded.problems)
+        self.settings = settings
         self._clock = clock
         self._device = credentials.device_name
         scanning, upload = self.settings.scanning, self.settings.upload
         self.journal = Journal(paths.journal_file,
                                retention_days=self.settings.journal.retention_days,
                                max_entries=self.settings.journal.max_entries)
-        self.problems: list[str] = [self.journal.problem] if self.journal.problem else []
+        if self.journal.problem:
+            self.problems.append(self.journal.problem)
         wait = float(scanning.lookup_timeout_seconds)
-        self._lookup_client = TiketoClient(
-            credentials.api_url, credentials.token, transport=transport, max_connections=2,
-            timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
-        self._upload_client = TiketoClient(
-            credentials.api_url, credentials.token, transport=transport,
-            timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+        clients: list[TiketoClient] = []
+        try:
+            self._lookup_client = TiketoClient(
+                credentials.api_url, credentials.token, transport=transport, max_connections=2,
+                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
+            clients.append(self._lookup_client)
+            self._upload_client = TiketoClient(
+                credentials.api_url, credentials.token, transport=transport,
+                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+        except BaseException:  # e.g. a device file with an http:// URL to another machine
+            for client in clients:
+                client.close()
+            self.journal.close()
+            raise
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal, self._upload_client, self.link, device=self._device,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
             clock=clock)
+        self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
@@ -89,7 +107,9 @@ class ScanService:
         scanning = self.settings.scanning
         refused = codes.refusal(code, scanning.max_code_length)
         if refused is not None:
-            return self._error(codes.printable(code, scanning.max_code_length), refused, now)
+            verdict = self._error(codes.printable(code, scanning.max_code_length), refused, now)
+            log_scan(log, verdict, source)
+            return verdict
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
@@ -102,9 +122,12 @@ class ScanService:
                     tx.mark_pass_voided(code)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
+            self.journal_error = str(exc)
             return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
+        log_scan(log, verdict, source)
         if verdict.accepted:
             self.uploader.wake()
+            self.door_hook.on_verdict(verdict)
         return verdict
 
     def status(self) -> ConnectionStatus:
@@ -142,6 +165,8 @@ class ScanService:
         return DayCounts(admitted=admitted, rejected=rejected)
 
     def close(self) -> None:
+        self.door_hook.drain(self.settings.door_hook.timeout_seconds)
+        self.door_hook.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -207,6 +232,14 @@ class ScanService:
             return self._offline_lookup(code, str(exc))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
+    def _door_hook(self) -> DoorHook:
+        """The configured door hook; a broken configuration is reported, not fatal."""
+        try:
+            return DoorHook.from_settings(self.settings.door_hook)
+        except DoorHookConfigError as exc:
+            self.problems.append(f"{exc}; the door hook is off.")
+            return DoorHook()
+
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:
             cached = self.journal.cached_pass(code)
@@ -223,6 +256,10 @@ class ScanService:
         return Verdict(code=code, kind=VerdictKind.ERROR, offline=offline, scan_id=None,
                        mode=policy_from_settings(self.settings.scanning).mode, scanned_at=now,
                        message=message)
+
+
+if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
+    _contract: type[ScanBackend] = ScanService
 
 
 def _facts(found: Pass) -> PassFacts:

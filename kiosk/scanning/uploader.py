@@ -26,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.tiketo import GraphQLErrors, RetryLater, TiketoClient, Unauthorized
 
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 GIVE_UP_AFTER = 5  # rejected attempts before a scan is shown as failed (still retried)
 CONSECUTIVE_REJECTIONS_MEAN_OUTAGE = 3  # GraphQL errors on every upload: the server is sick
 IDLE_WAKEUP_SECONDS = 30.0
+PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
 
 
 def utc_now() -> datetime:
@@ -78,6 +80,7 @@ class Uploader:
         self._stop = threading.Event()
         self._force = False
         self._thread: threading.Thread | None = None
+        self._last_prune = time.monotonic()
 
     # --- background ---------------------------------------------------------------------------
 
@@ -106,8 +109,21 @@ class Uploader:
                 self.step(force=force)
             except Exception:  # never let the uploader die silently: log, wait, go on
                 log.exception("Upload round failed")
+            self._prune_now_and_then()
             if not self._stop.is_set():
                 self._wake.wait(self._sleep_seconds())
+
+    def _prune_now_and_then(self) -> None:
+        if time.monotonic() - self._last_prune < PRUNE_EVERY_SECONDS:
+            return
+        self._last_prune = time.monotonic()
+        try:
+            removed = self._journal.prune(self._clock())
+        except JournalUnavailable:
+            log.exception("Pruning the journal failed")
+            return
+        if removed:
+            log.info("Pruned %d old scans from the journal", removed)
 
     def step(self, force: bool = False, deadline: float | None = None) -> DrainResult | None:
         """One round: probe if offline and due (or forced), then upload what is due."""
@@ -206,12 +222,16 @@ class Uploader:
             self._journal.mark_uploaded(item.scan_id, receipt.id, self._clock())
         except JournalUnavailable as exc:
             return exc
+        log_event(log, "upload", result="ok", scan_id=item.scan_id, event_id=receipt.id,
+                  attempt=item.attempts + 1)
         return None
 
     def _handle_failure(self, item: PendingUpload, outcome: Exception,
                         rejections_in_a_row: int) -> str | None:
         """Record what went wrong; returns why draining must stop, or None to go on."""
         now = self._clock()
+        log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
+                  attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
         if isinstance(outcome, GraphQLErrors):
             self._reject(item, outcome)
             if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
@@ -221,12 +241,15 @@ class Uploader:
             self._link.unauthorized(str(outcome), now)
         elif isinstance(outcome, RetryLater):
             self._link.failed(str(outcome), now, outcome.retry_after)
+        else:
+            # The journal could not record the server's answer (say, the disk is full): back
+            # off like an outage instead of re-sending the same scan in a tight loop.
+            self._link.failed(str(outcome), now)
         return str(outcome)
 
     def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
         attempts = item.attempts + 1
         delay = backoff_delay(attempts + 2, self._max_backoff)
-        log.warning("The server rejected scan %s (attempt %d): %s", item.scan_id, attempts, error)
         try:
             self._journal.mark_attempt_failed(
                 item.scan_id, str(error), self._clock() + timedelta(seconds=delay),

@@ -174,7 +174,8 @@ class KioskApp(QObject):
         itself): on the forms staff type into, and under a held verdict that waits for a
         key, keys must reach the screen as typed.
         """
-        self.wedge = WedgeFilter(self.window.scanning.manual, parent=self)
+        self.wedge = WedgeFilter.from_settings(self.settings.scanner,
+                                               self.window.scanning.manual, parent=self)
         self.wedge.scanned.connect(lambda code: self.submit(code, "wedge"))
         self.window.stack.currentChanged.connect(lambda _: self._update_wedge())
         self._update_wedge()

@@ -3,8 +3,9 @@
 All timing rules live in :class:`kiosk.capture.wedge.WedgeDecoder`; this file only turns
 Qt key events into its calls and its answers back into Qt: ``scanned`` is emitted for a
 scanner burst (whatever widget has focus, and the burst's keys never reach that widget);
-keys a person typed are replayed, in order, into the manual-entry field (or, without one,
-to the widget they were meant for).
+keys a person typed are replayed, in order, to the text field that has focus (an admin PIN
+or search box keeps working), and otherwise into the manual-entry field, so staff can type a
+code without clicking the field first.
 """
 
 from __future__ import annotations
@@ -15,9 +16,17 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QWindow
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 from kiosk.capture.wedge import WedgeDecoder, WedgeResult
+from kiosk.settings import ScannerSettings
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
@@ -51,6 +60,12 @@ class WedgeFilter(QObject):
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._poll)
 
+    @classmethod
+    def from_settings(cls, scanner: ScannerSettings, manual_entry: QLineEdit | None = None,
+                      parent: QObject | None = None) -> WedgeFilter:
+        return cls(manual_entry, max_interval_ms=scanner.key_interval_ms,
+                   silence_ms=scanner.silence_ms, min_length=scanner.min_length, parent=parent)
+
     def install(self, app: QCoreApplication | None = None) -> None:
         (app or QCoreApplication.instance()).installEventFilter(self)  # type: ignore[union-attr]
 
@@ -66,6 +81,10 @@ class WedgeFilter(QObject):
         assert isinstance(event, QKeyEvent)
         now = self._clock()
         key, text = event.key(), event.text()
+        if event.isAutoRepeat():  # a held-down key repeats fast, but it is a person
+            if self.decoder.pending:
+                self._apply(self.decoder.other_key())
+            return False
         if key in _ENTER_KEYS:
             if not self.decoder.pending:
                 return self._enter_to_manual_entry(event)
@@ -104,10 +123,13 @@ class WedgeFilter(QObject):
             self.scanned.emit(result.scan)
 
     def _target(self, receiver: QObject | None) -> QObject | None:
+        focus = QApplication.focusWidget()
+        if _accepts_text(focus):
+            return focus
         if self.manual_entry is not None:
             return self.manual_entry
         if isinstance(receiver, QWindow):  # the event came in at window level
-            return QApplication.focusWidget() or receiver
+            return focus or receiver
         return receiver
 
     def _replay(self, held: _HeldKey) -> None:
@@ -117,10 +139,10 @@ class WedgeFilter(QObject):
         self._send(target, QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text))
 
     def _enter_to_manual_entry(self, event: QKeyEvent) -> bool:
-        """Enter after a person typed into the manual-entry field submits that field, even
-        when another widget has focus; otherwise Enter goes where it was going."""
+        """Enter after a person typed into the manual-entry field submits that field when no
+        other text field has focus; otherwise Enter goes where it was going."""
         entry = self.manual_entry
-        if entry is None or not entry.text() or _has_focus(entry):
+        if entry is None or not entry.text() or _accepts_text(QApplication.focusWidget()):
             return False
         self._send(entry, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
                                     event.text()))
@@ -134,5 +156,8 @@ class WedgeFilter(QObject):
             self._replaying = False
 
 
-def _has_focus(widget: QWidget) -> bool:
-    return QApplication.focusWidget() is widget
+def _accepts_text(widget: QWidget | None) -> bool:
+    """Whether typing into ``widget`` makes sense (an editable text or number field)."""
+    if isinstance(widget, QLineEdit | QTextEdit | QPlainTextEdit):
+        return not widget.isReadOnly()
+    return isinstance(widget, QAbstractSpinBox) and not widget.isReadOnly()

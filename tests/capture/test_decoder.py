@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import cv2
 import numpy as np
 import pytest
 import zxingcpp
@@ -11,6 +12,7 @@ import zxingcpp
 from kiosk.capture import decoder as decoder_module
 from kiosk.capture.decoder import Decoder, looks_like_code, to_grey
 from kiosk.capture.formats import KNOWN_FORMATS
+from kiosk.capture.types import Detection
 from tests.capture.conftest import EXPECTED, PAYLOADS, READ_AS, as_bgr, frame_with, symbol
 
 
@@ -141,3 +143,31 @@ def test_two_different_codes_in_one_image_are_both_reported() -> None:
     found = Decoder().decode_still(as_bgr(frame))
     assert sorted(d.text for d in found) == ["TKT-EVENT-0005", "TKT-VALID-0001"]
     assert zxingcpp.read_barcodes(frame)  # sanity: the image is real
+
+
+def test_tilted_linear_code_is_turned_upright_and_mapped_back() -> None:
+    from kiosk.capture.damage import on_canvas
+
+    card = on_canvas(symbol("TKT-VALID-0001", "Code128", 1), 3.0)
+    h, w = card.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), 33, 0.8)
+    tilted = cv2.warpAffine(card, matrix, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    assert zxingcpp.read_barcodes(tilted) == []  # the raw decoder gives up
+    found = Decoder().decode_still(tilted)
+    assert [d.text for d in found] == ["TKT-VALID-0001"]
+    cx, cy = found[0].center
+    assert abs(cx - w / 2) < w / 6 and abs(cy - h / 2) < h / 4  # corners in this image
+
+
+def test_merge_keeps_the_longer_reading_of_one_itf_symbol() -> None:
+    from kiosk.capture.decoder import merge
+
+    quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 1.0), (0.0, 1.0))
+    part = Detection("371062", "ITF", quad, b"371062")
+    whole = Detection("3710628487", "ITF", ((-5.0, 0.0), (110.0, 2.0), (110.0, 3.0),
+                                            (-5.0, 2.0)), b"3710628487")
+    elsewhere = Detection("371062", "ITF", ((500.0, 500.0), (600.0, 500.0), (600.0, 501.0),
+                                            (500.0, 501.0)), b"371062")
+    found: list[Detection] = []
+    merge(found, [part, whole, elsewhere])
+    assert [d.text for d in found] == ["3710628487", "371062"]

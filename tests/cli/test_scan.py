@@ -81,3 +81,28 @@ def test_outage_50_offline_scans_then_sync_uploads_each_once(run_cli, credential
     again = run_cli("sync", "--json")
     assert again.returncode == 0 and again.json_lines() == [{"uploaded": 0, "pending": 0}]
     assert len(demo_server.state.events()) == 50
+
+
+def test_scan_with_a_revoked_device_exits_3_but_journals(run_cli, credentials, demo_server):
+    demo_server.state.revoke_device(credentials.device_name)
+    result = run_cli("scan", "--json", VALID_CODE)
+    assert result.returncode == 3
+    [line] = result.json_lines()
+    assert line["verdict"] == "error" and "provisioned again" in line["message"]
+    assert line["scan_id"] is not None
+    assert "provision the device again" in result.stderr
+
+
+def test_scan_moves_a_corrupt_journal_aside_and_says_so(run_cli, credentials, paths):
+    paths.journal_file.write_bytes(b"\x00garbage" * 1000)
+    result = run_cli("scan", "--json", VALID_CODE)
+    assert result.returncode == 0
+    assert "moved to journal.sqlite3.corrupt-" in result.stderr
+    assert result.json_lines()[0]["verdict"] == "valid"
+    assert len(list(paths.data_dir.glob("journal.sqlite3.corrupt-*"))) == 1
+
+
+def test_settings_from_the_file_apply(run_cli, credentials, paths):
+    paths.settings_file.write_text('[scanning]\nmode = "reward"\nreward_points = 7\n')
+    [line] = run_cli("scan", "--json", VALID_CODE).json_lines()
+    assert line["reward_points"] == 7 and line["mode"] == "reward"

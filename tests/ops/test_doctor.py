@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import select
 import shutil
 import sqlite3
 import ssl
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,9 +20,10 @@ from kiosk.demo import Fault
 from kiosk.device import DeviceCredentials
 from kiosk.doctor import CheckGroup, Status, doctor_groups, run_checks
 from kiosk.doctor.api import NAMES, api_checks, clock_result, schema_result
-from kiosk.doctor.camera import camera_check, resolve_device
+from kiosk.doctor.camera import camera_check
 from kiosk.doctor.local import journal_check
 from kiosk.doctor.model import ok
+from kiosk.settings import CameraSettings
 from kiosk.tiketo.operations import schema_text
 
 
@@ -146,17 +150,19 @@ def test_a_bad_certificate_is_a_clear_tls_failure(tmp_path):
 
 
 def test_no_camera_is_a_failure_with_advice():
-    result = camera_check("97", 1280, 720, time_limit=3)
+    result = camera_check(CameraSettings(device="97"), time_limit=3)
     assert result.status is Status.FAIL
-    assert "--no-camera" in result.advice
-    result = camera_check("NoSuchCameraBrand", 1280, 720, time_limit=3)
-    assert result.status in (Status.FAIL, Status.WARN)
-    assert "camera.device" in result.advice
+    assert "97" in result.detail and "--no-camera" in result.advice
+    if sys.platform.startswith("linux"):
+        by_name = camera_check(CameraSettings(device="NoSuchCameraBrand"), time_limit=3)
+        assert by_name.status is Status.FAIL and "NoSuchCameraBrand" in by_name.detail
 
 
 def test_camera_frames_are_compared_with_the_requested_size(tmp_path):
     cv2 = pytest.importorskip("cv2")
     import numpy as np
+
+    from kiosk.capture.sources import FileSource
 
     video = tmp_path / "camera.avi"
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 30, (320, 240))
@@ -164,23 +170,18 @@ def test_camera_frames_are_compared_with_the_requested_size(tmp_path):
         writer.write(np.full((240, 320, 3), index * 10, dtype=np.uint8))
     writer.release()
 
-    def from_file(cv2_module, _index):
-        return cv2_module.VideoCapture(str(video))
+    def source():
+        return FileSource(video, realtime=False)
 
-    same = camera_check("0", 320, 240, open_capture=from_file)
+    same = camera_check(CameraSettings(width=320, height=240), source=source())
     assert same.status is Status.OK and "320x240" in same.detail
-    other = camera_check("0", 1280, 720, open_capture=from_file)
+    other = camera_check(CameraSettings(width=1280, height=720), source=source())
     assert other.status is Status.WARN
     assert "320x240" in other.detail and "camera.width = 320" in other.advice
-
-
-def test_camera_names_resolve_through_sysfs(tmp_path):
-    for index, name in ((0, "Integrated Webcam"), (2, "Logitech BRIO")):
-        (tmp_path / f"video{index}").mkdir()
-        (tmp_path / f"video{index}" / "name").write_text(name + "\n")
-    assert resolve_device("logitech", tmp_path) == 2
-    assert resolve_device("1", tmp_path) == 1
-    assert resolve_device("Canon", tmp_path) is None
+    from_file = camera_check(CameraSettings(device=f"file:{video}", width=320, height=240))
+    assert from_file.status is Status.WARN and "not a camera" in from_file.detail
+    demo = camera_check(CameraSettings(device="synthetic"))
+    assert demo.status is Status.WARN and "synthetic" in demo.detail
 
 
 def test_journal_integrity(paths):
@@ -221,7 +222,7 @@ def test_groups_are_bounded_in_time_and_crashes_are_reported():
 def test_local_checks_report_settings_and_hook_problems(paths):
     paths.settings_file.write_text('[camera]\nwidth = "wide"\n[door_hook]\n'
                                    'command = "/nonexistent/relay --pulse"\n')
-    results = by_name(run_checks(doctor_groups(paths, check_camera=False)))
+    results = by_name(run_checks(doctor_groups(paths, check_camera=False, check_screen=False)))
     assert "camera" not in results
     assert results["settings"].status is Status.WARN
     assert "camera.width" in results["settings"].detail
@@ -251,9 +252,68 @@ def test_cli_healthy_kiosk_passes_and_no_camera_fails(run_cli, credentials, path
     result = run_cli("doctor")
     assert result.returncode == 1
     assert "FAIL  camera" in result.stdout and "--no-camera" in result.stdout
+    assert result.stdout.startswith("kiosk ") and str(paths.config_dir) in result.stdout
     assert "doctor check=camera status=fail" in paths.log_file.read_text()
     assert credentials.token not in paths.log_file.read_text()
 
 
 def by_name_json(lines):
     return {line["check"]: line for line in lines}
+
+
+def test_journal_pending_count_and_stuck_uploads(paths):
+    from datetime import UTC, datetime, timedelta
+
+    from kiosk.journal.store import PENDING, Journal, ScanRecord
+
+    now = datetime.now(UTC)
+    with Journal(paths.journal_file) as journal, journal.transaction() as tx:
+        for index, age in enumerate((timedelta(minutes=5), timedelta(minutes=1))):
+            tx.insert_scan(ScanRecord(f"s{index}", "TKT-VALID-0001", "valid", "entry", 0, False,
+                                      now - age, True, "camera", "Welcome", PENDING))
+    result = journal_check(paths)
+    assert result.status is Status.OK and "2 scan(s) waiting" in result.detail
+    with Journal(paths.journal_file) as journal, journal.transaction() as tx:
+        tx.insert_scan(ScanRecord("old", "TKT-EVENT-0005", "valid", "entry", 0, False,
+                                  now - timedelta(hours=3), True, "camera", "Welcome", PENDING))
+    result = journal_check(paths)
+    assert result.status is Status.WARN and "3 scan(s) waiting" in result.detail
+    assert "kiosk sync" in result.advice
+
+
+def test_screen_check_reports_qt_platform_problems():
+    from kiosk.doctor.display import display_check
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    offscreen = display_check({**env, "QT_QPA_PLATFORM": "offscreen"})
+    assert offscreen.status is Status.WARN and "offscreen" in offscreen.detail
+    broken = display_check({**env, "QT_QPA_PLATFORM": "no-such-platform"})
+    assert broken.status is Status.FAIL
+    assert "platform plugin" in broken.detail and broken.advice
+    if sys.platform.startswith("linux"):
+        headless = display_check({k: v for k, v in env.items() if k != "QT_QPA_PLATFORM"})
+        assert headless.status is Status.WARN and "Not checked" in headless.detail
+
+
+@pytest.mark.skipif(shutil.which("Xvfb") is None, reason="needs Xvfb (apt-get install xvfb)")
+def test_screen_check_on_a_real_x_server():
+    from kiosk.doctor.display import display_check
+
+    # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
+                             "1280x720x24", "-nolisten", "tcp"], pass_fds=(write_end,),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    try:
+        ready, _, _ = select.select([read_end], [], [], 15)
+        assert ready, "Xvfb did not start"
+        display = ":" + os.read(read_end, 32).decode().strip()
+        env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+        result = display_check({**env, "DISPLAY": display})
+        assert result.status is Status.OK, result
+        assert "xcb" in result.detail and "1280x720" in result.detail
+    finally:
+        os.close(read_end)
+        xvfb.terminate()
+        xvfb.wait(timeout=10)

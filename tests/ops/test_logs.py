@@ -116,3 +116,36 @@ def test_kiosk_logs_command_prints_where_they_are(run_cli, paths):
     as_json = run_cli("logs", "--json").json_lines()[0]
     assert as_json["log_file"] == str(paths.log_file)
     assert as_json["log_dir"] == str(paths.log_dir)
+
+
+def test_every_command_logs_settings_problems_by_key(run_cli, paths):
+    paths.settings_file.write_text("[sound]\nvolume = 7\n")
+    assert run_cli("status").returncode == 0
+    line = [x for x in paths.log_file.read_text().splitlines() if "settings problem=" in x]
+    assert len(line) == 1 and "sound.volume" in line[0] and " WARNING " in line[0]
+
+
+def test_scan_lines_hold_the_decision_but_not_the_code_or_the_name(paths, logged):
+    from datetime import UTC, datetime
+
+    from kiosk.logs import log_scan
+    from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
+
+    verdict = Verdict(code="TKT-VALID-0001", kind=VerdictKind.VALID, offline=True,
+                      scan_id="9f0c-77", mode=ScanMode.REWARD,
+                      scanned_at=datetime(2026, 11, 23, 19, tzinfo=UTC), message="Welcome",
+                      holder="Ada Lovelace", pass_id="pass-1", reward_points=10)
+    log_scan(logging.getLogger("kiosk.scanning"), verdict, "camera")
+    line = logged().strip()
+    assert LINE.match(line)
+    assert line.endswith("INFO scan verdict=valid offline=true mode=reward source=camera "
+                         "scan_id=9f0c-77 pass_id=pass-1 points=10")
+    assert "TKT-VALID-0001" not in line and "Lovelace" not in line
+
+
+def test_a_scrubbed_header_does_not_swallow_the_next_line(paths, logged):
+    logging.getLogger("kiosk.tiketo").warning(
+        "request failed\nAuthorization: TOKEN secret-value-123\nHost: api.example")
+    text = logged()
+    assert "secret-value-123" not in text
+    assert "Authorization: ***\\nHost: api.example" in text

@@ -30,7 +30,7 @@ RETRYABLE = [
 
 @pytest.mark.parametrize("fault, words", RETRYABLE, ids=[f.value for f, _ in RETRYABLE])
 def test_retryable_faults_decide_offline_and_upload_later(service, demo_server, fault, words):
-    demo_server.set_fault(fault, slow_seconds=2, retry_after="1")
+    demo_server.set_fault(fault, slow_seconds=4, retry_after="1")
     verdict = service.scan(VALID_CODE)
     assert verdict.kind is VerdictKind.VALID and verdict.offline
     assert verdict.scan_id is not None
@@ -73,7 +73,7 @@ def test_revoked_device_stops_uploads_and_says_so(service, demo_server):
     service.try_now()
     status = service.status()
     assert status.needs_provisioning and not status.online
-    assert "Provision the device again" in status.offline_reason
+    assert "provision the device again" in status.offline_reason
     verdict = service.scan(VALID_CODE)
     assert verdict.kind is VerdictKind.ERROR and "provisioned again" in verdict.message
     assert verdict.scan_id is not None  # still journaled

@@ -128,10 +128,10 @@ def test_offline_reject_policy(make_service, fast_settings, demo_server):
 def test_after_a_failure_the_door_does_not_wait_for_the_server(make_service, demo_server):
     import time
     service = make_service()
-    demo_server.set_fault(Fault.SLOW, slow_seconds=3)
+    demo_server.set_fault(Fault.SLOW, slow_seconds=5)
     started = time.monotonic()
     first = service.scan(VALID_CODE)
-    assert first.offline and time.monotonic() - started < 2.0  # lookup timeout 0.5 s
+    assert first.offline and time.monotonic() - started < 3.0  # lookup timeout 1.5 s
     started = time.monotonic()
     for number in range(5):
         assert service.scan(guest_pass(number).code).offline
@@ -156,3 +156,24 @@ def test_refused_codes_are_not_journaled(service):
         assert verdict.message.endswith(".")
         assert len(verdict.code) < 100
     assert service.history() == []
+
+
+def test_a_hung_upload_never_holds_up_the_door(service, demo_server):
+    import time
+    demo_server.set_fault(Fault.SLOW, slow_seconds=2, operations={"CreateScanEvent"})
+    started = time.monotonic()
+    verdicts = [service.scan(guest_pass(n).code) for n in range(3)]
+    elapsed = time.monotonic() - started
+    assert all(v.kind is VerdictKind.UNKNOWN or v.accepted for v in verdicts)
+    assert service.scan(VALID_CODE).kind is VerdictKind.VALID
+    assert elapsed < 1.0 and service.status().online  # lookups answered while uploads hang
+    demo_server.clear_fault()
+    wait_for(lambda: any(e.code == VALID_CODE for e in demo_server.state.events()), timeout=15)
+
+
+def test_journal_error_is_remembered_for_the_command_line(service):
+    conn = service.journal._conn
+    conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
+    for number in range(40):
+        service.scan(f"FILL-{number:03d}-" + "z" * 500)
+    assert service.journal_error is not None and "disk is full" in service.journal_error

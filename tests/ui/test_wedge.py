@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.wedge import WedgeFilter
+
+
+class BurstClock:
+    """Real time, except while frozen: then each reading is 1 ms after the last, so a key
+    burst sent with no delay stays scanner-fast even if the test machine stalls."""
+
+    def __init__(self) -> None:
+        self.frozen: float | None = None
+
+    def __call__(self) -> float:
+        if self.frozen is None:
+            return time.monotonic()
+        self.frozen += 0.001
+        return self.frozen
+
+    @contextmanager
+    def burst(self) -> Iterator[None]:
+        self.frozen = time.monotonic()
+        try:
+            yield
+        finally:
+            self.frozen = None
 
 
 class Screen:
@@ -18,12 +43,15 @@ class Screen:
         layout = QVBoxLayout(self.window)
         self.manual = QLineEdit()  # the kiosk's manual-entry field
         self.other = QLineEdit()  # e.g. a search box in the admin panel
+        self.button = QPushButton("History")
         layout.addWidget(self.manual)
         layout.addWidget(self.other)
+        layout.addWidget(self.button)
         qtbot.addWidget(self.window)
         self.window.show()
         qtbot.waitExposed(self.window)
-        self.filter = WedgeFilter(self.manual)
+        self.clock = BurstClock()
+        self.filter = WedgeFilter(self.manual, clock=self.clock)
         self.filter.install()
         self.scans: list[str] = []
         self.filter.scanned.connect(self.scans.append)
@@ -39,34 +67,57 @@ def screen(qtbot: QtBot) -> Iterator[Screen]:
 def test_fast_burst_with_enter_is_a_scan_even_when_a_field_has_focus(
         qtbot: QtBot, screen: Screen) -> None:
     screen.other.setFocus()
-    qtbot.keyClicks(screen.other, "TKT-VALID-0001")  # no delay: scanner speed
-    qtbot.keyClick(screen.other, Qt.Key.Key_Return)
+    with screen.clock.burst():
+        qtbot.keyClicks(screen.other, "TKT-VALID-0001")  # no delay: scanner speed
+        qtbot.keyClick(screen.other, Qt.Key.Key_Return)
     assert screen.scans == ["TKT-VALID-0001"]
     assert screen.other.text() == "" and screen.manual.text() == ""
 
 
 def test_fast_burst_with_no_widget_focused_is_a_scan(qtbot: QtBot, screen: Screen) -> None:
     screen.window.setFocus()
-    qtbot.keyClicks(screen.window, "LOY-CARD-0004")
-    qtbot.keyClick(screen.window, Qt.Key.Key_Enter)
+    with screen.clock.burst():
+        qtbot.keyClicks(screen.window, "LOY-CARD-0004")
+        qtbot.keyClick(screen.window, Qt.Key.Key_Enter)
     assert screen.scans == ["LOY-CARD-0004"]
 
 
 def test_slow_typing_goes_to_the_manual_entry_field(qtbot: QtBot, screen: Screen) -> None:
-    screen.other.setFocus()
+    screen.button.setFocus()  # nothing to type into has focus: the manual field gets it
     submitted: list[str] = []
     screen.manual.returnPressed.connect(lambda: submitted.append(screen.manual.text()))
-    qtbot.keyClicks(screen.other, "TKT-9", delay=80)  # a person: 80 ms between keys
+    qtbot.keyClicks(screen.button, "TKT-9", delay=80)  # a person: 80 ms between keys
     qtbot.waitUntil(lambda: screen.manual.text() == "TKT-9", timeout=2000)
-    qtbot.keyClick(screen.other, Qt.Key.Key_Return)
+    qtbot.keyClick(screen.button, Qt.Key.Key_Return)
     assert submitted == ["TKT-9"]
-    assert screen.scans == [] and screen.other.text() == ""
+    assert screen.scans == []
+
+
+def test_slow_typing_into_another_text_field_stays_there(qtbot: QtBot, screen: Screen) -> None:
+    screen.other.setFocus()  # e.g. the admin PIN or the history search box
+    qtbot.keyClicks(screen.other, "1234", delay=80)
+    qtbot.waitUntil(lambda: screen.other.text() == "1234", timeout=2000)
+    assert screen.manual.text() == "" and screen.scans == []
+
+
+def test_held_down_key_is_a_person_not_a_scanner(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    with screen.clock.burst():
+        qtbot.keyClick(screen.manual, Qt.Key.Key_0)
+        for _ in range(6):  # auto-repeat, as fast as a scanner
+            repeat = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_0,
+                               Qt.KeyboardModifier.NoModifier, "0", True)
+            QApplication.sendEvent(screen.manual, repeat)
+    qtbot.waitUntil(lambda: screen.manual.text() == "0000000", timeout=2000)
+    qtbot.wait(150)
+    assert screen.scans == []
 
 
 def test_burst_without_enter_ends_after_silence(qtbot: QtBot, screen: Screen) -> None:
     screen.manual.setFocus()
     with qtbot.waitSignal(screen.filter.scanned, timeout=2000) as blocker:
-        qtbot.keyClicks(screen.manual, "5901234123457")
+        with screen.clock.burst():
+            qtbot.keyClicks(screen.manual, "5901234123457")
     assert blocker.args == ["5901234123457"]
     assert screen.manual.text() == ""
     qtbot.wait(150)

@@ -1,0 +1,48 @@
+"""Building the capture parts from the kiosk's settings, so the UI needs one call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kiosk.capture.sources import CameraSource, FileSource, FrameSource
+from kiosk.capture.synthetic import SyntheticSource
+from kiosk.capture.types import Preview, StateChange
+from kiosk.capture.worker import CaptureWorker, ScanEvent
+from kiosk.settings import CameraSettings
+
+SYNTHETIC = "synthetic"
+FILE_PREFIX = "file:"
+
+
+def source_from_settings(camera: CameraSettings) -> FrameSource:
+    """``camera.device``: an index or name -> the webcam; 'synthetic' -> rendered demo
+    passes; 'file:PATH' -> a video file or image folder (looping)."""
+    device = camera.device.strip()
+    if device.casefold() == SYNTHETIC:
+        return SyntheticSource(width=camera.width, height=camera.height, fps=camera.fps)
+    if device.startswith(FILE_PREFIX):
+        return FileSource(Path(device[len(FILE_PREFIX):]).expanduser(), fps=camera.fps,
+                          loop=True)
+    return CameraSource(device, camera.width, camera.height, camera.fps)
+
+
+def worker_from_settings(
+    camera: CameraSettings,
+    *,
+    source: FrameSource | None = None,
+    on_scan: Callable[[ScanEvent], Any] | None = None,
+    on_preview: Callable[[Preview], Any] | None = None,
+    on_state: Callable[[StateChange], Any] | None = None,
+) -> CaptureWorker:
+    """A capture worker (not started) configured from the [camera] settings."""
+    return CaptureWorker(
+        source or source_from_settings(camera),
+        formats=camera.formats,
+        confirmations=camera.confirmations,
+        hold_seconds=camera.hold_seconds,
+        live_budget_s=camera.thorough_budget_ms / 1000,
+        backoff_max_s=camera.reconnect_max_seconds,
+        on_scan=on_scan, on_preview=on_preview, on_state=on_state,
+    )
