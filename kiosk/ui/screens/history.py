@@ -83,6 +83,7 @@ class HistoryScreen(QWidget):
                 if column == 1:
                     item.setToolTip(entry.code)
                 self.table.setItem(row, column, item)
+        self.table.resizeRowsToContents()  # row height follows the (scaled) font
         self.empty.setVisible(not self.entries)
 
     def retranslate(self) -> None:
