@@ -7,6 +7,7 @@ shut down at teardown: its camera threads, worker lanes and the service's upload
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +22,21 @@ from kiosk.ui.pin import hash_pin
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before pytest-qt makes the QApplication
 
 PIN = "2468"
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Every thread the kiosk screen starts (worker lanes, camera) is stopped by its owner."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + 5
+    while True:
+        left = [t.name for t in set(threading.enumerate()) - before
+                if t.is_alive() and t.name.startswith(("kiosk-ui-", "capture-"))]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not left, f"threads still running after the test: {left}"
 
 
 @pytest.fixture
