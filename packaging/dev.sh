@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_LIBS=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
              libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
-             libpulse0 libzbar0)
+             libpulse0 libzbar0 binutils)  # binutils: objdump, for the PyInstaller bundle test
 
 install_debian_libs() {
     command -v dpkg-query >/dev/null 2>&1 || return 0
@@ -32,13 +32,13 @@ install_debian_libs() {
 install_python_env() {
     local venv=.venv stamp=.venv/.installed-from
     local want
-    want=$(sha256sum pyproject.toml | cut -d' ' -f1)
+    want="$(sha256sum pyproject.toml | cut -d' ' -f1) dev,packaging"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv"
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         "$venv/bin/python" -m pip install -q --upgrade pip
-        "$venv/bin/python" -m pip install -q -e ".[dev]"
+        "$venv/bin/python" -m pip install -q -e ".[dev,packaging]"
         echo "$want" > "$stamp"
     fi
 }

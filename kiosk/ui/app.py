@@ -20,8 +20,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
-from kiosk.hooks import DoorHook, DoorHookConfigError
-from kiosk.logs import log_event
 from kiosk.paths import Paths
 from kiosk.provisioning import ProvisioningFailed, default_device_name, provision
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
@@ -84,7 +82,6 @@ class KioskApp(QObject):
         self.window.pin.hint_text = pin_hint
         self.camera = CaptureBridge(self)
         self.wedge: WedgeFilter | None = None
-        self.door = self._door_hook(settings)
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
@@ -124,7 +121,6 @@ class KioskApp(QObject):
         if self.wedge is not None:
             self.wedge.uninstall()
         self.camera.stop()
-        self.door.close()
         self.calls.close()
         if self.runner is not None:
             self.runner.backend.close()
@@ -253,10 +249,9 @@ class KioskApp(QObject):
         if self.runner is not None:
             w.scanning.set_checking(self.runner.scans_in_flight)
         self.camera.hold(verdict.code)
-        self.door.on_verdict(verdict)  # never blocks: the hook has its own thread
         self.sounds.play(ACCEPTED if verdict.accepted else REJECTED)
-        log_event(log, "verdict", verdict=verdict.kind.value, offline=verdict.offline,
-                  scan_id=verdict.scan_id, points=verdict.reward_points)
+        # The door hook and the scan log line belong to ScanService, which fires and writes
+        # them for every accepted scan whatever its source (screen or command line).
         if w.current in (w.pin, w.admin, w.first_run):
             return  # recorded and counted; staff opened Admin meanwhile
         w.verdict.show_verdict(verdict)
@@ -415,15 +410,6 @@ class KioskApp(QObject):
         if backend is not None and hasattr(backend, "settings"):
             # ScanService reads its settings per scan: a new object takes effect at once.
             backend.settings = copy.deepcopy(settings)
-
-    @staticmethod
-    def _door_hook(settings: Settings) -> DoorHook:
-        """The turnstile/door hook from the settings; a broken one is logged and left off."""
-        try:
-            return DoorHook.from_settings(settings.door_hook)
-        except DoorHookConfigError as exc:
-            log.error("Door hook off: %s", exc)
-            return DoorHook()
 
     def _toggle_fullscreen(self) -> None:
         w = self.window
