@@ -25,17 +25,18 @@ from kiosk.device import DeviceCredentials
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
-from kiosk.logs import log_scan
+from kiosk.logs import log_event, log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
-from kiosk.scanning.connectivity import Connectivity
+from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
 from kiosk.tiketo import (
+    GraphQLErrors,
     Pass,
     PassNotFound,
     RateLimited,
@@ -43,6 +44,7 @@ from kiosk.tiketo import (
     TiketoClient,
     Timeouts,
     Unauthorized,
+    UnreadableAnswer,
 )
 
 log = logging.getLogger(__name__)
@@ -225,11 +227,14 @@ class ScanService:
             self.link.failed(str(exc), self._clock(), retry_after)
             self.uploader.wake()
             return self._offline_lookup(code, str(exc))
-        except Exception as exc:  # an unexpected client failure must not stop the door
-            log.exception("Pass lookup failed")
-            self.link.failed(f"The pass lookup failed ({type(exc).__name__}).", self._clock())
-            self.uploader.wake()
-            return self._offline_lookup(code, str(exc))
+        except UnreadableAnswer as exc:  # the server answered: it is not an outage
+            log_event(log, "lookup", logging.WARNING, result="unreadable", reason=str(exc))
+            return Lookup(LookupOutcome.UNREADABLE, reason=_unreadable_reason(exc))
+        except Exception as exc:  # an unexpected client failure must not stop the door, and
+            log.exception("Pass lookup failed")  # an answer we failed to read admits nobody
+            return Lookup(LookupOutcome.UNREADABLE, reason=(
+                f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
+                "not be read."))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
     def _door_hook(self) -> DoorHook:
@@ -260,6 +265,13 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
+
+
+def _unreadable_reason(exc: UnreadableAnswer) -> str:
+    """The verdict's sentence: the server's own message when it refused, else what failed."""
+    if isinstance(exc, GraphQLErrors):
+        return sentence(str(exc))
+    return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
 
 
 def _facts(found: Pass) -> PassFacts:

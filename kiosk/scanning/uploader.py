@@ -28,7 +28,7 @@ from typing import Any
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.tiketo import GraphQLErrors, RetryLater, TiketoClient, Unauthorized
+from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +196,7 @@ class Uploader:
                         rejections_in_a_row = 0
                     elif stopped is None:
                         stopped = self._handle_failure(item, outcome, rejections_in_a_row + 1)
-                        if isinstance(outcome, GraphQLErrors):
+                        if isinstance(outcome, UnreadableAnswer):
                             rejected.add(item.scan_id)
                             rejections_in_a_row += 1
                         if stopped is not None:
@@ -214,7 +214,7 @@ class Uploader:
                 item.code, reward_points=item.reward_points,
                 voided=True if item.voids_pass else None,
                 data=scan_event_data(item, self._device))
-        except (RetryLater, Unauthorized) as exc:
+        except (RetryLater, Unauthorized, UnreadableAnswer) as exc:
             return exc
         except Exception as exc:  # e.g. the client was closed under us at shutdown
             return RetryLater(f"The upload was interrupted ({type(exc).__name__}).")
@@ -232,7 +232,7 @@ class Uploader:
         now = self._clock()
         log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
                   attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
-        if isinstance(outcome, GraphQLErrors):
+        if isinstance(outcome, UnreadableAnswer):
             self._reject(item, outcome)
             if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
                 return None
@@ -247,7 +247,7 @@ class Uploader:
             self._link.failed(str(outcome), now)
         return str(outcome)
 
-    def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
+    def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
         attempts = item.attempts + 1
         delay = backoff_delay(attempts + 2, self._max_backoff)
         try:

@@ -22,9 +22,15 @@ RETRYABLE = [
     (Fault.SLOW, "did not answer in time"),
     (Fault.SERVER_ERROR, "HTTP 503"),
     (Fault.RATE_LIMITED, "slow down"),
-    (Fault.NON_JSON, "not JSON"),
-    (Fault.GRAPHQL_ERRORS, "reported an error"),
+    (Fault.THROTTLED, "busy or unavailable"),
     (Fault.DOWN, "cannot be reached"),
+]
+# The server answered, so the kiosk is online, but the answer cannot be read or is a refusal:
+# an error verdict, journaled, never an admission (whatever the offline policy says).
+UNREADABLE = [
+    (Fault.NON_JSON, "cannot read"),
+    (Fault.GRAPHQL_ERRORS, "Internal failure while resolving the request"),
+    (Fault.WRONG_TYPES, "cannot read"),
 ]
 
 
@@ -43,6 +49,61 @@ def test_retryable_faults_decide_offline_and_upload_later(service, demo_server, 
     wait_for(lambda: service.status().online and service.status().pending == 0)
     [event] = demo_server.state.events()
     assert event.data["scanId"] == verdict.scan_id
+
+
+@pytest.mark.parametrize("fault, words", UNREADABLE, ids=[f.value for f, _ in UNREADABLE])
+def test_unreadable_lookup_answers_are_error_verdicts_and_stay_online(
+        service, demo_server, fault, words):
+    demo_server.set_fault(fault, operations={"PassByScanCode"})
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.ERROR and not verdict.offline
+    assert words in verdict.message and verdict.message.startswith("Not admitted")
+    assert verdict.scan_id in {h.scan_id for h in service.history()}  # journaled
+    status = service.status()
+    assert status.online and status.pending == 0
+    assert demo_server.state.events() == []
+
+
+@pytest.mark.parametrize("answer", [
+    {"voided": True, "expirationDate": "next tuesday"},
+    {"voided": True, "id": None, "parameters": 7},
+    {"voided": True, "id": "p-1", "expirationDate": 12},
+])
+def test_voided_wins_whatever_else_is_wrong(service, demo_server, answer):
+    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=answer)
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.VOIDED and not verdict.offline
+    assert service.status().online
+
+
+def test_voided_wins_over_graphql_errors_beside_it(service, demo_server):
+    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer={"voided": True},
+                          errors=[{"message": "partial failure", "errorType": "Lambda:Unhandled"}])
+    assert service.scan(VALID_CODE).kind is VerdictKind.VOIDED
+
+
+@pytest.mark.parametrize("answer", [
+    {"id": "p-1", "voided": "yes"},
+    {"id": "p-1", "voided": False, "expirationDate": "next tuesday"},
+    {"id": None, "voided": False},
+    "a pass",
+])
+def test_an_unreadable_pass_is_never_admitted_even_with_offline_policy_accept(
+        service, demo_server, answer):
+    assert service.settings.scanning.offline_policy == "accept"
+    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=answer)
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.ERROR and not verdict.offline
+    assert "cannot read" in verdict.message
+    assert service.status().online
+
+
+def test_offline_after_an_unreadable_answer_is_still_not_an_admission(service, demo_server):
+    demo_server.set_fault(Fault.GRAPHQL_ERRORS, operations={"PassByScanCode"})
+    service.scan(VALID_CODE)
+    demo_server.clear_fault()
+    again = service.scan(VALID_CODE)
+    assert again.kind is VerdictKind.VALID and not again.offline  # no duplicate: not admitted
 
 
 def test_retry_after_is_honoured(service, demo_server):
