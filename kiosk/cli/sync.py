@@ -36,13 +36,16 @@ def _run(args: argparse.Namespace) -> int:
         state = service.status()
     finally:
         service.close()
-    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending}
+    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending,
+                              "rejected": state.rejected}
     if result.stopped_because and state.pending:
         report["message"] = result.stopped_because
     if args.json:
         print_json(report)
     else:
-        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting.")
+        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
+              + (f", of which {state.rejected} rejected by the server." if state.rejected
+                 else "."))
         if "message" in report:
             print(report["message"])
     if state.needs_provisioning:

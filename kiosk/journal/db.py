@@ -58,6 +58,14 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # A scan the server refused is "rejected" (it was "failed" after five refusals): still
+    # queued, retried on its own slow schedule, and never a sign of an outage.
+    """
+    UPDATE scans SET upload_state = 'rejected' WHERE upload_state = 'failed';
+    DROP INDEX scans_to_upload;
+    CREATE INDEX scans_to_upload ON scans (upload_state, next_attempt_at)
+        WHERE upload_state IN ('pending', 'rejected');
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -25,13 +25,13 @@ from kiosk.journal.db import (
     open_database,
 )
 
-# Upload states. Only accepted scans are queued ("pending"); a scan the server keeps
-# rejecting becomes "failed" but stays queued (retried at the longest backoff).
+# Upload states. Only accepted scans are queued ("pending"); a scan the server refused is
+# "rejected" but stays queued (retried on its own slow schedule, never deleted).
 NOT_NEEDED = "not-needed"
 PENDING = "pending"
-FAILED = "failed"
+REJECTED = "rejected"
 UPLOADED = "uploaded"
-QUEUED_STATES = (PENDING, FAILED)
+QUEUED_STATES = (PENDING, REJECTED)
 
 
 def to_db_time(moment: datetime) -> str:
@@ -183,15 +183,14 @@ class Journal:
                                (stamp,))
             self._conn.execute("COMMIT")
 
-    def mark_attempt_failed(self, scan_id: str, error: str, next_attempt_at: datetime,
-                            *, give_up_after: int) -> None:
-        """Count a rejected attempt; after ``give_up_after`` the scan is shown as failed."""
+    def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
+        """The server refused this scan: show it as rejected, try again at
+        ``next_attempt_at``. (An upload already confirmed is never touched.)"""
         with self._lock, self._guard():
             self._conn.execute(
                 "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-                " upload_state = CASE WHEN attempts + 1 >= ? THEN ? ELSE upload_state END"
-                " WHERE scan_id = ?",
-                (error[:500], to_db_time(next_attempt_at), give_up_after, FAILED, scan_id))
+                " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
+                (error[:500], to_db_time(next_attempt_at), REJECTED, scan_id, *QUEUED_STATES))
 
     def prune(self, now: datetime) -> int:
         """Delete uploaded (and never-queued) scans older than the retention or beyond the
@@ -243,12 +242,12 @@ class Journal:
                               r[7], r[8]) for r in rows]
 
     def queue_counts(self) -> tuple[int, int]:
-        """(pending, failed) accepted scans not yet uploaded."""
+        """(pending, rejected) accepted scans not yet uploaded."""
         with self._lock, self._guard():
             rows = dict(self._conn.execute(
                 "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
-        return rows.get(PENDING, 0), rows.get(FAILED, 0)
+        return rows.get(PENDING, 0), rows.get(REJECTED, 0)
 
     def next_attempt_at(self) -> datetime | None:
         with self._lock, self._guard():

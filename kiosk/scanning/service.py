@@ -135,19 +135,19 @@ class ScanService:
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot()
         try:
-            pending, failed = self.journal.queue_counts()
+            pending, rejected = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
             next_upload = self.journal.next_attempt_at() if state.online else None
         except JournalUnavailable:
-            pending = failed = 0
+            pending = rejected = 0
             last_sync = next_upload = None
         next_retry = state.next_retry_at if not state.online else next_upload
         if next_retry is not None and state.online:
             next_retry = max(next_retry, self._clock())
         return ConnectionStatus(
             online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
-            pending=pending + failed, next_retry_at=next_retry, last_sync=last_sync,
-            needs_provisioning=state.needs_provisioning)
+            pending=pending + rejected, next_retry_at=next_retry, last_sync=last_sync,
+            needs_provisioning=state.needs_provisioning, rejected=rejected)
 
     def try_now(self) -> None:
         """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""

@@ -8,10 +8,10 @@ A scan is marked uploaded only after the server confirmed it. A crash between th
 answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
 which is how the server side recognises the retry.
 
-A scan the server rejects with GraphQL errors while other calls work (say, a code the server
-refuses to record) must not hold up the queue: it is retried on its own backoff, behind the
-others, and after ``GIVE_UP_AFTER`` attempts it is shown as ``failed``. It is never deleted
-and keeps being retried at the longest backoff; ``kiosk sync`` retries it at once.
+A scan the server refuses (GraphQL errors, or an answer without an event id) is "rejected":
+the server answered, so it is not an outage and the kiosk stays online. It must not hold up
+the queue either: it is retried on its own slow schedule (about a minute, doubling up to
+an hour), behind the others; it is never deleted, and ``kiosk sync`` retries it at once.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswe
 
 log = logging.getLogger(__name__)
 
-GIVE_UP_AFTER = 5  # rejected attempts before a scan is shown as failed (still retried)
-CONSECUTIVE_REJECTIONS_MEAN_OUTAGE = 3  # GraphQL errors on every upload: the server is sick
+REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-64 s later
+REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
 
@@ -176,7 +176,6 @@ class Uploader:
         uploaded = 0
         stopped: str | None = None
         rejected: set[str] = set()
-        rejections_in_a_row = 0
         with self._drain_lock:
             while stopped is None:
                 if deadline is not None and time.monotonic() >= deadline:
@@ -193,12 +192,10 @@ class Uploader:
                     outcome = _result(future)
                     if outcome is None:
                         uploaded += 1
-                        rejections_in_a_row = 0
                     elif stopped is None:
-                        stopped = self._handle_failure(item, outcome, rejections_in_a_row + 1)
+                        stopped = self._handle_failure(item, outcome)
                         if isinstance(outcome, UnreadableAnswer):
                             rejected.add(item.scan_id)
-                            rejections_in_a_row += 1
                         if stopped is not None:
                             for _, pending in futures:
                                 pending.cancel()
@@ -226,18 +223,15 @@ class Uploader:
                   attempt=item.attempts + 1)
         return None
 
-    def _handle_failure(self, item: PendingUpload, outcome: Exception,
-                        rejections_in_a_row: int) -> str | None:
+    def _handle_failure(self, item: PendingUpload, outcome: Exception) -> str | None:
         """Record what went wrong; returns why draining must stop, or None to go on."""
+        if isinstance(outcome, UnreadableAnswer):  # the server answered: not an outage
+            self._reject(item, outcome)
+            return None
         now = self._clock()
         log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
                   attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
-        if isinstance(outcome, UnreadableAnswer):
-            self._reject(item, outcome)
-            if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
-                return None
-            self._link.failed(str(outcome), now)
-        elif isinstance(outcome, Unauthorized):
+        if isinstance(outcome, Unauthorized):
             self._link.unauthorized(str(outcome), now)
         elif isinstance(outcome, RetryLater):
             self._link.failed(str(outcome), now, outcome.retry_after)
@@ -249,11 +243,12 @@ class Uploader:
 
     def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
         attempts = item.attempts + 1
-        delay = backoff_delay(attempts + 2, self._max_backoff)
+        delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
+        log_event(log, "upload", logging.WARNING, result="rejected", scan_id=item.scan_id,
+                  attempt=attempts, retry_seconds=round(delay), reason=str(error))
         try:
-            self._journal.mark_attempt_failed(
-                item.scan_id, str(error), self._clock() + timedelta(seconds=delay),
-                give_up_after=GIVE_UP_AFTER)
+            self._journal.mark_rejected(
+                item.scan_id, str(error), self._clock() + timedelta(seconds=delay))
         except JournalUnavailable:
             log.exception("Could not record the failed upload of %s", item.scan_id)
 

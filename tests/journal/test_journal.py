@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
 from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
-from kiosk.journal.store import FAILED, NOT_NEEDED, PENDING, UPLOADED
+from kiosk.journal.store import NOT_NEEDED, PENDING, REJECTED, UPLOADED
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
 from kiosk.status import journal_summary
@@ -143,7 +143,7 @@ def test_prune_by_age_keeps_queued_scans(paths):
             tx.insert_scan(record("old-uploaded", state=UPLOADED, at=old))
             tx.insert_scan(record("old-rejected", state=NOT_NEEDED, at=old, verdict="voided"))
             tx.insert_scan(record("old-pending", state=PENDING, at=old))
-            tx.insert_scan(record("old-failed", state=FAILED, at=old))
+            tx.insert_scan(record("old-failed", state=REJECTED, at=old))
             tx.insert_scan(record("new-uploaded", state=UPLOADED, at=NOW))
             tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
             tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
@@ -170,7 +170,8 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     assert journal_summary(paths) == (2, None)
     assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a"]
     journal.mark_uploaded("a", "ev-1", NOW)
-    journal.mark_attempt_failed("b", "nope", NOW + timedelta(hours=1), give_up_after=1)
+    journal.mark_rejected("b", "nope", NOW + timedelta(hours=1))
+    journal.mark_rejected("a", "late", NOW + timedelta(hours=1))  # uploaded stays uploaded
     assert journal.queue_counts() == (0, 1)
     assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
     assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
@@ -181,3 +182,23 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
 def test_status_summary_without_a_journal(paths):
     assert journal_summary(paths) == (0, None)
     assert not paths.journal_file.exists()  # a status check never creates it
+
+
+def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths):
+    from kiosk.journal.db import MIGRATIONS, _statements
+
+    paths.journal_file.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(paths.journal_file)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO scans (scan_id, code, verdict, mode, reward_points, scanned_at,"
+                 " offline, source, message, upload_state, next_attempt_at) VALUES"
+                 " ('old', 'C', 'valid', 'entry', 0, '2026-01-01T00:00:00.000000Z', 0, 'manual',"
+                 " '', 'failed', '2026-01-01T00:00:00.000000Z')")
+    conn.commit()
+    conn.close()
+    with Journal(paths.journal_file) as journal:
+        assert journal.queue_counts() == (0, 1)
+        [(_entry, state)] = journal.history()
+        assert state == REJECTED

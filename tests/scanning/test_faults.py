@@ -11,10 +11,9 @@ from graphql import GraphQLError
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer, DemoState, Fault
 from kiosk.demo.passes import VALID_CODE, guest_pass
-from kiosk.journal.store import FAILED
+from kiosk.journal.store import REJECTED
 from kiosk.provisioning import provision
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.scanning.uploader import GIVE_UP_AFTER
 from kiosk.scanning.verdict import VerdictKind
 from tests.scanning.conftest import wait_for
 
@@ -176,12 +175,41 @@ def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(
             service.scan(guest_pass(number).code)
         wait_for(lambda: len(server.state.events()) == 3)
         assert service.status().online  # one refusal is not an outage
-        for _ in range(GIVE_UP_AFTER):
+        for _ in range(5):
             service.sync(5)
         [entry] = [h for h in service.history() if h.scan_id == poisoned.scan_id]
-        assert entry.upload_state == FAILED  # shown as failed, never deleted
-        assert service.status().pending == 1
+        assert entry.upload_state == REJECTED  # shown as rejected, never deleted
+        status = service.status()
+        assert status.pending == 1 and status.rejected == 1 and status.online
         assert len(server.state.events()) == 3
+
+
+def test_rejected_uploads_never_switch_the_kiosk_offline(make_service, demo_server):
+    """Issue 14 #4: three refusals in a row used to mean "offline", and the kiosk then
+    admitted a pass voided on the server."""
+    service = make_service(background=False)
+    codes = [guest_pass(n).code for n in range(1, 6)]
+    for number in range(1, 6):
+        demo_server.state.add_pass(guest_pass(number))
+    demo_server.set_fault(Fault.REJECT_SCANS, codes=set(codes))
+    for code in codes:
+        assert service.scan(code).kind is VerdictKind.VALID
+    result = service.sync(10)
+    assert result.uploaded == 0
+    status = service.status()
+    assert status.online and status.rejected == 5 and status.pending == 5
+    assert {h.upload_state for h in service.history()} == {REJECTED}
+    # The server voids a pass: the kiosk asks it, and refuses the pass.
+    demo_server.state.passes[VALID_CODE].voided = True
+    verdict = service.scan(VALID_CODE)
+    assert verdict.kind is VerdictKind.VOIDED and not verdict.offline
+    # Rejected scans wait on their own slow schedule: the next due round sends none.
+    requests = demo_server.request_count
+    service.flush(2)
+    assert demo_server.request_count == requests
+    demo_server.clear_fault()
+    assert service.sync(10).uploaded == 5
+    assert service.status().pending == 0
 
 
 def test_backoff_doubles_with_jitter_and_respects_the_cap_and_retry_after():
