@@ -236,3 +236,26 @@ def test_connectivity_state_machine():
     assert link.online and link.snapshot().reason is None
     link.unauthorized("revoked", now)
     assert not link.online and not link.probe_due(now, force=True)
+
+
+@pytest.mark.parametrize("fault, options", [
+    (Fault.ODD_CREATED_AT, {"created_at": 1_700_000_000}),
+    (Fault.ODD_CREATED_AT, {"created_at": "next tuesday"}),
+    (Fault.ODD_CREATED_AT, {"created_at": "99999-01-01T00:00:00Z"}),
+    (Fault.WRONG_TYPES, {}),
+], ids=["integer", "words", "year-99999", "wrong-types"])
+def test_a_confirmed_upload_is_uploaded_whatever_else_the_answer_says(
+        make_service, demo_server, fault, options):
+    """Issue 14 #3: one scan became 11-13 createScanEvent calls when createdAt was odd."""
+    service = make_service(background=False)
+    verdicts = [service.scan(guest_pass(n).code) for n in range(1, 4)
+                if demo_server.state.add_pass(guest_pass(n)) is None]
+    demo_server.set_fault(fault, operations={"CreateScanEvent"}, **options)
+    assert service.sync(10).uploaded == 3
+    for _ in range(3):
+        service.sync(2)
+    events = demo_server.state.events()
+    assert sorted(e.data["scanId"] for e in events) == sorted(v.scan_id for v in verdicts)
+    status = service.status()
+    assert status.online and status.pending == 0
+    assert {h.upload_state for h in service.history()} == {"uploaded"}
