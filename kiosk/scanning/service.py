@@ -191,15 +191,17 @@ class ScanService:
             return None
         return self.uploader.drain(due_only=True, deadline=deadline)
 
-    def sync(self, seconds: float) -> DrainResult:
-        """Upload everything queued (failed scans too) within ``seconds``; waits out a
-        Retry-After or a short outage when there is time left."""
+    def sync(self, seconds: float,
+             on_wait: Callable[[str], None] | None = None) -> DrainResult:
+        """Upload everything queued (rejected scans too) within ``seconds``; waits out a
+        Retry-After or a short outage when there is time left, and for another process's
+        upload round (``on_wait(holder)`` is told once) rather than sending beside it."""
         deadline = time.monotonic() + seconds
         uploaded = 0
         while True:
             if self.link.needs_provisioning:
                 return DrainResult(uploaded, self.link.snapshot().reason)
-            result = self.uploader.drain(due_only=False, deadline=deadline)
+            result = self.uploader.drain(due_only=False, deadline=deadline, on_wait=on_wait)
             uploaded += result.uploaded
             if result.stopped_because is None:
                 return DrainResult(uploaded, None)

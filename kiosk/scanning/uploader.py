@@ -6,7 +6,9 @@ in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the probe
 
 A scan is marked uploaded only after the server confirmed it. A crash between the server's
 answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
-which is how the server side recognises the retry.
+which is how the server side recognises the retry. Every process on one data folder (the
+screen, ``kiosk scan``, ``kiosk sync``) uploads only while it holds the folder's upload lock
+(:mod:`kiosk.journal.lock`) and reads the queue afresh under it, so no two send one scan.
 
 A scan the server refuses (GraphQL errors, or an answer without an event id) is "rejected":
 the server answered, so it is not an outage and the kiosk stays online. It must not hold up
@@ -26,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
@@ -36,6 +39,7 @@ REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-6
 REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
+LOCK_BUSY_RETRY_SECONDS = 2.0  # another process was uploading: look again this soon
 
 
 def utc_now() -> datetime:
@@ -56,6 +60,7 @@ def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
 class DrainResult:
     uploaded: int
     stopped_because: str | None  # why it stopped before the queue was empty, if it did
+    busy: bool = False  # another process held the upload lock the whole time
 
 
 class Uploader:
@@ -76,6 +81,8 @@ class Uploader:
         self._pool = ThreadPoolExecutor(max_workers=self._concurrency,
                                         thread_name_prefix="kiosk-upload")
         self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
+        self.upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
+        self._lock_busy = False  # the last drain found another process uploading
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._force = False
@@ -149,6 +156,8 @@ class Uploader:
             return IDLE_WAKEUP_SECONDS
         if next_at is None:
             return IDLE_WAKEUP_SECONDS
+        if self._lock_busy:
+            return LOCK_BUSY_RETRY_SECONDS
         return min(max((next_at - now).total_seconds(), 0.05), IDLE_WAKEUP_SECONDS)
 
     # --- the work -----------------------------------------------------------------------------
@@ -169,10 +178,24 @@ class Uploader:
         self._on_change()
         return True
 
-    def drain(self, *, due_only: bool = True, deadline: float | None = None) -> DrainResult:
+    def drain(self, *, due_only: bool = True, deadline: float | None = None,
+              on_wait: Callable[[str], None] | None = None) -> DrainResult:
         """Upload queued scans until the queue is empty, a call fails, or ``deadline``
         (a ``time.monotonic()`` value) passes. ``due_only=False`` also retries scans that
-        are waiting out their own backoff (what ``kiosk sync`` and "try now" want)."""
+        are waiting out their own backoff (what ``kiosk sync`` and "try now" want).
+
+        Only while holding the data folder's upload lock: with a ``deadline`` it waits for
+        another process's upload round to end (``on_wait(holder)`` says so once); without,
+        it leaves the work to that process and looks again in a moment."""
+        wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
+        with self.upload_lock.held(wait, on_wait) as got:
+            self._lock_busy = not got
+            if not got:
+                return DrainResult(0, f"{self.upload_lock.holder().capitalize()} is uploading.",
+                                   busy=True)
+            return self._drain_locked(due_only, deadline)
+
+    def _drain_locked(self, due_only: bool, deadline: float | None) -> DrainResult:
         uploaded = 0
         stopped: str | None = None
         rejected: set[str] = set()
