@@ -32,6 +32,7 @@ from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
+from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,8 @@ class Uploader:
                     if item.scan_id not in rejected][: self._concurrency * 16]
                 if not batch:
                     break
-                futures = [(item, self._pool.submit(self._upload_one, item)) for item in batch]
+                futures = [(item, self._pool.submit(self._upload_one, item, deadline))
+                           for item in batch]
                 for item, future in futures:
                     outcome = _result(future)
                     if outcome is None:
@@ -225,15 +227,17 @@ class Uploader:
                 self._on_change()
         return DrainResult(uploaded, stopped)
 
-    def _upload_one(self, item: PendingUpload) -> Exception | None:
-        """Send one scan and record the server's confirmation; an exception is returned."""
+    def _upload_one(self, item: PendingUpload, ends_at: float | None) -> Exception | None:
+        """Send one scan (by the drain's deadline, if any) and record the server's
+        confirmation; an exception is returned."""
         if self._stop.is_set() and self._thread is not None:
             return RetryLater("The kiosk is shutting down.")
         try:
-            receipt = self._client.create_scan_event(
-                item.code, reward_points=item.reward_points,
-                voided=True if item.voids_pass else None,
-                data=scan_event_data(item, self._device))
+            with call_deadline(float("inf") if ends_at is None else ends_at):
+                receipt = self._client.create_scan_event(
+                    item.code, reward_points=item.reward_points,
+                    voided=True if item.voids_pass else None,
+                    data=scan_event_data(item, self._device))
         except (RetryLater, Unauthorized, UnreadableAnswer) as exc:
             return exc
         except Exception as exc:  # e.g. the client was closed under us at shutdown

@@ -30,6 +30,15 @@ from kiosk.tiketo.errors import (
 )
 from kiosk.tiketo.models import Pass, Registration, ScanEventReceipt, parse_datetime
 from kiosk.tiketo.operations import operation_text
+from kiosk.tiketo.transport import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    CappedInflater,
+    UnknownEncoding,
+    current_deadline,
+    deadline,
+    deadline_transport,
+)
 from kiosk.tiketo.urls import check_api_url
 
 log = logging.getLogger(__name__)
@@ -50,7 +59,10 @@ BUSY_ERROR_TYPES = frozenset({
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds. A door cannot wait: a lookup that takes longer is decided offline."""
+    """Seconds. A door cannot wait: a lookup that takes longer is decided offline.
+
+    ``total`` is an absolute deadline on the whole exchange (resolving, connecting, sending,
+    headers, body), whatever the server does; ``connect`` and ``read`` bound each step."""
 
     connect: float = 3.0
     read: float = 4.0
@@ -82,8 +94,9 @@ class TiketoClient:
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            transport=transport,
-            headers={"User-Agent": f"tiketo-kiosk/{__version__}"},
+            transport=transport or deadline_transport(max_connections),
+            headers={"User-Agent": f"tiketo-kiosk/{__version__}",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
         )
 
@@ -187,11 +200,12 @@ class TiketoClient:
         body = {"query": operation_text(operation), "operationName": operation,
                 "variables": variables}
         headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
-        deadline = time.monotonic() + self.timeouts.total
+        ends_at = min(time.monotonic() + self.timeouts.total, current_deadline())
         try:
-            with self._http.stream("POST", self.api_url, json=body, headers=headers) as response:
+            with deadline(ends_at), self._http.stream(
+                    "POST", self.api_url, json=body, headers=headers) as response:
                 self._raise_for_status(response)
-                payload = _read_capped(response, deadline)
+                payload = _read_capped(response, ends_at)
         except httpx.TimeoutException as exc:
             raise ApiUnreachable("The Tiketo server did not answer in time.") from exc
         except httpx.TransportError as exc:
@@ -236,17 +250,30 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
-def _read_capped(response: httpx.Response, deadline: float) -> Any:
-    """Read the body with a size cap and an overall deadline, then parse it as JSON."""
+def _read_capped(response: httpx.Response, ends_at: float) -> Any:
+    """Read the body raw, inflate it with a size cap as it arrives, by the deadline, and
+    parse it as JSON."""
+    try:
+        inflater = CappedInflater(response.headers.get("Content-Encoding"), MAX_RESPONSE_BYTES)
+    except UnknownEncoding as exc:
+        raise UnreadableAnswer(f"The Tiketo server sent an answer in an unknown encoding "
+                               f"({exc}).") from exc
     chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise UnreadableAnswer("The Tiketo server sent an answer far larger than expected.")
-        if time.monotonic() > deadline:
-            raise ApiUnreachable("The Tiketo server did not answer in time.")
-        chunks.append(chunk)
+    received = 0
+    try:
+        for raw in response.iter_raw():
+            received += len(raw)
+            if received > MAX_RESPONSE_BYTES:
+                raise BodyTooLarge
+            if time.monotonic() > ends_at:
+                raise ApiUnreachable("The Tiketo server did not answer in time.")
+            chunks.append(inflater.feed(raw))
+        chunks.append(inflater.finish())
+    except BodyTooLarge as exc:
+        raise UnreadableAnswer("The Tiketo server sent an answer far larger than expected.") \
+            from exc
+    except UnknownEncoding as exc:
+        raise UnreadableAnswer(f"The Tiketo server sent an unreadable answer ({exc}).") from exc
     try:
         return json.loads(b"".join(chunks))
     except ValueError as exc:

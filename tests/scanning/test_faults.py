@@ -259,3 +259,35 @@ def test_a_confirmed_upload_is_uploaded_whatever_else_the_answer_says(
     status = service.status()
     assert status.online and status.pending == 0
     assert {h.upload_state for h in service.history()} == {"uploaded"}
+
+
+@pytest.mark.parametrize("fault, offline", [
+    (Fault.SLOW_HEADERS, True), (Fault.SLOW_BODY, True), (Fault.SLOW, True),
+    (Fault.GZIP_BOMB, False)], ids=["slow-headers", "slow-body", "slow", "gzip-bomb"])
+def test_no_server_fault_holds_the_door(service, demo_server, fault, offline):
+    """Issue 14 #2/#8: the first scan ends by the lookup timeout (1.5 s here); the scans
+    behind it do not queue behind a slow server."""
+    demo_server.set_fault(fault, operations={"PassByScanCode"}, drip_seconds=1.0,
+                          slow_seconds=60)
+    started = time.monotonic()
+    verdicts = [service.scan(VALID_CODE if n == 0 else guest_pass(n).code) for n in range(5)]
+    assert time.monotonic() - started < 1.5 + 5.0  # generous: loaded CI; the fault takes minutes
+    first = verdicts[0]
+    if offline:
+        assert first.offline and first.kind is VerdictKind.VALID
+        assert all(v.offline for v in verdicts)
+    else:
+        assert first.kind is VerdictKind.ERROR and "larger" in first.message
+
+
+def test_sync_ends_by_its_timeout_whatever_the_server_does(make_service, demo_server):
+    """Issue 14 #2: `kiosk sync --timeout 5` took 120 s against slow headers."""
+    service = make_service(background=False)
+    demo_server.stop()
+    service.scan(guest_pass(1).code)
+    demo_server.start()
+    demo_server.set_fault(Fault.SLOW_HEADERS, drip_seconds=1.0)
+    started = time.monotonic()
+    result = service.sync(2.0)
+    assert time.monotonic() - started < 2.0 + 5.0
+    assert result.uploaded == 0 and service.status().pending == 1
