@@ -32,6 +32,9 @@ PENDING = "pending"
 REJECTED = "rejected"
 UPLOADED = "uploaded"
 QUEUED_STATES = (PENDING, REJECTED)
+# A retry time further ahead than any backoff sets means the wall clock was stepped back:
+# such a scan is due now rather than hours later.
+RETRY_HORIZON = timedelta(hours=2)
 
 
 def to_db_time(moment: datetime) -> str:
@@ -100,11 +103,24 @@ class JournalTransaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def last_accepted_at(self, code: str) -> datetime | None:
+    def last_accepted_at(self, code: str, now: datetime | None = None) -> datetime | None:
+        """When ``code`` was last admitted here; with ``now``, the admission nearest to it
+        on either side (a scan stamped in the future by a clock that was ahead must not
+        hide the real last one)."""
         row = self._conn.execute(
-            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'", (code,)
-        ).fetchone()
-        return from_db_time(row[0]) if row else None
+            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
+            + (" AND scanned_at <= ?" if now is not None else ""),
+            (code, to_db_time(now)) if now is not None else (code,)).fetchone()
+        before = from_db_time(row[0]) if row else None
+        if now is None:
+            return before
+        row = self._conn.execute(
+            "SELECT min(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
+            " AND scanned_at > ?", (code, to_db_time(now))).fetchone()
+        after = from_db_time(row[0]) if row else None
+        if before is None or after is None:
+            return before or after
+        return before if now - before <= after - now else after
 
     def insert_scan(self, record: ScanRecord) -> None:
         self._conn.execute(
@@ -227,15 +243,20 @@ class Journal:
                           from_db_time(row[8]))
 
     def due_uploads(self, now: datetime | None, limit: int) -> list[PendingUpload]:
-        """Queued scans whose next attempt is due (all queued ones when ``now`` is None),
-        soonest first, so a scan the server keeps rejecting never blocks the others."""
+        """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
+        every pending scan whatever its time stamp (a scan stamped in the future by a clock
+        that was ahead still uploads), and rejected ones whose retry time has come, or lies
+        beyond any backoff (the clock went back). Pending first, oldest first, so a scan the
+        server keeps rejecting never blocks the others."""
         query = ("SELECT scan_id, code, mode, reward_points, voids_pass, scanned_at, offline,"
                  " source, attempts FROM scans WHERE upload_state IN (?, ?)")
         params: tuple[Any, ...] = QUEUED_STATES
         if now is not None:
-            query += " AND next_attempt_at <= ?"
-            params += (to_db_time(now),)
-        query += " ORDER BY next_attempt_at, scanned_at LIMIT ?"
+            query += (" AND (upload_state = ? OR next_attempt_at <= ?"
+                      " OR next_attempt_at > ?)")
+            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+        query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
+        params += (REJECTED,)
         with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, limit)).fetchall()
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
@@ -249,12 +270,19 @@ class Journal:
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
         return rows.get(PENDING, 0), rows.get(REJECTED, 0)
 
-    def next_attempt_at(self) -> datetime | None:
+    def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
+        """When the next queued scan is due; with ``now``, a pending scan is due at ``now``
+        and a retry time beyond the horizon counts as ``now`` (see :meth:`due_uploads`)."""
         with self._lock, self._guard():
             row = self._conn.execute(
-                "SELECT min(next_attempt_at) FROM scans WHERE upload_state IN (?, ?)",
-                QUEUED_STATES).fetchone()
-        return from_db_time(row[0])
+                "SELECT min(next_attempt_at), coalesce(sum(upload_state = ?), 0)"
+                " FROM scans WHERE upload_state IN (?, ?)", (PENDING, *QUEUED_STATES)).fetchone()
+        earliest = from_db_time(row[0])
+        if now is None or earliest is None:
+            return earliest
+        if row[1] or earliest > now + RETRY_HORIZON:
+            return now
+        return earliest
 
     def last_sync(self) -> datetime | None:
         with self._lock, self._guard():

@@ -95,7 +95,10 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
 
 def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
               last_accepted_at: datetime | None, now: datetime, message: str) -> Verdict:
-    if last_accepted_at is not None and now - last_accepted_at < policy.reentry_window:
+    # abs(): a scan stamped in the future (the clock was ahead, then corrected) is not a
+    # re-entry for longer than the window; one a little in the past after the clock went
+    # back a few minutes still is.
+    if last_accepted_at is not None and abs(now - last_accepted_at) < policy.reentry_window:
         local = last_accepted_at.astimezone()
         return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",
                        first_scanned_at=last_accepted_at)

@@ -115,7 +115,7 @@ class ScanService:
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
-                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now)
+                verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now)
                 verdict = replace(verdict, scan_id=str(uuid.uuid4()))
                 if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                     tx.put_pass(_cached(code, lookup.facts), now)
@@ -133,11 +133,11 @@ class ScanService:
         return verdict
 
     def status(self) -> ConnectionStatus:
-        state = self.link.snapshot()
+        state = self.link.snapshot(self._clock())
         try:
             pending, rejected = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
-            next_upload = self.journal.next_attempt_at() if state.online else None
+            next_upload = self.journal.next_attempt_at(self._clock()) if state.online else None
         except JournalUnavailable:
             pending = rejected = 0
             last_sync = next_upload = None

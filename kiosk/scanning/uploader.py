@@ -152,7 +152,7 @@ class Uploader:
             wait = self._link.seconds_until_retry(now)
             return IDLE_WAKEUP_SECONDS if wait is None else min(wait, IDLE_WAKEUP_SECONDS)
         try:
-            next_at = self._journal.next_attempt_at()
+            next_at = self._journal.next_attempt_at(now)
         except JournalUnavailable:
             return IDLE_WAKEUP_SECONDS
         if next_at is None:

@@ -168,13 +168,19 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
         tx.insert_scan(record("a"))
         tx.insert_scan(record("b", at=NOW + timedelta(seconds=1)))
     assert journal_summary(paths) == (2, None)
-    assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a"]
+    # a scan stamped in the future (the clock was ahead, then corrected) still uploads
+    assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a", "b"]
     journal.mark_uploaded("a", "ev-1", NOW)
     journal.mark_rejected("b", "nope", NOW + timedelta(hours=1))
     journal.mark_rejected("a", "late", NOW + timedelta(hours=1))  # uploaded stays uploaded
     assert journal.queue_counts() == (0, 1)
     assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
     assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
+    assert journal.next_attempt_at(NOW) == NOW + timedelta(hours=1)
+    # the clock stepped back six hours: a retry "seven hours ahead" is due now, not then
+    stepped_back = NOW - timedelta(hours=6)
+    assert [u.scan_id for u in journal.due_uploads(stepped_back, 10)] == ["b"]
+    assert journal.next_attempt_at(stepped_back) == stepped_back
     pending, last_sync = journal_summary(paths)
     assert pending == 1 and last_sync == "2026-06-01T19:00:00Z"
 
@@ -202,3 +208,15 @@ def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths)
         assert journal.queue_counts() == (0, 1)
         [(_entry, state)] = journal.history()
         assert state == REJECTED
+
+
+def test_the_last_admission_is_the_one_nearest_now_on_either_side(journal):
+    with journal.transaction() as tx:
+        tx.insert_scan(record("future", verdict="valid", state=UPLOADED,
+                              at=NOW + timedelta(days=1)))
+        tx.insert_scan(record("recent", verdict="valid", state=UPLOADED,
+                              at=NOW - timedelta(minutes=1)))
+    with journal.transaction() as tx:
+        assert tx.last_accepted_at("C", NOW) == NOW - timedelta(minutes=1)
+        assert tx.last_accepted_at("C", NOW + timedelta(hours=23)) == NOW + timedelta(days=1)
+        assert tx.last_accepted_at("C") == NOW + timedelta(days=1)
