@@ -66,6 +66,12 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX scans_to_upload ON scans (upload_state, next_attempt_at)
         WHERE upload_state IN ('pending', 'rejected');
     """,
+    # Each scan keeps the device (and workspace) it was made under: re-provisioning never
+    # sends an old device's scans as the new one. NULL: made before this column existed.
+    """
+    ALTER TABLE scans ADD COLUMN device TEXT;
+    ALTER TABLE scans ADD COLUMN workspace TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -31,6 +31,7 @@ NOT_NEEDED = "not-needed"
 PENDING = "pending"
 REJECTED = "rejected"
 UPLOADED = "uploaded"
+HELD = "held"  # another device's scan, kept (never sent as this device) until it returns
 QUEUED_STATES = (PENDING, REJECTED)
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
@@ -65,6 +66,8 @@ class ScanRecord:
     upload_state: str
     pass_id: str | None = None
     holder: str | None = None
+    device: str | None = None  # the device (and workspace) the scan was made under
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,7 @@ class PendingUpload:
     offline: bool
     source: str
     attempts: int
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -126,11 +130,12 @@ class JournalTransaction:
         self._conn.execute(
             "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, voids_pass,"
             " scanned_at, offline, source, pass_id, holder, message, upload_state,"
-            " next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " next_attempt_at, device, workspace) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
              int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
              record.source, record.pass_id, record.holder, record.message, record.upload_state,
-             to_db_time(record.scanned_at) if record.upload_state == PENDING else None),
+             to_db_time(record.scanned_at) if record.upload_state == PENDING else None,
+             record.device, record.workspace),
         )
 
     def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
@@ -242,15 +247,19 @@ class Journal:
                           row[6], config if isinstance(config, dict) else {},
                           from_db_time(row[8]))
 
-    def due_uploads(self, now: datetime | None, limit: int) -> list[PendingUpload]:
+    def due_uploads(self, now: datetime | None, limit: int,
+                    identity: tuple[str, str] | None = None) -> list[PendingUpload]:
         """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
         every pending scan whatever its time stamp (a scan stamped in the future by a clock
         that was ahead still uploads), and rejected ones whose retry time has come, or lies
         beyond any backoff (the clock went back). Pending first, oldest first, so a scan the
         server keeps rejecting never blocks the others."""
         query = ("SELECT scan_id, code, mode, reward_points, voids_pass, scanned_at, offline,"
-                 " source, attempts FROM scans WHERE upload_state IN (?, ?)")
+                 " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
         params: tuple[Any, ...] = QUEUED_STATES
+        if identity is not None:  # only this device's scans (and ones from before the column)
+            query += " AND (device IS NULL OR (device = ? AND workspace IS ?))"
+            params += identity
         if now is not None:
             query += (" AND (upload_state = ? OR next_attempt_at <= ?"
                       " OR next_attempt_at > ?)")
@@ -260,7 +269,27 @@ class Journal:
         with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, limit)).fetchall()
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
-                              r[7], r[8]) for r in rows]
+                              r[7], r[8], r[9]) for r in rows]
+
+    def change_device(self, old: tuple[str, str] | None, new: tuple[str, str]) -> tuple[int, int]:
+        """Re-provisioning from ``old`` to ``new`` (device name, workspace): queued scans of
+        another device are held (never sent as ``new``), held scans of ``new`` are queued
+        again. Returns (held, queued again)."""
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            if old is not None:
+                self._conn.execute(
+                    "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
+                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, HELD))
+            held = self._conn.execute(
+                "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
+                " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
+                (HELD, *QUEUED_STATES, *new)).rowcount
+            released = self._conn.execute(
+                "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
+                " AND workspace IS ?", (PENDING, HELD, *new)).rowcount
+            self._conn.execute("COMMIT")
+        return held, released
 
     def queue_counts(self) -> tuple[int, int]:
         """(pending, rejected) accepted scans not yet uploaded."""

@@ -68,6 +68,7 @@ class ScanService:
         self.settings = settings
         self._clock = clock
         self._device = credentials.device_name
+        self._workspace = credentials.workspace
         scanning, upload = self.settings.scanning, self.settings.upload
         self.journal = Journal(paths.journal_file,
                                retention_days=self.settings.journal.retention_days,
@@ -92,6 +93,7 @@ class ScanService:
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal, self._upload_client, self.link, device=self._device,
+            workspace=self._workspace,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
             clock=clock)
         self.door_hook = self._door_hook()
@@ -119,7 +121,8 @@ class ScanService:
                 verdict = replace(verdict, scan_id=str(uuid.uuid4()))
                 if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                     tx.put_pass(_cached(code, lookup.facts), now)
-                tx.insert_scan(_record(verdict, source))
+                tx.insert_scan(replace(_record(verdict, source), device=self._device,
+                                       workspace=self._workspace))
                 if verdict.accepted and verdict.voids_pass:
                     tx.mark_pass_voided(code)
         except JournalUnavailable as exc:

@@ -52,8 +52,11 @@ def iso_utc(moment: datetime) -> str:
 
 
 def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
-    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry."""
-    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at), "device": device,
+    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry.
+    ``device`` is the name the scan was made under (``device`` for scans from before
+    scans kept theirs)."""
+    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at),
+            "device": item.device or device,
             "mode": item.mode, "offline": item.offline, "source": item.source}
 
 
@@ -69,12 +72,14 @@ class Uploader:
 
     def __init__(self, journal: Journal, client: TiketoClient, connectivity: Connectivity, *,
                  device: str, concurrency: int, max_backoff_seconds: float,
+                 workspace: str | None = None,
                  clock: Callable[[], datetime] = utc_now,
                  on_change: Callable[[], None] | None = None) -> None:
         self._journal = journal
         self._client = client
         self._link = connectivity
         self._device = device
+        self._identity = None if workspace is None else (device, workspace)
         self._max_backoff = max_backoff_seconds
         self._clock = clock
         self._on_change = on_change or (lambda: None)
@@ -207,7 +212,8 @@ class Uploader:
                     break
                 # Scans rejected in this drain stay queued; skip them (the limit allows for them).
                 batch = [item for item in self._journal.due_uploads(
-                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected))
+                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected),
+                    self._identity)
                     if item.scan_id not in rejected][: self._concurrency * 16]
                 if not batch:
                     break

@@ -220,3 +220,17 @@ def test_the_last_admission_is_the_one_nearest_now_on_either_side(journal):
         assert tx.last_accepted_at("C", NOW) == NOW - timedelta(minutes=1)
         assert tx.last_accepted_at("C", NOW + timedelta(hours=23)) == NOW + timedelta(days=1)
         assert tx.last_accepted_at("C") == NOW + timedelta(days=1)
+
+
+def test_change_device_holds_other_devices_scans_and_gives_them_back(journal):
+    from dataclasses import replace
+
+    with journal.transaction() as tx:
+        tx.insert_scan(replace(record("mine"), device="door-1", workspace="W"))
+        tx.insert_scan(record("legacy"))  # from before scans kept their device
+    assert journal.change_device(("door-1", "W"), ("door-2", "W")) == (2, 0)
+    assert journal.queue_counts() == (0, 0)
+    assert journal.due_uploads(None, 10, ("door-2", "W")) == []
+    assert journal.change_device(("door-2", "W"), ("door-1", "W")) == (0, 2)
+    assert {u.device for u in journal.due_uploads(None, 10, ("door-1", "W"))} == {"door-1"}
+    assert journal.due_uploads(None, 10, ("door-1", "Other")) == []
