@@ -291,3 +291,15 @@ def test_sync_ends_by_its_timeout_whatever_the_server_does(make_service, demo_se
     result = service.sync(2.0)
     assert time.monotonic() - started < 2.0 + 5.0
     assert result.uploaded == 0 and service.status().pending == 1
+
+
+@pytest.mark.parametrize("fault", list(Fault), ids=[f.value for f in Fault])
+def test_no_server_fault_admits_a_voided_pass(service, demo_server, fault):
+    """The kiosk saw the pass voided once; whatever the server does next, it is refused."""
+    from kiosk.demo.passes import VOIDED_CODE
+
+    assert service.scan(VOIDED_CODE).kind is VerdictKind.VOIDED
+    demo_server.set_fault(fault, drip_seconds=1.0, slow_seconds=60, retry_after="30",
+                          answer={"id": "pass-0002", "voided": "no"})
+    verdict = service.scan(VOIDED_CODE)
+    assert verdict.kind in (VerdictKind.VOIDED, VerdictKind.ERROR), (fault, verdict)
