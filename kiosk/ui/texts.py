@@ -53,6 +53,7 @@ class Texts(QObject):
             "pending": self.tr("waiting"),
             "uploaded": self.tr("uploaded"),
             "rejected": self.tr("rejected"),
+            "held": self.tr("kept for its device"),
         }.get(state, state)
 
     def mode_name(self, mode: str) -> str:

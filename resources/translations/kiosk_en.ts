@@ -586,6 +586,10 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>kept for its device</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>ENTRY</source>
         <translation type="unfinished" />
     </message>

@@ -592,6 +592,10 @@
         <translation>odrzucony</translation>
     </message>
     <message>
+        <source>kept for its device</source>
+        <translation>zachowany dla swojego urządzenia</translation>
+    </message>
+    <message>
         <source>ENTRY</source>
         <translation>WEJŚCIE</translation>
     </message>
