@@ -136,6 +136,37 @@ def test_sync_next_to_an_uploading_process_waits_and_says_so(folder, slow_server
     assert sync.returncode == 0 and '"uploaded": 5' in out, (out, err)
 
 
+@pytest.mark.slow
+def test_syncs_killed_at_random_resend_only_inside_the_window(folder, slow_server):
+    """Three syncs at once, one SIGKILLed at a random instant, round after round: a scan
+    reaches the server twice only when a kill fell inside the window, at most one per
+    upload in flight (upload.concurrency = 2) of the killed process."""
+    import random
+    import signal
+
+    rng = random.Random()
+    seed = rng.randrange(1 << 30)
+    rng.seed(seed)
+    kills = 0
+    for round_number in range(4):
+        _queue_offline(folder, slow_server, range(round_number * 40, round_number * 40 + 40))
+        running = [_kiosk(folder, "sync", "--json") for _ in range(3)]
+        time.sleep(rng.uniform(0.3, 1.5))
+        victim = rng.choice(running)
+        if victim.poll() is None:
+            victim.send_signal(signal.SIGKILL)
+            kills += 1
+        for proc in running:
+            proc.communicate(timeout=120)
+    final = _kiosk(folder, "sync", "--json")
+    out, err = final.communicate(timeout=120)
+    assert final.returncode == 0, (out, err, seed)
+    counts = _per_scan_id(slow_server)
+    assert len(counts) == 160, seed
+    twice = [scan_id for scan_id, count in counts.items() if count > 1]
+    assert max(counts.values()) <= 2 and len(twice) <= kills * 2, (twice, kills, seed)
+
+
 # --- the property ------------------------------------------------------------------------------
 
 class Killed(BaseException):
