@@ -2,6 +2,10 @@
 
 After provisioning only the device token is used, so a workspace token typed at the door
 is never stored. A failure changes nothing on disk and says why in one sentence.
+
+Scans still queued in the journal belong to the device they were made under: ``kiosk
+provision`` refuses while there are any (unless forced), and :func:`hand_over_queue` holds
+another device's scans so that they are never sent with the new device's token.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from kiosk.device import DeviceCredentials, save_credentials
+from kiosk.journal import Journal
 from kiosk.tiketo.client import TiketoClient, Timeouts
 from kiosk.tiketo.errors import (
     ApiUnreachable,
@@ -77,3 +82,26 @@ def provision(
             f"Could not save the device credentials in {device_file.parent}: {exc.strerror}."
         ) from exc
     return credentials
+
+
+UNKNOWN_DEVICE = ("an earlier device", "")
+
+
+def queued_scans(journal_file: Path) -> int:
+    """How many accepted scans wait to upload (0 when there is no journal yet)."""
+    if not journal_file.exists():
+        return 0
+    with Journal(journal_file) as journal:
+        pending, rejected = journal.queue_counts()
+    return pending + rejected
+
+
+def hand_over_queue(journal_file: Path, old: DeviceCredentials | None,
+                    new: DeviceCredentials) -> tuple[int, int]:
+    """After re-provisioning: (scans held for their own device, scans of the new device
+    queued again). Scans of unknown origin are held too: never sent as the new device."""
+    if not journal_file.exists():
+        return 0, 0
+    before = UNKNOWN_DEVICE if old is None else (old.device_name, old.workspace)
+    with Journal(journal_file) as journal:
+        return journal.change_device(before, (new.device_name, new.workspace))

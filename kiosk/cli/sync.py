@@ -29,20 +29,29 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run_guarded(_run))
 
 
+def _say_waiting(holder: str) -> None:
+    """Another process (say, the kiosk screen) is uploading: wait for it, and say so."""
+    print(f"kiosk: {holder} is uploading from this data folder; waiting for it to finish, "
+          "then uploading what is left.", file=sys.stderr, flush=True)
+
+
 def _run(args: argparse.Namespace) -> int:
     service = open_scan_service(args, background=False)
     try:
-        result = service.sync(max(0.0, args.timeout))
+        result = service.sync(max(0.0, args.timeout), on_wait=_say_waiting)
         state = service.status()
     finally:
         service.close()
-    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending}
+    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending,
+                              "rejected": state.rejected}
     if result.stopped_because and state.pending:
         report["message"] = result.stopped_because
     if args.json:
         print_json(report)
     else:
-        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting.")
+        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
+              + (f", of which {state.rejected} rejected by the server." if state.rejected
+                 else "."))
         if "message" in report:
             print(report["message"])
     if state.needs_provisioning:

@@ -7,46 +7,24 @@ modes a venue's network produces, so the kiosk is tested over real HTTP without 
 
 from __future__ import annotations
 
-import enum
+import dataclasses
 import json
 import re
 import socket
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
+from kiosk.demo.faults import AFTER_EXECUTION, Fault, FaultSettings, gzip_bomb, mangle, rejects
 from kiosk.demo.state import DemoState
 from kiosk.tiketo.operations import schema_text
 
 MAX_REQUEST_BYTES = 1024 * 1024
 AUTH_HEADER = re.compile(r"^TOKEN (\S+)$")
-
-
-class Fault(enum.Enum):
-    NONE = "none"
-    DOWN = "down"  # connection dropped without an answer
-    SLOW = "slow"  # answers after ``slow_seconds``
-    SERVER_ERROR = "5xx"  # HTTP 503 with an HTML body
-    RATE_LIMITED = "429"  # HTTP 429 with Retry-After
-    NON_JSON = "non-json"  # HTTP 200 with an HTML body
-    GRAPHQL_ERRORS = "graphql-errors"  # HTTP 200 with a GraphQL ``errors`` list
-    REVOKED = "revoked"  # every token refused with 401
-
-
-@dataclass
-class FaultSettings:
-    fault: Fault = Fault.NONE
-    slow_seconds: float = 10.0
-    retry_after: str = "2"
-    operations: frozenset[str] | None = None  # None: every operation
-
-    def applies_to(self, operation: str | None) -> bool:
-        return self.operations is None or operation in self.operations
 
 
 def build_server_schema() -> GraphQLSchema:
@@ -126,15 +104,17 @@ class DemoServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def set_fault(self, fault: Fault, *, slow_seconds: float | None = None,
-                  retry_after: str | None = None, operations: set[str] | None = None) -> None:
-        """Switch failure mode; ``operations`` limits it to some operation names."""
-        self.faults = FaultSettings(
-            fault=fault,
-            slow_seconds=self.faults.slow_seconds if slow_seconds is None else slow_seconds,
-            retry_after=self.faults.retry_after if retry_after is None else retry_after,
+    def set_fault(self, fault: Fault, *, operations: set[str] | None = None,
+                  codes: set[str] | None = None, **options: Any) -> None:
+        """Switch failure mode; ``operations`` limits it to some operation names, ``codes``
+        (REJECT_SCANS) to some scan codes; ``options`` are FaultSettings fields
+        (``slow_seconds``, ``retry_after``, ``drip_seconds``, ``created_at``, ``answer``,
+        ``errors``), each keeping its previous value when not given."""
+        options = {k: v for k, v in options.items() if v is not None}
+        self.faults = dataclasses.replace(
+            self.faults, fault=fault, **options,
             operations=frozenset(operations) if operations else None,
-        )
+            codes=frozenset(codes) if codes else None)
 
     def clear_fault(self) -> None:
         self.faults = FaultSettings()
@@ -221,17 +201,20 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(400, {"errors": [{"message": "Body must be a JSON object."}]})
             return
         faults = owner.faults
-        if faults.fault is not Fault.NONE and faults.applies_to(body.get("operationName")):
-            if self._apply_fault(faults):
-                return
+        active = faults.fault is not Fault.NONE and faults.applies_to(body.get("operationName"))
+        if active and faults.fault not in AFTER_EXECUTION and self._apply_fault(faults, body):
+            return
         match = AUTH_HEADER.match(self.headers.get("Authorization") or "")
         status, answer = owner.execute(body, match.group(1) if match else None)
-        self._send(status, answer)
+        if active and faults.fault in AFTER_EXECUTION:
+            self._misdeliver(faults, status, answer)
+        else:
+            self._send(status, answer)
 
     def do_GET(self) -> None:
         self._send(405, {"errors": [{"message": "Use POST for GraphQL."}]})
 
-    def _apply_fault(self, faults: FaultSettings) -> bool:
+    def _apply_fault(self, faults: FaultSettings, body: dict[str, Any]) -> bool:
         """Act out the fault; True when the request has been answered (or dropped)."""
         fault = faults.fault
         if fault is Fault.DOWN:
@@ -253,7 +236,66 @@ class _Handler(BaseHTTPRequestHandler):
                  "errorType": "InternalFailure"}]})
         elif fault is Fault.REVOKED:
             self._send(401, {"errors": [{"message": "Token revoked", "errorType": "Unauthorized"}]})
+        elif fault is Fault.THROTTLED:
+            self._send(200, {"data": None, "errors": [
+                {"message": "Rate exceeded", "errorType": "Throttled"}]})
+        elif fault is Fault.REDIRECT_LOOP:
+            self._send_raw(307, b"", "text/plain", {"Location": self.path})
+        elif fault is Fault.REJECT_SCANS:
+            if not rejects(faults, body):
+                return False
+            self._send(200, {"data": None, "errors": [
+                {"message": "This pass cannot be scanned at this venue.",
+                 "errorType": "ScanRefused"}]})
+        elif fault is Fault.LOOKUP_ANSWER:
+            answer: dict[str, Any] = {"data": {"passByScanCode": faults.answer}}
+            if faults.errors is not None:
+                answer["errors"] = faults.errors
+            self._send(200, answer)
         return True
+
+    def _misdeliver(self, faults: FaultSettings, status: int, answer: dict[str, Any]) -> None:
+        """The request was executed; deliver its answer the way the fault says."""
+        fault = faults.fault
+        if fault in (Fault.ODD_CREATED_AT, Fault.WRONG_TYPES):
+            self._send(status, mangle(faults, answer))
+            return
+        body = json.dumps(answer).encode()
+        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n").encode()
+        if fault is Fault.GZIP_BOMB:
+            body = gzip_bomb()
+            head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                    f"Content-Encoding: gzip, gzip\r\nContent-Length: {len(body)}\r\n").encode()
+            self._write_slowly(head + b"\r\n" + body, 0, 0.0)
+        elif fault is Fault.SLOW_HEADERS:
+            self._write_slowly(head + b"\r\n" + body, len(head) + 2, faults.drip_seconds)
+        else:  # SLOW_BODY
+            self._write_slowly(head + b"\r\n" + body, len(body), faults.drip_seconds,
+                               from_end=True)
+        self.close_connection = True
+
+    def _write_slowly(self, raw: bytes, slow_bytes: int, drip: float,
+                      from_end: bool = False) -> None:
+        """Write ``raw``: ``slow_bytes`` of it (its start, or its end) one byte per ``drip``
+        seconds, the rest at once; stop when the client has gone."""
+        split = len(raw) - slow_bytes if from_end else slow_bytes
+        parts = [raw[:split]] if from_end else []
+        slow = raw[split:] if from_end else raw[:split]
+        rest = b"" if from_end else raw[split:]
+        try:
+            for part in parts:
+                self.wfile.write(part)
+                self.wfile.flush()
+            for index in range(len(slow)):
+                self.wfile.write(slow[index:index + 1])
+                self.wfile.flush()
+                time.sleep(drip)
+            if rest:
+                self.wfile.write(rest)
+                self.wfile.flush()
+        except OSError:
+            self.close_connection = True
 
     def _send(self, status: int, payload: dict[str, Any],
               extra_headers: dict[str, str] | None = None) -> None:

@@ -58,6 +58,20 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # A scan the server refused is "rejected" (it was "failed" after five refusals): still
+    # queued, retried on its own slow schedule, and never a sign of an outage.
+    """
+    UPDATE scans SET upload_state = 'rejected' WHERE upload_state = 'failed';
+    DROP INDEX scans_to_upload;
+    CREATE INDEX scans_to_upload ON scans (upload_state, next_attempt_at)
+        WHERE upload_state IN ('pending', 'rejected');
+    """,
+    # Each scan keeps the device (and workspace) it was made under: re-provisioning never
+    # sends an old device's scans as the new one. NULL: made before this column existed.
+    """
+    ALTER TABLE scans ADD COLUMN device TEXT;
+    ALTER TABLE scans ADD COLUMN workspace TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

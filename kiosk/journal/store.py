@@ -25,13 +25,17 @@ from kiosk.journal.db import (
     open_database,
 )
 
-# Upload states. Only accepted scans are queued ("pending"); a scan the server keeps
-# rejecting becomes "failed" but stays queued (retried at the longest backoff).
+# Upload states. Only accepted scans are queued ("pending"); a scan the server refused is
+# "rejected" but stays queued (retried on its own slow schedule, never deleted).
 NOT_NEEDED = "not-needed"
 PENDING = "pending"
-FAILED = "failed"
+REJECTED = "rejected"
 UPLOADED = "uploaded"
-QUEUED_STATES = (PENDING, FAILED)
+HELD = "held"  # another device's scan, kept (never sent as this device) until it returns
+QUEUED_STATES = (PENDING, REJECTED)
+# A retry time further ahead than any backoff sets means the wall clock was stepped back:
+# such a scan is due now rather than hours later.
+RETRY_HORIZON = timedelta(hours=2)
 
 
 def to_db_time(moment: datetime) -> str:
@@ -62,6 +66,8 @@ class ScanRecord:
     upload_state: str
     pass_id: str | None = None
     holder: str | None = None
+    device: str | None = None  # the device (and workspace) the scan was made under
+    workspace: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,7 @@ class PendingUpload:
     offline: bool
     source: str
     attempts: int
+    device: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,21 +107,35 @@ class JournalTransaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def last_accepted_at(self, code: str) -> datetime | None:
+    def last_accepted_at(self, code: str, now: datetime | None = None) -> datetime | None:
+        """When ``code`` was last admitted here; with ``now``, the admission nearest to it
+        on either side (a scan stamped in the future by a clock that was ahead must not
+        hide the real last one)."""
         row = self._conn.execute(
-            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'", (code,)
-        ).fetchone()
-        return from_db_time(row[0]) if row else None
+            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
+            + (" AND scanned_at <= ?" if now is not None else ""),
+            (code, to_db_time(now)) if now is not None else (code,)).fetchone()
+        before = from_db_time(row[0]) if row else None
+        if now is None:
+            return before
+        row = self._conn.execute(
+            "SELECT min(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
+            " AND scanned_at > ?", (code, to_db_time(now))).fetchone()
+        after = from_db_time(row[0]) if row else None
+        if before is None or after is None:
+            return before or after
+        return before if now - before <= after - now else after
 
     def insert_scan(self, record: ScanRecord) -> None:
         self._conn.execute(
             "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, voids_pass,"
             " scanned_at, offline, source, pass_id, holder, message, upload_state,"
-            " next_attempt_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " next_attempt_at, device, workspace) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
              int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
              record.source, record.pass_id, record.holder, record.message, record.upload_state,
-             to_db_time(record.scanned_at) if record.upload_state == PENDING else None),
+             to_db_time(record.scanned_at) if record.upload_state == PENDING else None,
+             record.device, record.workspace),
         )
 
     def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
@@ -183,15 +204,14 @@ class Journal:
                                (stamp,))
             self._conn.execute("COMMIT")
 
-    def mark_attempt_failed(self, scan_id: str, error: str, next_attempt_at: datetime,
-                            *, give_up_after: int) -> None:
-        """Count a rejected attempt; after ``give_up_after`` the scan is shown as failed."""
+    def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
+        """The server refused this scan: show it as rejected, try again at
+        ``next_attempt_at``. (An upload already confirmed is never touched.)"""
         with self._lock, self._guard():
             self._conn.execute(
                 "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
-                " upload_state = CASE WHEN attempts + 1 >= ? THEN ? ELSE upload_state END"
-                " WHERE scan_id = ?",
-                (error[:500], to_db_time(next_attempt_at), give_up_after, FAILED, scan_id))
+                " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
+                (error[:500], to_db_time(next_attempt_at), REJECTED, scan_id, *QUEUED_STATES))
 
     def prune(self, now: datetime) -> int:
         """Delete uploaded (and never-queued) scans older than the retention or beyond the
@@ -227,35 +247,71 @@ class Journal:
                           row[6], config if isinstance(config, dict) else {},
                           from_db_time(row[8]))
 
-    def due_uploads(self, now: datetime | None, limit: int) -> list[PendingUpload]:
-        """Queued scans whose next attempt is due (all queued ones when ``now`` is None),
-        soonest first, so a scan the server keeps rejecting never blocks the others."""
+    def due_uploads(self, now: datetime | None, limit: int,
+                    identity: tuple[str, str] | None = None) -> list[PendingUpload]:
+        """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
+        every pending scan whatever its time stamp (a scan stamped in the future by a clock
+        that was ahead still uploads), and rejected ones whose retry time has come, or lies
+        beyond any backoff (the clock went back). Pending first, oldest first, so a scan the
+        server keeps rejecting never blocks the others."""
         query = ("SELECT scan_id, code, mode, reward_points, voids_pass, scanned_at, offline,"
-                 " source, attempts FROM scans WHERE upload_state IN (?, ?)")
+                 " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
         params: tuple[Any, ...] = QUEUED_STATES
+        if identity is not None:  # only this device's scans (and ones from before the column)
+            query += " AND (device IS NULL OR (device = ? AND workspace IS ?))"
+            params += identity
         if now is not None:
-            query += " AND next_attempt_at <= ?"
-            params += (to_db_time(now),)
-        query += " ORDER BY next_attempt_at, scanned_at LIMIT ?"
+            query += (" AND (upload_state = ? OR next_attempt_at <= ?"
+                      " OR next_attempt_at > ?)")
+            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+        query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
+        params += (REJECTED,)
         with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, limit)).fetchall()
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
-                              r[7], r[8]) for r in rows]
+                              r[7], r[8], r[9]) for r in rows]
+
+    def change_device(self, old: tuple[str, str] | None, new: tuple[str, str]) -> tuple[int, int]:
+        """Re-provisioning from ``old`` to ``new`` (device name, workspace): queued scans of
+        another device are held (never sent as ``new``), held scans of ``new`` are queued
+        again. Returns (held, queued again)."""
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            if old is not None:
+                self._conn.execute(
+                    "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
+                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, HELD))
+            held = self._conn.execute(
+                "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
+                " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
+                (HELD, *QUEUED_STATES, *new)).rowcount
+            released = self._conn.execute(
+                "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
+                " AND workspace IS ?", (PENDING, HELD, *new)).rowcount
+            self._conn.execute("COMMIT")
+        return held, released
 
     def queue_counts(self) -> tuple[int, int]:
-        """(pending, failed) accepted scans not yet uploaded."""
+        """(pending, rejected) accepted scans not yet uploaded."""
         with self._lock, self._guard():
             rows = dict(self._conn.execute(
                 "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
-        return rows.get(PENDING, 0), rows.get(FAILED, 0)
+        return rows.get(PENDING, 0), rows.get(REJECTED, 0)
 
-    def next_attempt_at(self) -> datetime | None:
+    def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
+        """When the next queued scan is due; with ``now``, a pending scan is due at ``now``
+        and a retry time beyond the horizon counts as ``now`` (see :meth:`due_uploads`)."""
         with self._lock, self._guard():
             row = self._conn.execute(
-                "SELECT min(next_attempt_at) FROM scans WHERE upload_state IN (?, ?)",
-                QUEUED_STATES).fetchone()
-        return from_db_time(row[0])
+                "SELECT min(next_attempt_at), coalesce(sum(upload_state = ?), 0)"
+                " FROM scans WHERE upload_state IN (?, ?)", (PENDING, *QUEUED_STATES)).fetchone()
+        earliest = from_db_time(row[0])
+        if now is None or earliest is None:
+            return earliest
+        if row[1] or earliest > now + RETRY_HORIZON:
+            return now
+        return earliest
 
     def last_sync(self) -> datetime | None:
         with self._lock, self._guard():

@@ -25,6 +25,7 @@ class ConnectionStatus:
     next_retry_at: datetime | None  # when the uploader/probe tries next
     last_sync: datetime | None  # last successful upload
     needs_provisioning: bool  # the API refused the device token (401/403)
+    rejected: int = 0  # of ``pending``: scans the server refused (retried on their own)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ class HistoryEntry:
     offline: bool
     holder: str | None
     reward_points: int
-    upload_state: str  # "not-needed" (rejected), "pending", "uploaded", "failed"
+    upload_state: str  # "not-needed" (not admitted), "pending", "uploaded", "rejected"
 
 
 @dataclass(frozen=True)

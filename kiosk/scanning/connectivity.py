@@ -4,6 +4,10 @@ The kiosk goes offline on the first failed call and comes back by itself: a back
 retries after 1 s, 2 s, 4 s ... up to ``upload.max_backoff_seconds``, each delay jittered so
 a venue's kiosks do not all hit the server at the same instant when it returns, and never
 sooner than the server's Retry-After. A refused token is not retried: it needs people.
+
+Retry times run on the monotonic clock: a wall clock stepped back six hours during an outage
+must not put the next probe six hours away. Wall-clock times (``offline_since``,
+``next_retry_at``) are only for showing.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from kiosk.logs import log_event
 
@@ -51,14 +57,16 @@ class LinkState:
 class Connectivity:
     """Thread-safe state shared by the door (scan) and the background uploader."""
 
-    def __init__(self, max_backoff_seconds: float, rng: random.Random | None = None) -> None:
+    def __init__(self, max_backoff_seconds: float, rng: random.Random | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self._max_backoff = max_backoff_seconds
         self._rng = rng or random.Random()
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._online = True
         self._offline_since: datetime | None = None
         self._reason: str | None = None
-        self._next_retry_at: datetime | None = None
+        self._retry_at: float | None = None  # on the monotonic clock
         self._failures = 0
         self._needs_provisioning = False
 
@@ -82,7 +90,7 @@ class Connectivity:
             self._failures += 1
             self._reason = sentence(reason)
             delay = backoff_delay(self._failures, self._max_backoff, retry_after, self._rng)
-            self._next_retry_at = now + timedelta(seconds=delay)
+            self._retry_at = self._monotonic() + delay
 
     def succeeded(self) -> None:
         with self._lock:
@@ -91,7 +99,7 @@ class Connectivity:
             self._online = True
             self._offline_since = None
             self._reason = None
-            self._next_retry_at = None
+            self._retry_at = None
             self._failures = 0
 
     def unauthorized(self, reason: str, now: datetime) -> None:
@@ -104,22 +112,29 @@ class Connectivity:
                 self._online = False
                 self._offline_since = now
             self._reason = REVOKED
-            self._next_retry_at = None
+            self._retry_at = None
 
-    def probe_due(self, now: datetime, force: bool = False) -> bool:
-        """Offline, allowed to retry, and the wait is over (or ``force``)."""
+    def probe_due(self, now: datetime | None = None, force: bool = False) -> bool:
+        """Offline, allowed to retry, and the wait is over (or ``force``). ``now`` (wall
+        clock) is not used: the wait is measured on the monotonic clock."""
         with self._lock:
             if self._online or self._needs_provisioning:
                 return False
-            return force or self._next_retry_at is None or now >= self._next_retry_at
+            return force or self._retry_at is None or self._monotonic() >= self._retry_at
 
-    def seconds_until_retry(self, now: datetime) -> float | None:
+    def seconds_until_retry(self, now: datetime | None = None) -> float | None:
         with self._lock:
-            if self._online or self._needs_provisioning or self._next_retry_at is None:
+            if self._online or self._needs_provisioning or self._retry_at is None:
                 return None
-            return max(0.0, (self._next_retry_at - now).total_seconds())
+            return max(0.0, self._retry_at - self._monotonic())
 
-    def snapshot(self) -> LinkState:
+    def snapshot(self, now: datetime | None = None) -> LinkState:
+        """The state; ``next_retry_at`` is shown on the wall clock ``now`` (default: now)."""
         with self._lock:
+            next_retry_at = None
+            if self._retry_at is not None:
+                wall = now or datetime.now(UTC)
+                next_retry_at = wall + timedelta(
+                    seconds=max(0.0, self._retry_at - self._monotonic()))
             return LinkState(self._online and not self._needs_provisioning, self._offline_since,
-                             self._reason, self._next_retry_at, self._needs_provisioning)
+                             self._reason, next_retry_at, self._needs_provisioning)

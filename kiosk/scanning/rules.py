@@ -22,6 +22,7 @@ class LookupOutcome(enum.Enum):
     NOT_FOUND = "not-found"  # the API answered: no such code
     OFFLINE = "offline"  # the API could not be asked; ``facts`` from the pass cache, if any
     UNAUTHORIZED = "unauthorized"  # the API refused this device's token
+    UNREADABLE = "unreadable"  # the API answered something unreadable, or refused (errors)
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class PassFacts:
 class Lookup:
     outcome: LookupOutcome
     facts: PassFacts | None = None
-    reason: str | None = None  # one sentence, for OFFLINE/UNAUTHORIZED
+    reason: str | None = None  # one sentence, for OFFLINE/UNAUTHORIZED/UNREADABLE
 
 
 def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
@@ -72,6 +73,9 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
     if lookup.outcome is LookupOutcome.UNAUTHORIZED:
         return verdict(VerdictKind.ERROR, "This kiosk was disconnected from the Tiketo account: "
                        "it must be provisioned again.")
+    if lookup.outcome is LookupOutcome.UNREADABLE:  # the server is there: never an admission
+        return verdict(VerdictKind.ERROR, "Not admitted: " + _lower_first(
+            lookup.reason or "the server answered something the kiosk cannot read."))
     if lookup.outcome is LookupOutcome.NOT_FOUND:
         return verdict(VerdictKind.UNKNOWN, "No pass has this code.")
     if facts is None:  # offline and never seen: the offline policy decides
@@ -91,11 +95,18 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
 
 def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
               last_accepted_at: datetime | None, now: datetime, message: str) -> Verdict:
-    if last_accepted_at is not None and now - last_accepted_at < policy.reentry_window:
+    # abs(): a scan stamped in the future (the clock was ahead, then corrected) is not a
+    # re-entry for longer than the window; one a little in the past after the clock went
+    # back a few minutes still is.
+    if last_accepted_at is not None and abs(now - last_accepted_at) < policy.reentry_window:
         local = last_accepted_at.astimezone()
         return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",
                        first_scanned_at=last_accepted_at)
     return verdict(VerdictKind.VALID, message)
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def display_name(name: str | None) -> str | None:

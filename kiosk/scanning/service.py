@@ -25,17 +25,18 @@ from kiosk.device import DeviceCredentials
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
-from kiosk.logs import log_scan
+from kiosk.logs import log_event, log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
-from kiosk.scanning.connectivity import Connectivity
+from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
 from kiosk.tiketo import (
+    GraphQLErrors,
     Pass,
     PassNotFound,
     RateLimited,
@@ -43,6 +44,7 @@ from kiosk.tiketo import (
     TiketoClient,
     Timeouts,
     Unauthorized,
+    UnreadableAnswer,
 )
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,7 @@ class ScanService:
         self.settings = settings
         self._clock = clock
         self._device = credentials.device_name
+        self._workspace = credentials.workspace
         scanning, upload = self.settings.scanning, self.settings.upload
         self.journal = Journal(paths.journal_file,
                                retention_days=self.settings.journal.retention_days,
@@ -90,6 +93,7 @@ class ScanService:
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal, self._upload_client, self.link, device=self._device,
+            workspace=self._workspace,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
             clock=clock)
         self.door_hook = self._door_hook()
@@ -113,11 +117,12 @@ class ScanService:
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
-                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now)
+                verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now)
                 verdict = replace(verdict, scan_id=str(uuid.uuid4()))
                 if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                     tx.put_pass(_cached(code, lookup.facts), now)
-                tx.insert_scan(_record(verdict, source))
+                tx.insert_scan(replace(_record(verdict, source), device=self._device,
+                                       workspace=self._workspace))
                 if verdict.accepted and verdict.voids_pass:
                     tx.mark_pass_voided(code)
         except JournalUnavailable as exc:
@@ -131,21 +136,21 @@ class ScanService:
         return verdict
 
     def status(self) -> ConnectionStatus:
-        state = self.link.snapshot()
+        state = self.link.snapshot(self._clock())
         try:
-            pending, failed = self.journal.queue_counts()
+            pending, rejected = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
-            next_upload = self.journal.next_attempt_at() if state.online else None
+            next_upload = self.journal.next_attempt_at(self._clock()) if state.online else None
         except JournalUnavailable:
-            pending = failed = 0
+            pending = rejected = 0
             last_sync = next_upload = None
         next_retry = state.next_retry_at if not state.online else next_upload
         if next_retry is not None and state.online:
             next_retry = max(next_retry, self._clock())
         return ConnectionStatus(
             online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
-            pending=pending + failed, next_retry_at=next_retry, last_sync=last_sync,
-            needs_provisioning=state.needs_provisioning)
+            pending=pending + rejected, next_retry_at=next_retry, last_sync=last_sync,
+            needs_provisioning=state.needs_provisioning, rejected=rejected)
 
     def try_now(self) -> None:
         """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""
@@ -189,15 +194,17 @@ class ScanService:
             return None
         return self.uploader.drain(due_only=True, deadline=deadline)
 
-    def sync(self, seconds: float) -> DrainResult:
-        """Upload everything queued (failed scans too) within ``seconds``; waits out a
-        Retry-After or a short outage when there is time left."""
+    def sync(self, seconds: float,
+             on_wait: Callable[[str], None] | None = None) -> DrainResult:
+        """Upload everything queued (rejected scans too) within ``seconds``; waits out a
+        Retry-After or a short outage when there is time left, and for another process's
+        upload round (``on_wait(holder)`` is told once) rather than sending beside it."""
         deadline = time.monotonic() + seconds
         uploaded = 0
         while True:
             if self.link.needs_provisioning:
                 return DrainResult(uploaded, self.link.snapshot().reason)
-            result = self.uploader.drain(due_only=False, deadline=deadline)
+            result = self.uploader.drain(due_only=False, deadline=deadline, on_wait=on_wait)
             uploaded += result.uploaded
             if result.stopped_because is None:
                 return DrainResult(uploaded, None)
@@ -225,11 +232,14 @@ class ScanService:
             self.link.failed(str(exc), self._clock(), retry_after)
             self.uploader.wake()
             return self._offline_lookup(code, str(exc))
-        except Exception as exc:  # an unexpected client failure must not stop the door
-            log.exception("Pass lookup failed")
-            self.link.failed(f"The pass lookup failed ({type(exc).__name__}).", self._clock())
-            self.uploader.wake()
-            return self._offline_lookup(code, str(exc))
+        except UnreadableAnswer as exc:  # the server answered: it is not an outage
+            log_event(log, "lookup", logging.WARNING, result="unreadable", reason=str(exc))
+            return Lookup(LookupOutcome.UNREADABLE, reason=_unreadable_reason(exc))
+        except Exception as exc:  # an unexpected client failure must not stop the door, and
+            log.exception("Pass lookup failed")  # an answer we failed to read admits nobody
+            return Lookup(LookupOutcome.UNREADABLE, reason=(
+                f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
+                "not be read."))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
     def _door_hook(self) -> DoorHook:
@@ -260,6 +270,13 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
+
+
+def _unreadable_reason(exc: UnreadableAnswer) -> str:
+    """The verdict's sentence: the server's own message when it refused, else what failed."""
+    if isinstance(exc, GraphQLErrors):
+        return sentence(str(exc))
+    return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
 
 
 def _facts(found: Pass) -> PassFacts:

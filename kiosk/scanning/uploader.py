@@ -6,12 +6,14 @@ in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the probe
 
 A scan is marked uploaded only after the server confirmed it. A crash between the server's
 answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
-which is how the server side recognises the retry.
+which is how the server side recognises the retry. Every process on one data folder (the
+screen, ``kiosk scan``, ``kiosk sync``) uploads only while it holds the folder's upload lock
+(:mod:`kiosk.journal.lock`) and reads the queue afresh under it, so no two send one scan.
 
-A scan the server rejects with GraphQL errors while other calls work (say, a code the server
-refuses to record) must not hold up the queue: it is retried on its own backoff, behind the
-others, and after ``GIVE_UP_AFTER`` attempts it is shown as ``failed``. It is never deleted
-and keeps being retried at the longest backoff; ``kiosk sync`` retries it at once.
+A scan the server refuses (GraphQL errors, or an answer without an event id) is "rejected":
+the server answered, so it is not an outage and the kiosk stays online. It must not hold up
+the queue either: it is retried on its own slow schedule (about a minute, doubling up to
+an hour), behind the others; it is never deleted, and ``kiosk sync`` retries it at once.
 """
 
 from __future__ import annotations
@@ -26,16 +28,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.tiketo import GraphQLErrors, RetryLater, TiketoClient, Unauthorized
+from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
+from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
 
-GIVE_UP_AFTER = 5  # rejected attempts before a scan is shown as failed (still retried)
-CONSECUTIVE_REJECTIONS_MEAN_OUTAGE = 3  # GraphQL errors on every upload: the server is sick
+REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-64 s later
+REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
+LOCK_BUSY_RETRY_SECONDS = 2.0  # another process was uploading: look again this soon
 
 
 def utc_now() -> datetime:
@@ -47,8 +52,11 @@ def iso_utc(moment: datetime) -> str:
 
 
 def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
-    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry."""
-    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at), "device": device,
+    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry.
+    ``device`` is the name the scan was made under (``device`` for scans from before
+    scans kept theirs)."""
+    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at),
+            "device": item.device or device,
             "mode": item.mode, "offline": item.offline, "source": item.source}
 
 
@@ -56,6 +64,7 @@ def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
 class DrainResult:
     uploaded: int
     stopped_because: str | None  # why it stopped before the queue was empty, if it did
+    busy: bool = False  # another process held the upload lock the whole time
 
 
 class Uploader:
@@ -63,12 +72,14 @@ class Uploader:
 
     def __init__(self, journal: Journal, client: TiketoClient, connectivity: Connectivity, *,
                  device: str, concurrency: int, max_backoff_seconds: float,
+                 workspace: str | None = None,
                  clock: Callable[[], datetime] = utc_now,
                  on_change: Callable[[], None] | None = None) -> None:
         self._journal = journal
         self._client = client
         self._link = connectivity
         self._device = device
+        self._identity = None if workspace is None else (device, workspace)
         self._max_backoff = max_backoff_seconds
         self._clock = clock
         self._on_change = on_change or (lambda: None)
@@ -76,6 +87,8 @@ class Uploader:
         self._pool = ThreadPoolExecutor(max_workers=self._concurrency,
                                         thread_name_prefix="kiosk-upload")
         self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
+        self.upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
+        self._lock_busy = False  # the last drain found another process uploading
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._force = False
@@ -144,11 +157,13 @@ class Uploader:
             wait = self._link.seconds_until_retry(now)
             return IDLE_WAKEUP_SECONDS if wait is None else min(wait, IDLE_WAKEUP_SECONDS)
         try:
-            next_at = self._journal.next_attempt_at()
+            next_at = self._journal.next_attempt_at(now)
         except JournalUnavailable:
             return IDLE_WAKEUP_SECONDS
         if next_at is None:
             return IDLE_WAKEUP_SECONDS
+        if self._lock_busy:
+            return LOCK_BUSY_RETRY_SECONDS
         return min(max((next_at - now).total_seconds(), 0.05), IDLE_WAKEUP_SECONDS)
 
     # --- the work -----------------------------------------------------------------------------
@@ -169,14 +184,27 @@ class Uploader:
         self._on_change()
         return True
 
-    def drain(self, *, due_only: bool = True, deadline: float | None = None) -> DrainResult:
+    def drain(self, *, due_only: bool = True, deadline: float | None = None,
+              on_wait: Callable[[str], None] | None = None) -> DrainResult:
         """Upload queued scans until the queue is empty, a call fails, or ``deadline``
         (a ``time.monotonic()`` value) passes. ``due_only=False`` also retries scans that
-        are waiting out their own backoff (what ``kiosk sync`` and "try now" want)."""
+        are waiting out their own backoff (what ``kiosk sync`` and "try now" want).
+
+        Only while holding the data folder's upload lock: with a ``deadline`` it waits for
+        another process's upload round to end (``on_wait(holder)`` says so once); without,
+        it leaves the work to that process and looks again in a moment."""
+        wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
+        with self.upload_lock.held(wait, on_wait) as got:
+            self._lock_busy = not got
+            if not got:
+                return DrainResult(0, f"{self.upload_lock.holder().capitalize()} is uploading.",
+                                   busy=True)
+            return self._drain_locked(due_only, deadline)
+
+    def _drain_locked(self, due_only: bool, deadline: float | None) -> DrainResult:
         uploaded = 0
         stopped: str | None = None
         rejected: set[str] = set()
-        rejections_in_a_row = 0
         with self._drain_lock:
             while stopped is None:
                 if deadline is not None and time.monotonic() >= deadline:
@@ -184,37 +212,39 @@ class Uploader:
                     break
                 # Scans rejected in this drain stay queued; skip them (the limit allows for them).
                 batch = [item for item in self._journal.due_uploads(
-                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected))
+                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected),
+                    self._identity)
                     if item.scan_id not in rejected][: self._concurrency * 16]
                 if not batch:
                     break
-                futures = [(item, self._pool.submit(self._upload_one, item)) for item in batch]
+                futures = [(item, self._pool.submit(self._upload_one, item, deadline))
+                           for item in batch]
                 for item, future in futures:
                     outcome = _result(future)
                     if outcome is None:
                         uploaded += 1
-                        rejections_in_a_row = 0
                     elif stopped is None:
-                        stopped = self._handle_failure(item, outcome, rejections_in_a_row + 1)
-                        if isinstance(outcome, GraphQLErrors):
+                        stopped = self._handle_failure(item, outcome)
+                        if isinstance(outcome, UnreadableAnswer):
                             rejected.add(item.scan_id)
-                            rejections_in_a_row += 1
                         if stopped is not None:
                             for _, pending in futures:
                                 pending.cancel()
                 self._on_change()
         return DrainResult(uploaded, stopped)
 
-    def _upload_one(self, item: PendingUpload) -> Exception | None:
-        """Send one scan and record the server's confirmation; an exception is returned."""
+    def _upload_one(self, item: PendingUpload, ends_at: float | None) -> Exception | None:
+        """Send one scan (by the drain's deadline, if any) and record the server's
+        confirmation; an exception is returned."""
         if self._stop.is_set() and self._thread is not None:
             return RetryLater("The kiosk is shutting down.")
         try:
-            receipt = self._client.create_scan_event(
-                item.code, reward_points=item.reward_points,
-                voided=True if item.voids_pass else None,
-                data=scan_event_data(item, self._device))
-        except (RetryLater, Unauthorized) as exc:
+            with call_deadline(float("inf") if ends_at is None else ends_at):
+                receipt = self._client.create_scan_event(
+                    item.code, reward_points=item.reward_points,
+                    voided=True if item.voids_pass else None,
+                    data=scan_event_data(item, self._device))
+        except (RetryLater, Unauthorized, UnreadableAnswer) as exc:
             return exc
         except Exception as exc:  # e.g. the client was closed under us at shutdown
             return RetryLater(f"The upload was interrupted ({type(exc).__name__}).")
@@ -226,18 +256,15 @@ class Uploader:
                   attempt=item.attempts + 1)
         return None
 
-    def _handle_failure(self, item: PendingUpload, outcome: Exception,
-                        rejections_in_a_row: int) -> str | None:
+    def _handle_failure(self, item: PendingUpload, outcome: Exception) -> str | None:
         """Record what went wrong; returns why draining must stop, or None to go on."""
+        if isinstance(outcome, UnreadableAnswer):  # the server answered: not an outage
+            self._reject(item, outcome)
+            return None
         now = self._clock()
         log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
                   attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
-        if isinstance(outcome, GraphQLErrors):
-            self._reject(item, outcome)
-            if rejections_in_a_row < CONSECUTIVE_REJECTIONS_MEAN_OUTAGE:
-                return None
-            self._link.failed(str(outcome), now)
-        elif isinstance(outcome, Unauthorized):
+        if isinstance(outcome, Unauthorized):
             self._link.unauthorized(str(outcome), now)
         elif isinstance(outcome, RetryLater):
             self._link.failed(str(outcome), now, outcome.retry_after)
@@ -247,13 +274,14 @@ class Uploader:
             self._link.failed(str(outcome), now)
         return str(outcome)
 
-    def _reject(self, item: PendingUpload, error: GraphQLErrors) -> None:
+    def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
         attempts = item.attempts + 1
-        delay = backoff_delay(attempts + 2, self._max_backoff)
+        delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
+        log_event(log, "upload", logging.WARNING, result="rejected", scan_id=item.scan_id,
+                  attempt=attempts, retry_seconds=round(delay), reason=str(error))
         try:
-            self._journal.mark_attempt_failed(
-                item.scan_id, str(error), self._clock() + timedelta(seconds=delay),
-                give_up_after=GIVE_UP_AFTER)
+            self._journal.mark_rejected(
+                item.scan_id, str(error), self._clock() + timedelta(seconds=delay))
         except JournalUnavailable:
             log.exception("Could not record the failed upload of %s", item.scan_id)
 

@@ -8,13 +8,15 @@ from kiosk.tiketo.errors import (
     RateLimited,
     RetryLater,
     ServerError,
+    ServiceBusy,
     TiketoError,
     Unauthorized,
+    UnreadableAnswer,
 )
 from kiosk.tiketo.models import Pass, Project, Registration, ScanEventReceipt
 
 __all__ = [
     "ApiUnreachable", "GraphQLErrors", "Pass", "PassNotFound", "Project", "RateLimited",
-    "Registration", "RetryLater", "ScanEventReceipt", "ServerError", "TiketoClient",
-    "TiketoError", "Timeouts", "Unauthorized",
+    "Registration", "RetryLater", "ScanEventReceipt", "ServerError", "ServiceBusy",
+    "TiketoClient", "TiketoError", "Timeouts", "Unauthorized", "UnreadableAnswer",
 ]

@@ -8,6 +8,7 @@ Codes travel only as GraphQL variables, never spliced into query text.
 from __future__ import annotations
 
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,19 +24,45 @@ from kiosk.tiketo.errors import (
     PassNotFound,
     RateLimited,
     ServerError,
+    ServiceBusy,
     Unauthorized,
+    UnreadableAnswer,
 )
 from kiosk.tiketo.models import Pass, Registration, ScanEventReceipt, parse_datetime
 from kiosk.tiketo.operations import operation_text
+from kiosk.tiketo.transport import (
+    ACCEPT_ENCODING,
+    BodyTooLarge,
+    CappedInflater,
+    UnknownEncoding,
+    current_deadline,
+    deadline,
+    deadline_transport,
+)
 from kiosk.tiketo.urls import check_api_url
+
+log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BYTES = 1024 * 1024
 MAX_RETRY_AFTER_SECONDS = 3600.0
+# GraphQL error types (AppSync ``errorType``, or ``extensions.code``) that say the service is
+# throttled or temporarily unavailable: the server could not do the work *now*, which is an
+# outage like a 5xx or a 429, not a refusal. Compared lower-case, without a ``Source:``
+# prefix (AppSync's "DynamoDB:ProvisionedThroughputExceededException"), underscores or an
+# "Exception" suffix. Every other GraphQL error is the server refusing: an ``error`` verdict.
+BUSY_ERROR_TYPES = frozenset({
+    "throttled", "throttling", "toomanyrequests", "ratelimited", "provisionedthroughputexceeded",
+    "requestlimitexceeded", "limitexceeded", "serviceunavailable", "unavailable",
+    "temporarilyunavailable", "executiontimeout", "timeout",
+})
 
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds. A door cannot wait: a lookup that takes longer is decided offline."""
+    """Seconds. A door cannot wait: a lookup that takes longer is decided offline.
+
+    ``total`` is an absolute deadline on the whole exchange (resolving, connecting, sending,
+    headers, body), whatever the server does; ``connect`` and ``read`` bound each step."""
 
     connect: float = 3.0
     read: float = 4.0
@@ -67,8 +94,9 @@ class TiketoClient:
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            transport=transport,
-            headers={"User-Agent": f"tiketo-kiosk/{__version__}"},
+            transport=transport or deadline_transport(max_connections),
+            headers={"User-Agent": f"tiketo-kiosk/{__version__}",
+                     "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
         )
 
@@ -87,8 +115,16 @@ class TiketoClient:
     # --- operations -------------------------------------------------------------------------
 
     def pass_by_scan_code(self, code: str) -> Pass:
-        """The pass behind ``code``; raises PassNotFound when the API knows no such code."""
-        data = self._execute("PassByScanCode", {"code": code})
+        """The pass behind ``code``; raises PassNotFound when the API knows no such code.
+
+        A pass the answer says is voided is returned as voided even when the rest of the
+        answer (other fields, GraphQL errors next to the data) cannot be read.
+        """
+        payload = self._request("PassByScanCode", {"code": code})
+        raw = _answer_field(payload, "passByScanCode")
+        if isinstance(raw, dict) and raw.get("voided") is True:
+            return Pass.from_api(raw)
+        data = _graphql_data(payload)
         raw = data.get("passByScanCode")
         if raw is None:
             raise PassNotFound("No pass has this code.")
@@ -102,22 +138,37 @@ class TiketoClient:
         voided: bool | None = None,
         data: dict[str, Any] | None = None,
     ) -> ScanEventReceipt:
-        """Record a scan. ``data`` is sent as AWSJSON (a JSON document inside a string)."""
+        """Record a scan. ``data`` is sent as AWSJSON (a JSON document inside a string).
+
+        An answer carrying the event's id means the server recorded the scan, so it is a
+        receipt whatever else is odd about it (errors beside it, a ``createdAt`` that cannot
+        be read): the odd parts are logged, and the scan is never sent again.
+        """
         scan_input: dict[str, Any] = {"code": code, "rewardPoints": int(reward_points)}
         if voided is not None:
             scan_input["voided"] = voided
         if data is not None:
             scan_input["data"] = json.dumps(data, separators=(",", ":"), sort_keys=True)
-        answer = self._execute("CreateScanEvent", {"input": scan_input})
-        raw = answer.get("createScanEvent")
-        if not isinstance(raw, dict) or raw.get("id") is None:
-            raise ServerError("The server did not confirm the scan event.")
+        payload = self._request("CreateScanEvent", {"input": scan_input})
+        raw = _answer_field(payload, "createScanEvent")
+        if not isinstance(raw, dict) or raw.get("id") in (None, "") or isinstance(
+                raw.get("id"), dict | list):
+            _graphql_data(payload)  # raises for the errors that explain the missing id
+            raise UnreadableAnswer("The server did not confirm the scan event.")
+        if isinstance(payload, dict) and payload.get("errors"):
+            log.warning("The server recorded scan event %s but also reported: %.200s",
+                        raw["id"], payload["errors"])
         points = raw.get("rewardPoints")
+        try:
+            created_at = parse_datetime(raw.get("createdAt"))
+        except UnreadableAnswer as exc:
+            log.warning("Scan event %s recorded; its createdAt is unreadable: %s", raw["id"], exc)
+            created_at = None
         return ScanEventReceipt(
             id=str(raw["id"]),
             code=str(raw.get("code", code)),
             reward_points=points if isinstance(points, int) else None,
-            created_at=parse_datetime(raw.get("createdAt")),
+            created_at=created_at,
         )
 
     def register_device(self, name: str | None) -> Registration:
@@ -125,10 +176,10 @@ class TiketoClient:
         answer = self._execute("RegisterDevice", {"input": {"name": name}})
         raw = answer.get("registerDevice")
         if not isinstance(raw, dict):
-            raise ServerError("The server did not answer the device registration.")
+            raise UnreadableAnswer("The server did not answer the device registration.")
         token, workspace = raw.get("token"), raw.get("workspaceName")
         if not isinstance(token, str) or not token or not isinstance(workspace, str):
-            raise ServerError("The server's device registration answer is incomplete.")
+            raise UnreadableAnswer("The server's device registration answer is incomplete.")
         return Registration(workspace_name=workspace, token=token)
 
     def projects(self) -> list[dict[str, Any]]:
@@ -136,25 +187,30 @@ class TiketoClient:
         answer = self._execute("Projects", {})
         raw = answer.get("projects")
         if not isinstance(raw, list) or not all(isinstance(p, dict) for p in raw):
-            raise ServerError("The server's list of projects is malformed.")
+            raise UnreadableAnswer("The server's list of projects is malformed.")
         return raw
 
     # --- transport ----------------------------------------------------------------------------
 
     def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
+        return _graphql_data(self._request(operation, variables))
+
+    def _request(self, operation: str, variables: dict[str, Any]) -> Any:
+        """POST one operation; the parsed JSON answer (not yet checked for errors)."""
         body = {"query": operation_text(operation), "operationName": operation,
                 "variables": variables}
         headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
-        deadline = time.monotonic() + self.timeouts.total
+        ends_at = min(time.monotonic() + self.timeouts.total, current_deadline())
         try:
-            with self._http.stream("POST", self.api_url, json=body, headers=headers) as response:
+            with deadline(ends_at), self._http.stream(
+                    "POST", self.api_url, json=body, headers=headers) as response:
                 self._raise_for_status(response)
-                payload = _read_capped(response, deadline)
+                payload = _read_capped(response, ends_at)
         except httpx.TimeoutException as exc:
             raise ApiUnreachable("The Tiketo server did not answer in time.") from exc
         except httpx.TransportError as exc:
             raise ApiUnreachable(_describe_transport_error(exc)) from exc
-        return _graphql_data(payload)
+        return payload
 
     def _raise_for_status(self, response: httpx.Response) -> None:
         status = response.status_code
@@ -168,8 +224,10 @@ class TiketoClient:
             raise RateLimited("The Tiketo server asked us to slow down.", retry_after)
         if status >= 500:
             raise ServerError(f"The Tiketo server has a problem (HTTP {status}).")
-        if status >= 300:
+        if 300 <= status < 400:
             raise ServerError(f"The Tiketo server answered HTTP {status}; is the API URL right?")
+        if status >= 400:
+            raise UnreadableAnswer(f"The Tiketo server refused the request (HTTP {status}).")
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -192,49 +250,80 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
 
 
-def _read_capped(response: httpx.Response, deadline: float) -> Any:
-    """Read the body with a size cap and an overall deadline, then parse it as JSON."""
+def _read_capped(response: httpx.Response, ends_at: float) -> Any:
+    """Read the body raw, inflate it with a size cap as it arrives, by the deadline, and
+    parse it as JSON."""
+    try:
+        inflater = CappedInflater(response.headers.get("Content-Encoding"), MAX_RESPONSE_BYTES)
+    except UnknownEncoding as exc:
+        raise UnreadableAnswer(f"The Tiketo server sent an answer in an unknown encoding "
+                               f"({exc}).") from exc
     chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():
-        size += len(chunk)
-        if size > MAX_RESPONSE_BYTES:
-            raise ServerError("The Tiketo server sent an answer far larger than expected.")
-        if time.monotonic() > deadline:
-            raise ApiUnreachable("The Tiketo server did not answer in time.")
-        chunks.append(chunk)
+    received = 0
+    try:
+        for raw in response.iter_raw():
+            received += len(raw)
+            if received > MAX_RESPONSE_BYTES:
+                raise BodyTooLarge
+            if time.monotonic() > ends_at:
+                raise ApiUnreachable("The Tiketo server did not answer in time.")
+            chunks.append(inflater.feed(raw))
+        chunks.append(inflater.finish())
+    except BodyTooLarge as exc:
+        raise UnreadableAnswer("The Tiketo server sent an answer far larger than expected.") \
+            from exc
+    except UnknownEncoding as exc:
+        raise UnreadableAnswer(f"The Tiketo server sent an unreadable answer ({exc}).") from exc
     try:
         return json.loads(b"".join(chunks))
     except ValueError as exc:
-        raise ServerError("The Tiketo server sent an answer that is not JSON.") from exc
+        raise UnreadableAnswer("The Tiketo server sent an answer that is not JSON.") from exc
+
+
+def _answer_field(payload: Any, name: str) -> Any:
+    """``payload["data"][name]`` if the answer has that shape, else None."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    return data.get(name) if isinstance(data, dict) else None
 
 
 def _graphql_data(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
-        raise ServerError("The Tiketo server sent a malformed answer.")
+        raise UnreadableAnswer("The Tiketo server sent a malformed answer.")
     errors = payload.get("errors")
     if errors:
-        messages = [
-            str(e.get("message", e)) if isinstance(e, dict) else str(e)
-            for e in (errors if isinstance(errors, list) else [errors])
-        ]
-        if any(_is_auth_error(e) for e in (errors if isinstance(errors, list) else [])):
+        listed = errors if isinstance(errors, list) else [errors]
+        messages = [_error_message(e) for e in listed]
+        if any(_error_type(e) == "unauthorized" for e in listed):
             raise Unauthorized(
                 "The server refused this device's token. Provision the device again."
             )
+        if any(_error_type(e) in BUSY_ERROR_TYPES for e in listed):
+            raise ServiceBusy(f"The Tiketo server is busy or unavailable: {messages[0]:.200}")
         raise GraphQLErrors(f"The Tiketo server reported an error: {messages[0]:.200}", messages)
     data = payload.get("data")
     if not isinstance(data, dict):
-        raise ServerError("The Tiketo server sent an answer without data.")
+        raise UnreadableAnswer("The Tiketo server sent an answer without data.")
     return data
 
 
-def _is_auth_error(error: Any) -> bool:
-    """AppSync-style APIs report a bad token as a GraphQL error of type Unauthorized."""
+def _error_message(error: Any) -> str:
+    """A GraphQL error's message as one printable line."""
+    text = str(error.get("message", error)) if isinstance(error, dict) else str(error)
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())
+
+
+def _error_type(error: Any) -> str | None:
+    """An error's type, normalised: AppSync's ``errorType`` or ``extensions.code``,
+    lower-case, without a ``Source:`` prefix, underscores or an ``Exception`` suffix."""
     if not isinstance(error, dict):
-        return False
-    kind = error.get("errorType") or (error.get("extensions") or {}).get("code")
-    return isinstance(kind, str) and kind.lower() in {"unauthorized", "unauthorizedexception"}
+        return None
+    extensions = error.get("extensions")
+    kind = error.get("errorType") or (
+        extensions.get("code") if isinstance(extensions, dict) else None)
+    if not isinstance(kind, str):
+        return None
+    kind = kind.rsplit(":", 1)[-1].strip().lower().replace("_", "")
+    return kind.removesuffix("exception")
 
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:

@@ -1,13 +1,22 @@
 """What can go wrong talking to Tiketo, sorted by what the caller should do about it.
 
     TiketoError
-    ├── RetryLater                 the scan is decided offline and the upload retried later
-    │   ├── ApiUnreachable         DNS, refused connection, TLS failure, timeout
+    ├── RetryLater                 the server could not be talked to: offline, retry later
+    │   ├── ApiUnreachable         DNS, refused connection, TLS failure, timeout, deadline
     │   ├── RateLimited            HTTP 429; ``retry_after`` seconds from Retry-After
-    │   └── ServerError            5xx, a body that is not JSON, a malformed answer
-    │       └── GraphQLErrors      the server answered with GraphQL ``errors``
+    │   ├── ServerError            HTTP 5xx (and 3xx: a proxy or a wrong URL in the way)
+    │   └── ServiceBusy            GraphQL errors whose type says throttled / unavailable
+    ├── UnreadableAnswer           the server answered, but with something the kiosk cannot
+    │   │                          read (not JSON, wrong types, too large, other 4xx): the
+    │   │                          server is reachable, so this is never an outage
+    │   └── GraphQLErrors          the server answered with GraphQL ``errors`` (it refused)
     ├── Unauthorized               401/403: the device token was revoked, provision again
     └── PassNotFound               passByScanCode returned null: the code is unknown
+
+The split between RetryLater and UnreadableAnswer matters at the door: an outage lets the
+kiosk decide offline (and, by policy, admit a pass it has never seen), so only failures to
+*talk* to the server may count as one. An answer the kiosk cannot read is an ``error``
+verdict, never an admission.
 
 Messages are one plain sentence a door supervisor can act on; they never contain a token.
 """
@@ -38,10 +47,18 @@ class RateLimited(RetryLater):
 
 
 class ServerError(RetryLater):
-    """The server answered, but not with something usable."""
+    """The server (or something in front of it) failed: HTTP 5xx or an unexpected redirect."""
 
 
-class GraphQLErrors(ServerError):
+class ServiceBusy(RetryLater):
+    """GraphQL errors saying the service is throttled or temporarily unavailable."""
+
+
+class UnreadableAnswer(TiketoError):
+    """The server answered, but not with something the kiosk can read."""
+
+
+class GraphQLErrors(UnreadableAnswer):
     """The server answered with GraphQL ``errors``; ``messages`` holds their texts."""
 
     def __init__(self, message: str, messages: list[str]) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from kiosk.tiketo.errors import ServerError
+from kiosk.tiketo.errors import UnreadableAnswer
 
 HOLDER_NAME_KEYS = ("holderName", "name", "fullName")
 FIRST_LAST_KEYS = (("firstName", "lastName"), ("first_name", "last_name"))
@@ -18,11 +18,11 @@ def parse_datetime(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise ServerError(f"The server sent a date that is not text: {value!r:.60}")
+        raise UnreadableAnswer(f"The server sent a date that is not text: {value!r:.60}.")
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise ServerError(f"The server sent an unreadable date: {value!r:.60}") from exc
+        raise UnreadableAnswer(f"The server sent an unreadable date: {value!r:.60}.") from exc
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
@@ -75,9 +75,22 @@ class Pass:
 
     @classmethod
     def from_api(cls, raw: Any) -> Pass:
-        """Build from a ``Pass`` JSON object; raise ServerError when it is not one."""
+        """Build from a ``Pass`` JSON object; raise UnreadableAnswer when it is not one.
+
+        ``voided: true`` wins whatever else is wrong with the answer: a pass the server says
+        is voided is refused even when its date or id cannot be read.
+        """
+        try:
+            return cls._strict(raw)
+        except UnreadableAnswer:
+            if isinstance(raw, dict) and raw.get("voided") is True:
+                return cls._voided_anyway(raw)
+            raise
+
+    @classmethod
+    def _strict(cls, raw: Any) -> Pass:
         if not isinstance(raw, dict) or raw.get("id") in (None, ""):
-            raise ServerError("The server sent a pass without an id.")
+            raise UnreadableAnswer("The server sent a pass without an id.")
         project_raw = raw.get("project")
         project = None
         if isinstance(project_raw, dict) and project_raw.get("id") is not None:
@@ -90,7 +103,7 @@ class Pass:
         template: dict[str, Any] = template_raw if isinstance(template_raw, dict) else {}
         voided = raw.get("voided")
         if voided is not None and not isinstance(voided, bool):
-            raise ServerError(f"The server sent a pass with voided={voided!r:.40}.")
+            raise UnreadableAnswer(f"The server sent a pass with voided={voided!r:.40}.")
         return cls(
             id=str(raw["id"]),
             template_id=_optional_str(raw.get("templateId")),
@@ -101,6 +114,15 @@ class Pass:
             template_name=_optional_str(template.get("name")),
             project=project,
         )
+
+    @classmethod
+    def _voided_anyway(cls, raw: dict[str, Any]) -> Pass:
+        """What can be read of a voided pass whose other fields are broken."""
+        type_ = raw.get("type")
+        return cls(id=str(raw.get("id") or ""), template_id=None,
+                   parameters=parse_json_text(raw.get("parameters")),
+                   type=type_ if isinstance(type_, str) else None,
+                   expiration_date=None, voided=True)
 
 
 @dataclass(frozen=True)

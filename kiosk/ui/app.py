@@ -20,8 +20,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
+from kiosk.journal import JournalUnavailable
 from kiosk.paths import Paths
-from kiosk.provisioning import ProvisioningFailed, default_device_name, provision
+from kiosk.provisioning import (
+    ProvisioningFailed,
+    default_device_name,
+    hand_over_queue,
+    provision,
+)
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings, save_settings
@@ -467,7 +473,12 @@ class KioskApp(QObject):
         def work() -> tuple[DeviceCredentials, str]:
             from kiosk.ui.pin import hash_pin
 
+            old = self.credentials
             credentials = provision(device_file, api_url, token, name)
+            try:  # another device's queued scans are held, never sent as this one
+                hand_over_queue(self.paths.journal_file, old, credentials)
+            except JournalUnavailable as exc:
+                log.error("Queued scans could not be kept for their device: %s", exc)
             return credentials, hash_pin(pin) if pin else ""
 
         def failed(exc: BaseException) -> None:

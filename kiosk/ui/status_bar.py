@@ -95,6 +95,8 @@ class StatusBar(QWidget):
         else:
             self._render_connection(status, now)
             waiting = self.tr("%n scan(s) waiting to upload", "", status.pending)
+            if status.rejected:
+                waiting += " (" + self.tr("%n refused by the server", "", status.rejected) + ")"
             last = (self.tr("last upload %1").replace("%1", texts.when(status.last_sync, now))
                     if status.last_sync else self.tr("no upload yet"))
             self.uploads.setText(f"{waiting} · {last}")

@@ -52,7 +52,8 @@ class Texts(QObject):
             "not-needed": self.tr("not sent"),
             "pending": self.tr("waiting"),
             "uploaded": self.tr("uploaded"),
-            "failed": self.tr("failed"),
+            "rejected": self.tr("rejected"),
+            "held": self.tr("kept for its device"),
         }.get(state, state)
 
     def mode_name(self, mode: str) -> str:

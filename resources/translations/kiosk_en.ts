@@ -436,6 +436,13 @@
             <numerusform>%n scans waiting to upload</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation>
+            <numerusform>%n refused by the server</numerusform>
+            <numerusform>%n refused by the server</numerusform>
+        </translation>
+    </message>
     <message>
         <source>last upload %1</source>
         <translation type="unfinished" />
@@ -575,7 +582,11 @@
         <translation type="unfinished" />
     </message>
     <message>
-        <source>failed</source>
+        <source>rejected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>kept for its device</source>
         <translation type="unfinished" />
     </message>
     <message>

@@ -440,6 +440,14 @@
             <numerusform>%n skanów czeka na wysłanie</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <source>%n refused by the server</source>
+        <translation>
+            <numerusform>%n odrzucony przez serwer</numerusform>
+            <numerusform>%n odrzucone przez serwer</numerusform>
+            <numerusform>%n odrzuconych przez serwer</numerusform>
+        </translation>
+    </message>
     <message>
         <source>last upload %1</source>
         <translation>ostatnia wysyłka %1</translation>
@@ -580,8 +588,12 @@
         <translation>wysłany</translation>
     </message>
     <message>
-        <source>failed</source>
-        <translation>błąd</translation>
+        <source>rejected</source>
+        <translation>odrzucony</translation>
+    </message>
+    <message>
+        <source>kept for its device</source>
+        <translation>zachowany dla swojego urządzenia</translation>
     </message>
     <message>
         <source>ENTRY</source>

@@ -74,3 +74,82 @@ def test_every_command_has_help(run_cli):
     for command in ("provision", "status", "demo"):
         result = run_cli(command, "--help")
         assert result.returncode == 0 and "usage:" in result.stdout
+
+
+def _queue_offline(run_cli, demo_server, *codes):
+    demo_server.stop()
+    result = run_cli("scan", "--json", "--upload-seconds", "0", *codes)
+    assert result.returncode == 0, result.stderr
+    demo_server.start()
+    return [line["scan_id"] for line in result.json_lines()]
+
+
+def test_provision_refuses_while_scans_wait_and_says_how_many(run_cli, credentials, demo_server,
+                                                              paths):
+    """Issue 14 #9: re-provisioning moved queued scans to the new device silently."""
+    from kiosk.demo.passes import guest_pass
+
+    for number in (1, 2):
+        demo_server.state.add_pass(guest_pass(number))
+    _queue_offline(run_cli, demo_server, guest_pass(1).code, guest_pass(2).code)
+    refused = run_cli("provision", "--api-url", demo_server.url, "--token",
+                      DEMO_WORKSPACE_TOKEN, "--name", "door-9")
+    assert refused.returncode == 1
+    assert "2 scan(s) made as device 'door-1' are still waiting" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert load_credentials(paths.device_file).device_name == "door-1"  # nothing changed
+    assert demo_server.state.events() == []
+
+
+def test_provision_force_uploads_first_as_the_old_device(run_cli, credentials, demo_server):
+    from kiosk.demo.passes import guest_pass
+
+    demo_server.state.add_pass(guest_pass(1))
+    [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
+    result = run_cli("provision", "--api-url", demo_server.url, "--token",
+                     DEMO_WORKSPACE_TOKEN, "--name", "door-9", "--force", "--json")
+    assert result.returncode == 0, result.stderr
+    [report] = result.json_lines()
+    assert report["uploaded_first"] == 1 and report["held_for_old_device"] == 0
+    [event] = demo_server.state.events()
+    assert event.data["scanId"] == scan_id
+    assert event.device_name == "door-1" and event.data["device"] == "door-1"
+
+
+def test_provision_force_keeps_unsent_scans_for_the_old_device(run_cli, credentials,
+                                                                demo_server, paths):
+    from kiosk.demo.passes import guest_pass
+
+    demo_server.state.add_pass(guest_pass(1))
+    demo_server.state.add_pass(guest_pass(2))
+    [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
+    demo_server.state.revoke_device("door-1")  # the old device cannot upload any more
+    result = run_cli("provision", "--api-url", demo_server.url, "--token",
+                     DEMO_WORKSPACE_TOKEN, "--name", "door-9", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "1 scan(s) of device 'door-1' are kept for it" in result.stdout
+    synced = run_cli("sync", "--json")
+    assert synced.returncode == 0 and synced.json_lines()[0]["pending"] == 0
+    new = run_cli("scan", "--json", guest_pass(2).code)
+    assert new.json_lines()[0]["verdict"] == "valid"  # a new scan, as door-9
+    run_cli("sync")
+    assert [e.device_name for e in demo_server.state.events()] == ["door-9"]
+    assert scan_id not in {e.data["scanId"] for e in demo_server.state.events()}
+
+
+def test_re_provisioning_the_same_device_uploads_its_waiting_scans(run_cli, credentials,
+                                                                    demo_server):
+    """The revoked-token case: the same device, registered again, sends its own scans."""
+    from kiosk.demo.passes import guest_pass
+
+    demo_server.state.add_pass(guest_pass(1))
+    [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
+    demo_server.state.revoke_device("door-1")
+    result = run_cli("provision", "--api-url", demo_server.url, "--token",
+                     DEMO_WORKSPACE_TOKEN, "--name", "door-1", "--force")
+    assert result.returncode == 0, result.stderr
+    assert "kept for it" not in result.stdout
+    synced = run_cli("sync", "--json")
+    assert synced.returncode == 0, synced.stdout
+    [event] = demo_server.state.events()
+    assert event.data["scanId"] == scan_id and event.device_name == "door-1"

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
 from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
-from kiosk.journal.store import FAILED, NOT_NEEDED, PENDING, UPLOADED
+from kiosk.journal.store import NOT_NEEDED, PENDING, REJECTED, UPLOADED
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
 from kiosk.status import journal_summary
@@ -143,7 +143,7 @@ def test_prune_by_age_keeps_queued_scans(paths):
             tx.insert_scan(record("old-uploaded", state=UPLOADED, at=old))
             tx.insert_scan(record("old-rejected", state=NOT_NEEDED, at=old, verdict="voided"))
             tx.insert_scan(record("old-pending", state=PENDING, at=old))
-            tx.insert_scan(record("old-failed", state=FAILED, at=old))
+            tx.insert_scan(record("old-failed", state=REJECTED, at=old))
             tx.insert_scan(record("new-uploaded", state=UPLOADED, at=NOW))
             tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
             tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
@@ -168,12 +168,19 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
         tx.insert_scan(record("a"))
         tx.insert_scan(record("b", at=NOW + timedelta(seconds=1)))
     assert journal_summary(paths) == (2, None)
-    assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a"]
+    # a scan stamped in the future (the clock was ahead, then corrected) still uploads
+    assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a", "b"]
     journal.mark_uploaded("a", "ev-1", NOW)
-    journal.mark_attempt_failed("b", "nope", NOW + timedelta(hours=1), give_up_after=1)
+    journal.mark_rejected("b", "nope", NOW + timedelta(hours=1))
+    journal.mark_rejected("a", "late", NOW + timedelta(hours=1))  # uploaded stays uploaded
     assert journal.queue_counts() == (0, 1)
     assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
     assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
+    assert journal.next_attempt_at(NOW) == NOW + timedelta(hours=1)
+    # the clock stepped back six hours: a retry "seven hours ahead" is due now, not then
+    stepped_back = NOW - timedelta(hours=6)
+    assert [u.scan_id for u in journal.due_uploads(stepped_back, 10)] == ["b"]
+    assert journal.next_attempt_at(stepped_back) == stepped_back
     pending, last_sync = journal_summary(paths)
     assert pending == 1 and last_sync == "2026-06-01T19:00:00Z"
 
@@ -181,3 +188,49 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
 def test_status_summary_without_a_journal(paths):
     assert journal_summary(paths) == (0, None)
     assert not paths.journal_file.exists()  # a status check never creates it
+
+
+def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths):
+    from kiosk.journal.db import MIGRATIONS, _statements
+
+    paths.journal_file.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(paths.journal_file)
+    for statement in _statements(MIGRATIONS[0]):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute("INSERT INTO scans (scan_id, code, verdict, mode, reward_points, scanned_at,"
+                 " offline, source, message, upload_state, next_attempt_at) VALUES"
+                 " ('old', 'C', 'valid', 'entry', 0, '2026-01-01T00:00:00.000000Z', 0, 'manual',"
+                 " '', 'failed', '2026-01-01T00:00:00.000000Z')")
+    conn.commit()
+    conn.close()
+    with Journal(paths.journal_file) as journal:
+        assert journal.queue_counts() == (0, 1)
+        [(_entry, state)] = journal.history()
+        assert state == REJECTED
+
+
+def test_the_last_admission_is_the_one_nearest_now_on_either_side(journal):
+    with journal.transaction() as tx:
+        tx.insert_scan(record("future", verdict="valid", state=UPLOADED,
+                              at=NOW + timedelta(days=1)))
+        tx.insert_scan(record("recent", verdict="valid", state=UPLOADED,
+                              at=NOW - timedelta(minutes=1)))
+    with journal.transaction() as tx:
+        assert tx.last_accepted_at("C", NOW) == NOW - timedelta(minutes=1)
+        assert tx.last_accepted_at("C", NOW + timedelta(hours=23)) == NOW + timedelta(days=1)
+        assert tx.last_accepted_at("C") == NOW + timedelta(days=1)
+
+
+def test_change_device_holds_other_devices_scans_and_gives_them_back(journal):
+    from dataclasses import replace
+
+    with journal.transaction() as tx:
+        tx.insert_scan(replace(record("mine"), device="door-1", workspace="W"))
+        tx.insert_scan(record("legacy"))  # from before scans kept their device
+    assert journal.change_device(("door-1", "W"), ("door-2", "W")) == (2, 0)
+    assert journal.queue_counts() == (0, 0)
+    assert journal.due_uploads(None, 10, ("door-2", "W")) == []
+    assert journal.change_device(("door-2", "W"), ("door-1", "W")) == (0, 2)
+    assert {u.device for u in journal.due_uploads(None, 10, ("door-1", "W"))} == {"door-1"}
+    assert journal.due_uploads(None, 10, ("door-1", "Other")) == []

@@ -30,7 +30,11 @@ facts = st.builds(
 lookups = st.one_of(
     st.builds(Lookup, st.just(LookupOutcome.FOUND), facts),
     st.builds(Lookup, st.just(LookupOutcome.OFFLINE), st.none() | facts),
-    st.just(Lookup(LookupOutcome.NOT_FOUND)), st.just(Lookup(LookupOutcome.UNAUTHORIZED)))
+    st.just(Lookup(LookupOutcome.NOT_FOUND)), st.just(Lookup(LookupOutcome.UNAUTHORIZED)),
+    st.builds(Lookup, st.just(LookupOutcome.UNREADABLE), st.none(),
+              st.none() | st.just("The server answered something the kiosk cannot read.")))
+history_any_side = st.none() | st.integers(-10**5, 10**5).map(
+    lambda s: NOW + timedelta(seconds=s))
 settings = st.builds(
     ScanningSettings, mode=st.sampled_from(["entry", "reward", "redeem"]),
     entry_points=st.integers(0, 100), reward_points=st.integers(0, 100),
@@ -57,6 +61,16 @@ def test_decision_invariants(lookup, last, scanning):
         assert verdict.first_scanned_at == last
     if lookup.facts is not None and lookup.facts.voided:
         assert verdict.kind is VerdictKind.VOIDED
-    if lookup.outcome is LookupOutcome.UNAUTHORIZED:
+    if lookup.outcome in (LookupOutcome.UNAUTHORIZED, LookupOutcome.UNREADABLE):
         assert verdict.kind is VerdictKind.ERROR
     assert verdict.message.endswith(".") and "\n" not in verdict.message
+
+
+@given(lookup=lookups, last=history_any_side, scanning=settings)
+def test_a_reentry_window_never_reaches_past_its_length_either_way(lookup, last, scanning):
+    """A last admission stamped in the future (a clock that was ahead) is a duplicate only
+    within the window's length of now, as one in the past is."""
+    verdict = decide("CODE", lookup, last, scanning, NOW)
+    policy = effective_policy(scanning, lookup.facts.scan_config if lookup.facts else None)
+    if verdict.kind is VerdictKind.DUPLICATE:
+        assert abs(NOW - last) < policy.reentry_window

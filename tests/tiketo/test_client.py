@@ -16,9 +16,11 @@ from kiosk.tiketo import (
     PassNotFound,
     RateLimited,
     ServerError,
+    ServiceBusy,
     TiketoClient,
     Timeouts,
     Unauthorized,
+    UnreadableAnswer,
 )
 from kiosk.tiketo.client import MAX_RESPONSE_BYTES, parse_retry_after
 from kiosk.tiketo.urls import InsecureUrl
@@ -94,8 +96,11 @@ def test_revoked_device_is_unauthorized(client, demo_server):
     [
         (Fault.DOWN, ApiUnreachable),
         (Fault.SERVER_ERROR, ServerError),
-        (Fault.NON_JSON, ServerError),
+        (Fault.NON_JSON, UnreadableAnswer),
         (Fault.GRAPHQL_ERRORS, GraphQLErrors),
+        (Fault.THROTTLED, ServiceBusy),
+        (Fault.WRONG_TYPES, UnreadableAnswer),
+        (Fault.REDIRECT_LOOP, ServerError),
         (Fault.REVOKED, Unauthorized),
         (Fault.RATE_LIMITED, RateLimited),
     ],
@@ -161,7 +166,7 @@ def test_huge_answer_is_refused_not_loaded():
     thread.start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/graphql"
-        with TiketoClient(url, "x") as c, pytest.raises(ServerError, match="larger"):
+        with TiketoClient(url, "x") as c, pytest.raises(UnreadableAnswer, match="larger"):
             c.projects()
     finally:
         thread.join(5)
@@ -196,3 +201,46 @@ def test_parse_retry_after_forms():
     assert parse_retry_after("garbage") is None
     assert parse_retry_after("-5") == 0
     assert parse_retry_after("99999999") == 3600
+
+
+@pytest.mark.parametrize("error_type", [
+    "Throttled", "DynamoDB:ProvisionedThroughputExceededException", "ServiceUnavailable",
+    "TooManyRequestsException", "Lambda:TooManyRequestsException", "UNAVAILABLE"])
+def test_busy_error_types_mean_retry_later(client, demo_server, error_type):
+    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=None,
+                          errors=[{"message": "try later", "errorType": error_type}])
+    with pytest.raises(ServiceBusy):
+        client.pass_by_scan_code(VALID_CODE)
+
+
+@pytest.mark.parametrize("error_type", ["InternalFailure", "Lambda:Unhandled", None,
+                                        "MappingTemplate"])
+def test_other_graphql_errors_are_a_refusal_not_an_outage(client, demo_server, error_type):
+    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=None,
+                          errors=[{"message": "no\nway", "errorType": error_type}])
+    with pytest.raises(GraphQLErrors, match="no way"):
+        client.pass_by_scan_code(VALID_CODE)
+
+
+@pytest.mark.parametrize("created_at", [1_700_000_000, "next tuesday", "99999-01-01T00:00:00Z",
+                                        {"when": "now"}])
+def test_a_recorded_scan_event_is_a_receipt_whatever_its_created_at(client, demo_server,
+                                                                     created_at):
+    demo_server.set_fault(Fault.ODD_CREATED_AT, created_at=created_at)
+    receipt = client.create_scan_event(VALID_CODE, data={"scanId": "s-1"})
+    assert receipt.id.startswith("scan-") and receipt.created_at is None
+    assert len(demo_server.state.events()) == 1
+
+
+def test_a_recorded_scan_event_with_wrong_types_is_a_receipt(client, demo_server):
+    demo_server.set_fault(Fault.WRONG_TYPES)
+    receipt = client.create_scan_event(VALID_CODE, reward_points=3)
+    assert receipt.id.startswith("scan-") and receipt.reward_points is None
+
+
+def test_a_rejected_scan_is_graphql_errors(client, demo_server):
+    demo_server.set_fault(Fault.REJECT_SCANS, codes={VALID_CODE})
+    with pytest.raises(GraphQLErrors, match="cannot be scanned"):
+        client.create_scan_event(VALID_CODE)
+    client.create_scan_event(LOYALTY_CODE)
+    assert [e.code for e in demo_server.state.events()] == [LOYALTY_CODE]

@@ -1,0 +1,207 @@
+"""The HTTP plumbing under the client: an absolute deadline on every exchange, and a body
+size cap applied while the body is decompressed.
+
+httpx's timeouts are per socket operation: a read timeout restarts with every byte, so a
+server sending its headers one byte a second held a 3 s lookup for minutes, and name
+resolution has no timeout at all. Here every socket operation (resolving, connecting, TLS,
+each write and read) gets at most what is left of the call's deadline, so the whole
+exchange ends by then whatever the server does.
+
+httpx also inflates a compressed body chunk by chunk with no limit, so a few KB gzipped
+twice became gigabytes before any size check; the body is therefore read raw and inflated
+here with ``max_length``, layer by layer, never holding more than the cap per layer.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import queue
+import socket
+import threading
+import time
+import typing
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpcore
+import httpx
+
+_deadline = threading.local()
+
+
+@contextmanager
+def deadline(at: float) -> Iterator[None]:
+    """Within the block, this thread's socket operations end by ``at`` (time.monotonic), or
+    by an enclosing block's earlier deadline (``kiosk sync --timeout`` bounds its calls)."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = at if previous is None else min(at, previous)
+    try:
+        yield
+    finally:
+        _deadline.at = previous
+
+
+def current_deadline() -> float:
+    """This thread's deadline (time.monotonic), or infinity."""
+    at = getattr(_deadline, "at", None)
+    return float("inf") if at is None else at
+
+
+def _left(timeout: float | None, error: type[Exception] = httpcore.ReadTimeout) -> float | None:
+    """``timeout`` capped at what is left of the deadline; raises once it has passed."""
+    at = getattr(_deadline, "at", None)
+    if at is None or at == float("inf"):
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise error("The call's deadline passed.")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _left(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._inner.start_tls(
+            ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)))
+
+    def get_extra_info(self, info: str) -> typing.Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's socket backend with every operation bounded by the thread's deadline."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: typing.Iterable[typing.Any] | None = None,
+                    ) -> httpcore.NetworkStream:
+        address = _resolve(host, port, _left(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(self._inner.connect_tcp(
+            address, port, _left(timeout, httpcore.ConnectTimeout), local_address,
+            socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: typing.Iterable[typing.Any] | None = None,
+                            ) -> httpcore.NetworkStream:  # pragma: no cover - not used
+        return _DeadlineStream(self._inner.connect_unix_socket(
+            path, _left(timeout, httpcore.ConnectTimeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - retries are off
+        self._inner.sleep(seconds)
+
+
+def _resolve(host: str, port: int, timeout: float | None) -> str:
+    """``host``'s first address, looked up on a helper thread so that a hanging resolver
+    costs at most ``timeout`` (getaddrinfo itself cannot be interrupted)."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return host
+    answer: queue.Queue[object] = queue.Queue(maxsize=1)
+
+    def look_up() -> None:
+        try:
+            answer.put(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0])
+        except OSError as exc:
+            answer.put(exc)
+
+    threading.Thread(target=look_up, name="kiosk-dns", daemon=True).start()
+    try:
+        found = answer.get(timeout=timeout)
+    except queue.Empty:
+        raise httpcore.ConnectTimeout("Name resolution did not finish in time.") from None
+    if isinstance(found, OSError):
+        raise httpcore.ConnectError(str(found))
+    return str(found)
+
+
+def deadline_transport(max_connections: int) -> httpx.HTTPTransport:
+    """An httpx transport whose sockets obey :func:`deadline`."""
+    transport = httpx.HTTPTransport(limits=httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections))
+    pool = transport._pool
+    if not hasattr(pool, "_network_backend"):  # httpcore changed: fail loudly, not silently
+        raise RuntimeError("httpcore's ConnectionPool has no _network_backend to bound.")
+    pool._network_backend = DeadlineBackend()
+    return transport
+
+
+# --- the body -----------------------------------------------------------------------------------
+
+ACCEPT_ENCODING = "gzip, deflate"
+_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
+
+
+class BodyTooLarge(Exception):
+    """The body (or one of its decompressed layers) would pass the cap."""
+
+
+class UnknownEncoding(Exception):
+    """A Content-Encoding this client did not ask for."""
+
+
+class CappedInflater:
+    """Undo a response's Content-Encoding layers, each bounded by ``cap`` bytes in total."""
+
+    def __init__(self, content_encoding: str | None, cap: int) -> None:
+        names = [n.strip().lower() for n in (content_encoding or "").split(",") if n.strip()]
+        names = [n for n in names if n != "identity"]
+        unknown = [n for n in names if n not in _WBITS]
+        if unknown:
+            raise UnknownEncoding(unknown[0])
+        # The last encoding listed was applied last, so it is undone first.
+        self._layers = [zlib.decompressobj(_WBITS[n]) for n in reversed(names)]
+        self._produced = [0] * len(self._layers)
+        self._cap = cap
+        self.size = 0
+
+    def feed(self, data: bytes) -> bytes:
+        try:
+            for index, layer in enumerate(self._layers):
+                room = self._cap - self._produced[index]
+                out = layer.decompress(data, room + 1)
+                self._produced[index] += len(out)
+                if len(out) > room or layer.unconsumed_tail:
+                    raise BodyTooLarge
+                data = out
+        except zlib.error as exc:
+            raise UnknownEncoding(f"damaged compressed data ({exc})") from exc
+        self.size += len(data)
+        if self.size > self._cap:
+            raise BodyTooLarge
+        return data
+
+    def finish(self) -> bytes:
+        data = b""
+        try:
+            for index, layer in enumerate(self._layers):
+                room = self._cap - self._produced[index]
+                out = (layer.decompress(data, room + 1) if data else b"") + layer.flush()
+                self._produced[index] += len(out)
+                if self._produced[index] > self._cap:
+                    raise BodyTooLarge
+                data = out
+        except zlib.error as exc:
+            raise UnknownEncoding(f"damaged compressed data ({exc})") from exc
+        self.size += len(data)
+        if self.size > self._cap:
+            raise BodyTooLarge
+        return data
