@@ -100,6 +100,11 @@ class JournalTransaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For other journal modules' statements in this transaction (journal/fleet.py)."""
+        return self._conn
+
     def last_accepted_at(self, code: str) -> datetime | None:
         row = self._conn.execute(
             "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'", (code,)

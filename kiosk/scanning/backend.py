@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.scanning.verdict import Verdict, VerdictKind
+
+if TYPE_CHECKING:
+    from kiosk.fleet.fleet import FleetStatus
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,7 @@ class ConnectionStatus:
     next_retry_at: datetime | None  # when the uploader/probe tries next
     last_sync: datetime | None  # last successful upload
     needs_provisioning: bool  # the API refused the device token (401/403)
+    fleet: FleetStatus | None = None  # the venue broker and the other doors; None: no fleet
 
 
 @dataclass(frozen=True)

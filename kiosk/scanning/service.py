@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from kiosk import __version__
 from kiosk.device import DeviceCredentials
+from kiosk.fleet.config import FleetConfigError, load_fleet_config
+from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
@@ -31,7 +34,7 @@ from kiosk.scanning import codes
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity
 from kiosk.scanning.modes import policy_from_settings
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
@@ -97,6 +100,7 @@ class ScanService:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
             self.problems.append(str(exc))
+        self.fleet = self._fleet(paths) if background else None
         if background:
             self.uploader.start()
 
@@ -113,18 +117,23 @@ class ScanService:
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
-                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now)
+                other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
+                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now, other)
                 verdict = replace(verdict, scan_id=str(uuid.uuid4()))
                 if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                     tx.put_pass(_cached(code, lookup.facts), now)
                 tx.insert_scan(_record(verdict, source))
                 if verdict.accepted and verdict.voids_pass:
                     tx.mark_pass_voided(code)
+                shared = self.fleet is not None and self.fleet.record(
+                    tx, verdict, lookup, scanning, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
             return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
         log_scan(log, verdict, source)
+        if shared and self.fleet is not None:
+            self.fleet.wake()
         if verdict.accepted:
             self.uploader.wake()
             self.door_hook.on_verdict(verdict)
@@ -145,7 +154,8 @@ class ScanService:
         return ConnectionStatus(
             online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
             pending=pending + failed, next_retry_at=next_retry, last_sync=last_sync,
-            needs_provisioning=state.needs_provisioning)
+            needs_provisioning=state.needs_provisioning,
+            fleet=self.fleet.status() if self.fleet else None)
 
     def try_now(self) -> None:
         """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""
@@ -167,6 +177,8 @@ class ScanService:
     def close(self) -> None:
         self.door_hook.drain(self.settings.door_hook.timeout_seconds)
         self.door_hook.close()
+        if self.fleet is not None:
+            self.fleet.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -240,6 +252,35 @@ class ScanService:
             self.problems.append(f"{exc}; the door hook is off.")
             return DoorHook()
 
+    def _fleet(self, paths: Paths) -> Fleet | None:
+        """The venue fleet when this kiosk joined one; a broken fleet file is reported, and
+        the kiosk works alone, as before joining."""
+        try:
+            config = load_fleet_config(paths)
+        except FleetConfigError as exc:
+            self.problems.append(f"{exc} The kiosk works alone meanwhile.")
+            return None
+        if config is None:
+            return None
+        fleet = Fleet(config, self.journal, self._device, status_fields=self._fleet_fields,
+                      version=__version__, clock=self._clock,
+                      retention=timedelta(days=self.settings.journal.retention_days))
+        try:
+            fleet.start(self._clock())
+        except JournalUnavailable as exc:
+            self.problems.append(str(exc))
+        return fleet
+
+    def _fleet_fields(self) -> dict[str, object]:
+        """This kiosk's status as the other doors see it (kiosk fleet, admin screens)."""
+        state = self.link.snapshot()
+        pending, failed = self.journal.queue_counts()
+        last_sync = self.journal.last_sync()
+        last = self.journal.history(1)
+        return {"online": state.online, "pending": pending + failed,
+                "last_sync": _iso(last_sync),
+                "last_scan": _iso(last[0][0].scanned_at) if last else None}
+
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:
             cached = self.journal.cached_pass(code)
@@ -249,6 +290,11 @@ class ScanService:
         facts = None if cached is None else PassFacts(
             cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
             cached.template_name, cached.scan_config)
+        if self.fleet is not None:  # another door may know it is voided or expired
+            try:
+                facts = self.fleet.apply_facts(code, facts)
+            except Exception:
+                log.exception("Fleet pass facts unreadable")
         return Lookup(LookupOutcome.OFFLINE, facts, reason)
 
     def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
@@ -260,6 +306,10 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _facts(found: Pass) -> PassFacts:
