@@ -87,6 +87,7 @@ class FleetLink:
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stop = threading.Event()
         self._synced = threading.Event()
+        self._refused = threading.Event()  # a connection attempt failed (broker down, refused)
         self._in_flight: dict[int, int] = {}  # paho mid -> outbox id
         self._sent_upto = 0  # outbox ids up to here were handed to paho on this connection
         self._doors: dict[str, DoorStatus] = {}
@@ -99,6 +100,7 @@ class FleetLink:
         self._client.will_set(topics.kiosk(config.prefix, device), self._status_payload(False),
                               qos=1, retain=True)
         self._client.on_connect = self._on_connect
+        self._client.on_connect_fail = self._on_connect_fail
         self._client.on_disconnect = self._on_disconnect
         self._client.on_message = self._on_message
         self._client.on_publish = self._on_publish
@@ -118,14 +120,23 @@ class FleetLink:
         self._events.put(("wake", None))
 
     def wait_synced(self, timeout: float) -> bool:
-        """Block until the retained state was read once (for the command line, never a door)."""
-        return self._synced.wait(timeout)
+        """Block until the retained state was read once, or the broker turned out to be
+        unreachable, or ``timeout`` passed (for the command line; never for a door)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._synced.is_set():
+                return True
+            if self._refused.is_set() and not self.connected:
+                return False
+            time.sleep(0.02)
+        return self._synced.is_set()
 
     def flush(self, timeout: float) -> bool:
-        """Wait until the outbox is empty (True) or ``timeout`` passes (False)."""
+        """Wait while connected until the outbox is empty (True); False when the broker is
+        not there or ``timeout`` passed (the rows stay in the outbox for next time)."""
         deadline = time.monotonic() + timeout
         self.wake()
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.connected:
             if self.outbox_count() == 0:
                 return True
             time.sleep(0.05)
@@ -165,8 +176,12 @@ class FleetLink:
                     properties: Any) -> None:
         if reason.is_failure:
             log.warning("fleet broker refused the connection: %s", reason)
+            self._refused.set()
             return
         self._events.put(("connected", None))
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        self._refused.set()
 
     def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
                        properties: Any) -> None:

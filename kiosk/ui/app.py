@@ -285,6 +285,7 @@ class KioskApp(QObject):
 
     def _status_ready(self, status: ConnectionStatus, counts: DayCounts) -> None:
         self.window.status_bar.set_status(status, counts)
+        self.window.admin.set_fleet(status.fleet)
         self.window.scanning.set_offline_notice(
             "" if status.online else (status.offline_reason or ""), status.needs_provisioning)
 
