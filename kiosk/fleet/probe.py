@@ -6,6 +6,7 @@ went wrong (unreachable, TLS, credentials), and closes it again.
 
 from __future__ import annotations
 
+import socket
 import ssl
 import threading
 import time
@@ -76,6 +77,8 @@ def _open(config: FleetConfig, subscriptions: list[str]) -> _Session:
     client.on_message = on_message
     client.on_subscribe = lambda *args: session.subscribed.set()
     try:
+        if broker.tls:
+            _tls_handshake(config)
         client.connect(broker.host, broker.port, keepalive=10)
     except ssl.SSLCertVerificationError as exc:
         raise ProbeFailed(f"The broker's TLS certificate is not trusted ({exc.verify_message}); "
@@ -102,6 +105,16 @@ def _open(config: FleetConfig, subscriptions: list[str]) -> _Session:
                               "--username and --password-file.")
         raise ProbeFailed(f"The broker refused the connection ({reason}).")
     return session
+
+
+def _tls_handshake(config: FleetConfig) -> None:
+    """A TLS handshake of our own first: its errors say exactly what is wrong with the
+    certificate, and a failed one leaves no socket behind (paho's connect would)."""
+    broker = config.broker
+    context = ssl.create_default_context(cafile=config.ca_file)
+    with socket.create_connection((broker.host, broker.port), timeout=CONNECT_TIMEOUT) as raw, \
+            context.wrap_socket(raw, server_hostname=broker.host):
+        pass
 
 
 def read_kiosks(config: FleetConfig, wait: float) -> tuple[list[dict[str, Any]], int]:

@@ -63,6 +63,7 @@ class ScanService:
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.problems: list[str] = []
         self.journal_error: str | None = None  # the last scan the journal could not record
+        self.camera_state: str | None = None  # set by the screen; in the fleet status
         if settings is None:
             loaded = load_settings(paths.settings_file)
             settings, self.problems = loaded.settings, list(loaded.problems)
@@ -279,7 +280,8 @@ class ScanService:
         last = self.journal.history(1)
         return {"online": state.online, "pending": pending + failed,
                 "last_sync": _iso(last_sync),
-                "last_scan": _iso(last[0][0].scanned_at) if last else None}
+                "last_scan": _iso(last[0][0].scanned_at) if last else None,
+                "camera": self.camera_state}
 
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:

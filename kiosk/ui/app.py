@@ -318,6 +318,8 @@ class KioskApp(QObject):
 
     def _camera_state(self, state: str, message: str) -> None:
         self.camera.state = state
+        if self.runner is not None and hasattr(self.runner.backend, "camera_state"):
+            self.runner.backend.camera_state = state  # shared with the other doors (fleet)
         words = {
             "connecting": self.tr("starting"),
             "connected": self.tr("ready"),
