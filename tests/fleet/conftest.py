@@ -55,6 +55,8 @@ class Broker:
             "persistence true\n"
             f"persistence_location {folder}/\n"
             f"log_dest file {folder}/mosquitto.log\n"
+            # as the README's venue config: the default (1000) drops a new kiosk's catch-up
+            "max_queued_messages 1000000\n"
             + extra_conf)
         self.proc: subprocess.Popen[bytes] | None = None
 

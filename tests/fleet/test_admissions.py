@@ -152,3 +152,38 @@ def test_broker_down_from_the_start_costs_the_door_nothing(make_kiosk, broker):
     door_b = make_kiosk("door-b", broker.url)
     wait_for(lambda: knows(door_b, VALID_CODE), timeout=60)
     assert door_b.scan(VALID_CODE).kind is VerdictKind.DUPLICATE
+
+
+def test_a_new_kiosk_catches_up_on_thousands_of_retained_admissions(make_kiosk, broker):
+    """More than Mosquitto's default per-client queue (1,000): the README's venue config."""
+    from kiosk.fleet.config import default_prefix
+    from kiosk.fleet.link import expiry_properties
+
+    signer = Signer(SECRET)
+    prefix = default_prefix("Demo Venue")
+    publisher = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
+    publisher.connect("127.0.0.1", broker.port)
+    publisher.loop_start()
+    try:
+        infos = []
+        for n in range(3000):
+            key = signer.key(f"OLD-{n}")
+            topic = f"{prefix}/admissions/{key}"
+            body = {"kind": "admission", "key": key, "scanId": f"s-{n}", "device": "door-9",
+                    "time": "2026-11-23T19:00:00Z", "mode": "entry"}
+            infos.append(publisher.publish(topic, signer.sign(topic, body), qos=1,
+                                           retain=True, properties=expiry_properties(3600)))
+        for info in infos:
+            info.wait_for_publish(30)
+    finally:
+        publisher.disconnect()
+        publisher.loop_stop()
+    door = make_kiosk("door-new", broker.url)
+    assert door.fleet.config.prefix == prefix
+
+    def count() -> int:
+        with door.journal.transaction() as tx:
+            return fleet_journal.admission_count(tx.connection)
+
+    wait_for(lambda: count() == 3000, timeout=60)
+    assert door.fleet.link.wait_synced(10)
