@@ -239,7 +239,7 @@ class FleetLink:
             if kind == "connected":
                 self._connected()
             elif kind == "disconnected":
-                if self.connected:
+                if self.connected and not self._stop.is_set():
                     log.warning("fleet broker connection lost (%s)", value)
                 self.connected = False
             elif kind == "acked":
