@@ -304,8 +304,9 @@ class FleetLink:
             parsed = topics.parse(self.config.prefix, topic)
             if body is None or parsed is None:
                 self.ignored += 1
-                log.warning("fleet: ignored an unsigned or wrongly signed message (%d so far)",
-                            self.ignored)
+                if self.ignored in (1, 10, 100) or self.ignored % 1000 == 0:  # not a log flood
+                    log.warning("fleet: ignored an unsigned or wrongly signed message "
+                                "(%d so far)", self.ignored)
                 continue
             kind, name = parsed
             try:

@@ -8,7 +8,7 @@ import threading
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
 
-from kiosk.demo.passes import VALID_CODE, VOIDED_CODE, guest_pass
+from kiosk.demo.passes import EXPIRED_CODE, VALID_CODE, VOIDED_CODE, guest_pass
 from kiosk.journal import fleet as fleet_journal
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
@@ -32,12 +32,17 @@ def test_voided_passes_learned_at_one_door_are_refused_offline_at_another(
     door = make_kiosk("door-b", broker.url)
     assert counter.scan(VOIDED_CODE).kind is VerdictKind.VOIDED  # the server says so
     assert counter.scan(redeemed).kind is VerdictKind.VALID  # redeeming voids it
-    wait_for(lambda: fact(door, VOIDED_CODE) is not None and fact(door, redeemed) is not None)
+    assert counter.scan(EXPIRED_CODE).kind is VerdictKind.EXPIRED
+    wait_for(lambda: all(fact(door, c) is not None for c in (VOIDED_CODE, redeemed,
+                                                               EXPIRED_CODE)))
     assert fact(door, redeemed).voided and fact(door, redeemed).device == "counter"
-    demo_server.stop()  # the door has never seen either pass, and now cannot ask
+    assert not fact(door, EXPIRED_CODE).voided and fact(door, EXPIRED_CODE).expires_at
+    demo_server.stop()  # the door has never seen these passes, and now cannot ask
     for code in (VOIDED_CODE, redeemed):
         verdict = door.scan(code)
         assert verdict.kind is VerdictKind.VOIDED and verdict.offline, verdict
+    expired = door.scan(EXPIRED_CODE)
+    assert expired.kind is VerdictKind.EXPIRED and expired.offline, expired
     # a pass nobody reported is still accepted under the offline policy
     assert door.scan(guest_pass(8).code).kind is VerdictKind.VALID
 

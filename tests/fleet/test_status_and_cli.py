@@ -38,6 +38,7 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         make_kiosk, broker, demo_server, tmp_path):
     demo_server.state.add_pass(guest_pass(1))
     door_a = make_kiosk("door-a", broker.url)
+    door_c = make_kiosk("door-c", broker.url)
     assert door_a.scan(VALID_CODE).kind is VerdictKind.VALID
     cli_dir = tmp_path / "kiosk-door-b"
     paths_b = kiosk_paths(tmp_path, "door-b")
@@ -66,6 +67,9 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         wait_for(lambda: knows(door_a, guest_pass(1).code))
         refused = door_a.scan(guest_pass(1).code)
         assert refused.kind is VerdictKind.DUPLICATE and "door-b" in refused.message
+        wait_for(lambda: knows(door_c, guest_pass(1).code) and knows(door_c, VALID_CODE))
+        assert door_c.scan(VALID_CODE).kind is VerdictKind.DUPLICATE
+        assert "door-b" in door_c.scan(guest_pass(1).code).message
         lister = tmp_path / "kiosk-door-a"
         wait_for(lambda: {"door-a", "door-b"} <= set(fleet_list(lister)), timeout=30)
         listed = fleet_list(lister)
@@ -77,6 +81,8 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         door_b.wait(10)
         wait_for(lambda: not fleet_list(lister)["door-b"]["connected"], timeout=60)
         assert fleet_list(lister)["door-a"]["connected"]
+        logs = "".join(p.read_text() for p in (cli_dir / "logs").glob("kiosk.log*"))
+        assert "fleet connected" in logs and SECRET not in logs
     finally:
         if door_b.poll() is None:
             door_b.kill()
