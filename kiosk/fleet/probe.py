@@ -125,15 +125,16 @@ def read_kiosks(config: FleetConfig, wait: float) -> tuple[list[dict[str, Any]],
         time.sleep(wait)
     finally:
         session.close()
-    kiosks = {}
+    kiosks: dict[str, dict[str, Any]] = {}
     for topic, body, _ in session.received:
         parsed = topics.parse(config.prefix, topic)
         if parsed is None or parsed[0] != "kiosks":
             continue
         line = {name: body.get(name) for name in LIST_FIELDS}
-        line["device"] = topics.device_label(line["device"])
+        device = topics.device_label(line["device"])
+        line["device"] = device
         line["connected"] = bool(line["connected"])
-        kiosks[line["device"]] = line
+        kiosks[device] = line
     return [kiosks[name] for name in sorted(kiosks)], session.ignored
 
 

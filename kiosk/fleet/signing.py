@@ -39,7 +39,7 @@ class Signer:
         fields["sig"] = self._signature(topic, fields)
         return json.dumps(fields, separators=(",", ":"), sort_keys=True).encode("ascii")
 
-    def verify(self, topic: str, payload: bytes) -> dict[str, Any] | None:
+    def verify(self, topic: str, payload: bytes | bytearray) -> dict[str, Any] | None:
         """The body of a correctly signed payload, else None (unsigned, forged, damaged)."""
         try:
             fields = json.loads(payload)

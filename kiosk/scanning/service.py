@@ -263,9 +263,14 @@ class ScanService:
             return None
         if config is None:
             return None
-        fleet = Fleet(config, self.journal, self._device, status_fields=self._fleet_fields,
-                      version=__version__, clock=self._clock,
-                      retention=timedelta(days=self.settings.journal.retention_days))
+        try:
+            fleet = Fleet(config, self.journal, self._device, status_fields=self._fleet_fields,
+                          version=__version__, clock=self._clock,
+                          retention=timedelta(days=self.settings.journal.retention_days))
+        except (OSError, ValueError) as exc:  # e.g. the CA file is gone or is no certificate
+            self.problems.append(f"The venue broker settings cannot be used ({exc}); the kiosk "
+                                 "works alone meanwhile.")
+            return None
         try:
             fleet.start(self._clock())
         except JournalUnavailable as exc:

@@ -187,3 +187,19 @@ def test_a_new_kiosk_catches_up_on_thousands_of_retained_admissions(make_kiosk, 
 
     wait_for(lambda: count() == 3000, timeout=60)
     assert door.fleet.link.wait_synced(10)
+
+
+def test_unusable_broker_settings_leave_the_kiosk_working_alone(make_kiosk, tmp_path):
+    from kiosk.fleet.config import FleetConfig, default_prefix, save_fleet_config
+    from tests.fleet.conftest import kiosk_paths
+
+    paths = kiosk_paths(tmp_path, "door-a")
+    bad_ca = tmp_path / "not-a-certificate.pem"
+    bad_ca.write_text("garbage")
+    save_fleet_config(paths, FleetConfig("mqtts://127.0.0.1:1", SECRET,
+                                         default_prefix("Demo Venue"), ca_file=str(bad_ca)))
+    door = make_kiosk("door-a", None)  # provisions into the same folder; keeps fleet.json
+    assert door.fleet is None
+    assert any("works alone" in problem for problem in door.problems), door.problems
+    assert door.scan(VALID_CODE).kind is VerdictKind.VALID
+    assert SECRET not in " ".join(door.problems)
