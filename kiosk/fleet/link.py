@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 KEEPALIVE_SECONDS = 15
 STATUS_EVERY_SECONDS = 15.0
 MAX_IN_FLIGHT = 200
-INGEST_BATCH = 2000
+INGEST_BATCH = 500  # one transaction each: a scan never waits long behind a catch-up
 
 
 @dataclass(frozen=True)
