@@ -13,6 +13,7 @@ from kiosk.cli import (
     demo,
     doctor,
     door_hook,
+    fleet,
     logs,
     provision,
     run,
@@ -39,6 +40,7 @@ COMMANDS = (
     logs,
     decode,
     door_hook,
+    fleet,
 )
 
 

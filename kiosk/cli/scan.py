@@ -19,6 +19,7 @@ from kiosk.cli.service import open_scan_service
 from kiosk.scanning.verdict import Verdict
 
 SOURCES = ("manual", "camera", "wedge")
+FLEET_CATCH_UP_SECONDS = 3.0  # a fresh process reads the other doors' admissions first
 
 
 def register(subparsers: Any) -> None:
@@ -44,9 +45,13 @@ def _run(args: argparse.Namespace) -> int:
     try:
         for problem in service.problems:
             print(f"kiosk: {problem}", file=sys.stderr)
+        if service.fleet is not None:
+            service.fleet.link.wait_synced(FLEET_CATCH_UP_SECONDS)
         for code in _codes(args.codes):
             _print(service.scan(code, args.source), args.json)
         result = service.flush(max(0.0, args.upload_seconds))
+        if service.fleet is not None:  # tell the other doors before leaving
+            service.fleet.link.flush(max(1.0, args.upload_seconds))
         state = service.status()
     finally:
         service.close()

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kiosk.device import DeviceFileError, load_credentials
-from kiosk.doctor import api, camera, decoders, display, local
+from kiosk.doctor import api, camera, decoders, display, fleet, local
 from kiosk.doctor.model import CheckResult, Status, fail
 from kiosk.paths import Paths
 from kiosk.settings import load_settings
@@ -82,6 +82,7 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool
                    lambda: [local.disk_check(paths.data_dir), local.journal_check(paths)],
                    local.INTEGRITY_SECONDS + 5),
         CheckGroup(("door_hook",), lambda: [local.door_hook_check(settings.door_hook)], 5),
+        CheckGroup((fleet.NAME,), lambda: [fleet.broker_check(paths)], 20),
     ]
     return groups
 

@@ -72,6 +72,33 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE scans ADD COLUMN device TEXT;
     ALTER TABLE scans ADD COLUMN workspace TEXT;
     """,
+    # venue fleet (kiosk/journal/fleet.py): outbox, other doors' admissions, pass facts
+    """
+    CREATE TABLE fleet_outbox (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        TEXT NOT NULL,      -- admission, pass
+        code        TEXT NOT NULL,      -- keyed with the venue secret when sent, never sent
+        body        TEXT NOT NULL,      -- JSON, signed when sent
+        expires_at  TEXT NOT NULL,      -- not worth sending after this (message expiry)
+        created_at  TEXT NOT NULL
+    );
+    CREATE TABLE fleet_admissions (
+        scan_id     TEXT PRIMARY KEY,   -- scan id at the admitting kiosk
+        key         TEXT NOT NULL,      -- HMAC of the code
+        device      TEXT NOT NULL,
+        scanned_at  TEXT NOT NULL,
+        mode        TEXT NOT NULL,
+        received_at TEXT NOT NULL
+    );
+    CREATE INDEX fleet_admissions_by_key ON fleet_admissions (key, scanned_at);
+    CREATE TABLE fleet_pass_facts (
+        key         TEXT PRIMARY KEY,   -- HMAC of the code
+        voided      INTEGER NOT NULL,
+        expires_at  TEXT,
+        device      TEXT NOT NULL,      -- who learned it
+        learned_at  TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

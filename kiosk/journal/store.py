@@ -107,6 +107,11 @@ class JournalTransaction:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """For other journal modules' statements in this transaction (journal/fleet.py)."""
+        return self._conn
+
     def last_accepted_at(self, code: str, now: datetime | None = None) -> datetime | None:
         """When ``code`` was last admitted here; with ``now``, the admission nearest to it
         on either side (a scan stamped in the future by a clock that was ahead must not

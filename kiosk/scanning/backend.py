@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kiosk.scanning.verdict import Verdict, VerdictKind
+
+if TYPE_CHECKING:
+    from kiosk.fleet.fleet import FleetStatus
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class ConnectionStatus:
     last_sync: datetime | None  # last successful upload
     needs_provisioning: bool  # the API refused the device token (401/403)
     rejected: int = 0  # of ``pending``: scans the server refused (retried on their own)
+    fleet: FleetStatus | None = None  # the venue broker and the other doors; None: no fleet
 
 
 @dataclass(frozen=True)

@@ -45,9 +45,19 @@ class Lookup:
     reason: str | None = None  # one sentence, for OFFLINE/UNAUTHORIZED/UNREADABLE
 
 
+@dataclass(frozen=True)
+class OtherDoor:
+    """The latest admission of a code at another kiosk of the venue (from the fleet)."""
+
+    device: str
+    admitted_at: datetime
+
+
 def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
-           scanning: ScanningSettings, now: datetime) -> Verdict:
-    """The verdict for ``code``. ``last_accepted_at`` is when this kiosk last admitted it.
+           scanning: ScanningSettings, now: datetime,
+           other_door: OtherDoor | None = None) -> Verdict:
+    """The verdict for ``code``. ``last_accepted_at`` is when this kiosk last admitted it,
+    ``other_door`` the latest admission at another door of the venue.
 
     The returned verdict has no ``scan_id`` yet: the caller adds the journal's.
     """
@@ -82,22 +92,28 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
         if scanning.offline_policy == "reject":
             return verdict(VerdictKind.ERROR, "Not admitted: the Tiketo server cannot be reached "
                            "and this pass has not been seen here before.")
-        return _accepted(verdict, policy, last_accepted_at, now,
+        return _accepted(verdict, policy, last_accepted_at, now, other_door,
                          "Accepted offline: the pass could not be checked; the scan uploads later.")
     if facts.voided:
         return verdict(VerdictKind.VOIDED, "This pass has been voided.")
     if facts.expires_at is not None and facts.expires_at <= now:
         return verdict(VerdictKind.EXPIRED,
                        f"This pass expired on {facts.expires_at:%d %b %Y at %H:%M} UTC.")
-    return _accepted(verdict, policy, last_accepted_at, now,
+    return _accepted(verdict, policy, last_accepted_at, now, other_door,
                      valid_message(policy, display_name(facts.holder), offline))
 
 
 def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
-              last_accepted_at: datetime | None, now: datetime, message: str) -> Verdict:
+              last_accepted_at: datetime | None, now: datetime, other_door: OtherDoor | None,
+              message: str) -> Verdict:
     # abs(): a scan stamped in the future (the clock was ahead, then corrected) is not a
     # re-entry for longer than the window; one a little in the past after the clock went
     # back a few minutes still is.
+    if other_door is not None and abs(now - other_door.admitted_at) < policy.reentry_window and (
+            last_accepted_at is None or other_door.admitted_at > last_accepted_at):
+        local = other_door.admitted_at.astimezone()
+        return verdict(VerdictKind.DUPLICATE, f"Already scanned at {other_door.device} at "
+                       f"{local:%H:%M:%S}.", first_scanned_at=other_door.admitted_at)
     if last_accepted_at is not None and abs(now - last_accepted_at) < policy.reentry_window:
         local = last_accepted_at.astimezone()
         return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",

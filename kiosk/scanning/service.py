@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from kiosk import __version__
 from kiosk.device import DeviceCredentials
+from kiosk.fleet.config import FleetConfigError, load_fleet_config
+from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
@@ -31,7 +34,7 @@ from kiosk.scanning import codes
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
@@ -62,6 +65,7 @@ class ScanService:
                  clock: Callable[[], datetime] = utc_now) -> None:
         self.problems: list[str] = []
         self.journal_error: str | None = None  # the last scan the journal could not record
+        self.camera_state: str | None = None  # set by the screen; in the fleet status
         if settings is None:
             loaded = load_settings(paths.settings_file)
             settings, self.problems = loaded.settings, list(loaded.problems)
@@ -101,6 +105,7 @@ class ScanService:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
             self.problems.append(str(exc))
+        self.fleet = self._fleet(paths) if background else None
         if background:
             self.uploader.start()
 
@@ -117,7 +122,9 @@ class ScanService:
         lookup = self._lookup(code)
         try:
             with self.journal.transaction() as tx:
-                verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now)
+                other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
+                verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now,
+                                 other)
                 verdict = replace(verdict, scan_id=str(uuid.uuid4()))
                 if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                     tx.put_pass(_cached(code, lookup.facts), now)
@@ -125,11 +132,15 @@ class ScanService:
                                        workspace=self._workspace))
                 if verdict.accepted and verdict.voids_pass:
                     tx.mark_pass_voided(code)
+                shared = self.fleet is not None and self.fleet.record(
+                    tx, verdict, lookup, scanning, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
             return self._error(code, str(exc), now, offline=lookup.outcome is LookupOutcome.OFFLINE)
         log_scan(log, verdict, source)
+        if shared and self.fleet is not None:
+            self.fleet.wake()
         if verdict.accepted:
             self.uploader.wake()
             self.door_hook.on_verdict(verdict)
@@ -150,7 +161,8 @@ class ScanService:
         return ConnectionStatus(
             online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
             pending=pending + rejected, next_retry_at=next_retry, last_sync=last_sync,
-            needs_provisioning=state.needs_provisioning, rejected=rejected)
+            needs_provisioning=state.needs_provisioning, rejected=rejected,
+            fleet=self.fleet.status() if self.fleet else None)
 
     def try_now(self) -> None:
         """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""
@@ -172,6 +184,8 @@ class ScanService:
     def close(self) -> None:
         self.door_hook.drain(self.settings.door_hook.timeout_seconds)
         self.door_hook.close()
+        if self.fleet is not None:
+            self.fleet.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -250,6 +264,41 @@ class ScanService:
             self.problems.append(f"{exc}; the door hook is off.")
             return DoorHook()
 
+    def _fleet(self, paths: Paths) -> Fleet | None:
+        """The venue fleet when this kiosk joined one; a broken fleet file is reported, and
+        the kiosk works alone, as before joining."""
+        try:
+            config = load_fleet_config(paths)
+        except FleetConfigError as exc:
+            self.problems.append(f"{exc} The kiosk works alone meanwhile.")
+            return None
+        if config is None:
+            return None
+        try:
+            fleet = Fleet(config, self.journal, self._device, status_fields=self._fleet_fields,
+                          version=__version__, clock=self._clock,
+                          retention=timedelta(days=self.settings.journal.retention_days))
+        except (OSError, ValueError) as exc:  # e.g. the CA file is gone or is no certificate
+            self.problems.append(f"The venue broker settings cannot be used ({exc}); the kiosk "
+                                 "works alone meanwhile.")
+            return None
+        try:
+            fleet.start(self._clock())
+        except JournalUnavailable as exc:
+            self.problems.append(str(exc))
+        return fleet
+
+    def _fleet_fields(self) -> dict[str, object]:
+        """This kiosk's status as the other doors see it (kiosk fleet, admin screens)."""
+        state = self.link.snapshot()
+        pending, failed = self.journal.queue_counts()
+        last_sync = self.journal.last_sync()
+        last = self.journal.history(1)
+        return {"online": state.online, "pending": pending + failed,
+                "last_sync": _iso(last_sync),
+                "last_scan": _iso(last[0][0].scanned_at) if last else None,
+                "camera": self.camera_state}
+
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:
             cached = self.journal.cached_pass(code)
@@ -259,6 +308,11 @@ class ScanService:
         facts = None if cached is None else PassFacts(
             cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
             cached.template_name, cached.scan_config)
+        if self.fleet is not None:  # another door may know it is voided or expired
+            try:
+                facts = self.fleet.apply_facts(code, facts)
+            except Exception:
+                log.exception("Fleet pass facts unreadable")
         return Lookup(LookupOutcome.OFFLINE, facts, reason)
 
     def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
@@ -277,6 +331,10 @@ def _unreadable_reason(exc: UnreadableAnswer) -> str:
     if isinstance(exc, GraphQLErrors):
         return sentence(str(exc))
     return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _facts(found: Pass) -> PassFacts:

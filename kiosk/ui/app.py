@@ -291,6 +291,7 @@ class KioskApp(QObject):
 
     def _status_ready(self, status: ConnectionStatus, counts: DayCounts) -> None:
         self.window.status_bar.set_status(status, counts)
+        self.window.admin.set_fleet(status.fleet)
         self.window.scanning.set_offline_notice(
             "" if status.online else (status.offline_reason or ""), status.needs_provisioning)
 
@@ -323,6 +324,8 @@ class KioskApp(QObject):
 
     def _camera_state(self, state: str, message: str) -> None:
         self.camera.state = state
+        if self.runner is not None and hasattr(self.runner.backend, "camera_state"):
+            self.runner.backend.camera_state = state  # shared with the other doors (fleet)
         words = {
             "connecting": self.tr("starting"),
             "connected": self.tr("ready"),

@@ -3,6 +3,34 @@
 <context>
     <name>AdminScreen</name>
     <message>
+        <source>Not in a venue fleet.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>connected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>gone</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Venue broker %1: %2. Other doors: %3</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Admin</source>
         <translation type="unfinished" />
     </message>

@@ -4,6 +4,34 @@
 <context>
     <name>AdminScreen</name>
     <message>
+        <source>Not in a venue fleet.</source>
+        <translation>Poza siecią kiosków obiektu.</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>połączony</translation>
+    </message>
+    <message>
+        <source>gone</source>
+        <translation>nieobecny</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>czeka</translation>
+    </message>
+    <message>
+        <source>not connected</source>
+        <translation>brak połączenia</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>jeszcze żadnych</translation>
+    </message>
+    <message>
+        <source>Venue broker %1: %2. Other doors: %3</source>
+        <translation>Broker obiektu %1: %2. Inne wejścia: %3</translation>
+    </message>
+    <message>
         <source>Admin</source>
         <translation>Administracja</translation>
     </message>

@@ -8,6 +8,7 @@ applies it. Nothing here talks to the backend directly.
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
@@ -29,6 +30,9 @@ from kiosk.settings import LANGUAGES, MODES, OFFLINE_POLICIES, Settings
 from kiosk.ui import texts
 from kiosk.ui.widgets import button, label, mark_screen
 
+if TYPE_CHECKING:
+    from kiosk.fleet.fleet import FleetStatus
+
 LANGUAGE_NAMES = {"en": "English", "pl": "Polski"}  # each in its own language, never translated
 
 
@@ -48,6 +52,7 @@ class AdminScreen(QWidget):
         self.settings = Settings()
         self.fullscreen = True
         self.title = label("title")
+        self.fleet_line = label("hint", wrap=True)  # the venue broker and the other doors
         self.camera = QLineEdit()
         self.mode = QComboBox()
         self.entry_points = self._spin(1_000_000)
@@ -140,6 +145,7 @@ class AdminScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
         layout.addWidget(self.title)
+        layout.addWidget(self.fleet_line)
         layout.addLayout(body, 1)
         layout.addWidget(self.message)
         self.retranslate()
@@ -193,6 +199,20 @@ class AdminScreen(QWidget):
 
     def _save(self) -> None:
         self.saveRequested.emit(self.edited())
+
+    def set_fleet(self, fleet: FleetStatus | None) -> None:
+        """One line: broker connected or not, and the other doors of the venue."""
+        if fleet is None:
+            self.fleet_line.setText(self.tr("Not in a venue fleet."))
+            return
+        connected, gone, waiting = self.tr("connected"), self.tr("gone"), self.tr("waiting")
+        state = connected if fleet.connected else self.tr("not connected")
+        doors = ", ".join(
+            f"{door.device} ({connected if door.connected else gone}"
+            + (f", {door.pending} {waiting}" if door.pending else "") + ")"
+            for door in fleet.doors) or self.tr("none yet")
+        self.fleet_line.setText(self.tr("Venue broker %1: %2. Other doors: %3").replace(
+            "%1", fleet.broker).replace("%2", state).replace("%3", doors))
 
     def say(self, text: str) -> None:
         self.message.setText(text)

@@ -1,0 +1,376 @@
+"""The connection to the venue broker: paho's network thread plus one pump thread of ours.
+
+paho runs the socket (connect, reconnect with backoff, keepalive, QoS 1 acks) on its own
+thread and only queues what it receives; the pump thread does everything that touches the
+journal, in batches: it ingests other doors' admissions and pass facts, sends the outbox
+(QoS 1, retained, MQTT 5 message expiry) and deletes a row only once the broker acknowledged
+it. On every (re)connect it subscribes again, which brings the retained state it missed, and
+sends the whole outbox again (duplicates are harmless: same scanId, same retained topic).
+Nothing here is ever waited for by a door decision.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from kiosk.fleet import topics
+from kiosk.fleet.config import FleetConfig
+from kiosk.fleet.signing import Signer
+from kiosk.journal import Journal, JournalUnavailable
+from kiosk.journal import fleet as fleet_journal
+
+log = logging.getLogger(__name__)
+
+KEEPALIVE_SECONDS = 15
+STATUS_EVERY_SECONDS = 15.0
+MAX_IN_FLIGHT = 200
+INGEST_BATCH = 500  # one transaction each: a scan never waits long behind a catch-up
+
+
+@dataclass(frozen=True)
+class DoorStatus:
+    """Another kiosk of the venue, as its last retained status says."""
+
+    device: str
+    connected: bool
+    online: bool | None
+    pending: int | None
+    last_scan: str | None
+    received_at: datetime
+
+
+def make_client(config: FleetConfig, client_id: str) -> mqtt.Client:
+    """A paho MQTT 5 client with the joined broker's TLS and credentials (not connected)."""
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                         protocol=mqtt.MQTTv5)
+    if config.broker.tls:
+        client.tls_set(ca_certs=config.ca_file)
+    if config.username:
+        client.username_pw_set(config.username, config.password)
+    return client
+
+
+def expiry_properties(seconds: float) -> Properties:
+    props = Properties(PacketTypes.PUBLISH)
+    props.MessageExpiryInterval = max(1, int(seconds))
+    return props
+
+
+class FleetLink:
+    """One kiosk's connection. ``start()`` returns at once; ``close()`` says goodbye."""
+
+    def __init__(self, config: FleetConfig, device: str, journal: Journal, *,
+                 status_fields: Callable[[], dict[str, Any]] | None = None,
+                 version: str = "", clock: Callable[[], datetime] | None = None) -> None:
+        self.config = config
+        self.device = device
+        self.signer = Signer(config.secret)
+        self.journal = journal
+        self.ignored = 0  # unsigned or wrongly signed messages
+        self.connected = False
+        self._status_fields = status_fields or dict
+        self._version = version
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self._stop = threading.Event()
+        self._synced = threading.Event()
+        self._refused = threading.Event()  # a connection attempt failed (broker down, refused)
+        self._in_flight: dict[int, int] = {}  # paho mid -> outbox id
+        self._sent_upto = 0  # outbox ids up to here were handed to paho on this connection
+        self._doors: dict[str, DoorStatus] = {}
+        self._doors_lock = threading.Lock()
+        self._ping_id = ""
+        self.client_id = f"kiosk-{topics.level(device)[:40]}-{uuid.uuid4().hex[:8]}"
+        self._client = make_client(config, self.client_id)
+        self._client.reconnect_delay_set(1, 30)
+        self._client.max_queued_messages_set(MAX_IN_FLIGHT * 2)
+        self._client.will_set(topics.kiosk(config.prefix, device), self._status_payload(False),
+                              qos=1, retain=True)
+        self._client.on_connect = self._on_connect
+        self._client.on_connect_fail = self._on_connect_fail
+        self._client.on_disconnect = self._on_disconnect
+        self._client.on_message = self._on_message
+        self._client.on_publish = self._on_publish
+        self._client.on_subscribe = self._on_subscribe
+        self._pump = threading.Thread(target=self._run, name="fleet-pump", daemon=True)
+
+    # --- lifecycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        broker = self.config.broker
+        self._client.connect_async(broker.host, broker.port, keepalive=KEEPALIVE_SECONDS)
+        self._client.loop_start()
+        self._pump.start()
+
+    def wake(self) -> None:
+        """Something was appended to the outbox: send it when connected."""
+        self._events.put(("wake", None))
+
+    def wait_synced(self, timeout: float) -> bool:
+        """Block until the retained state was read once, or the broker turned out to be
+        unreachable, or ``timeout`` passed (for the command line; never for a door)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._synced.is_set():
+                return True
+            if self._refused.is_set() and not self.connected:
+                return False
+            time.sleep(0.02)
+        return self._synced.is_set()
+
+    def flush(self, timeout: float) -> bool:
+        """Wait while connected until the outbox is empty (True); False when the broker is
+        not there or ``timeout`` passed (the rows stay in the outbox for next time)."""
+        deadline = time.monotonic() + timeout
+        self.wake()
+        while time.monotonic() < deadline and self.connected:
+            if self.outbox_count() == 0:
+                return True
+            time.sleep(0.05)
+        return self.outbox_count() == 0
+
+    def close(self, timeout: float = 2.0) -> None:
+        if self.connected:  # a clean disconnect sends no will: say goodbye ourselves
+            try:
+                info = self._client.publish(topics.kiosk(self.config.prefix, self.device),
+                                            self._status_payload(False), qos=1, retain=True)
+                info.wait_for_publish(timeout)
+            except (RuntimeError, ValueError, OSError):
+                pass
+        self._stop.set()
+        self._events.put(("stop", None))
+        self._client.disconnect()
+        self._client.loop_stop()
+        if self._pump.is_alive():
+            self._pump.join(timeout)
+
+    # --- what the kiosk shows -----------------------------------------------------------------
+
+    def doors(self) -> list[DoorStatus]:
+        with self._doors_lock:
+            return sorted(self._doors.values(), key=lambda d: d.device)
+
+    def outbox_count(self) -> int:
+        try:
+            with self.journal.transaction() as tx:
+                return fleet_journal.outbox_count(tx.connection)
+        except JournalUnavailable:
+            return 0
+
+    # --- paho's thread: only queue ------------------------------------------------------------
+
+    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                    properties: Any) -> None:
+        if reason.is_failure:
+            log.warning("fleet broker refused the connection: %s", reason)
+            self._refused.set()
+            return
+        self._events.put(("connected", None))
+
+    def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
+        self._refused.set()
+
+    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
+                       properties: Any) -> None:
+        self._events.put(("disconnected", str(reason)))
+
+    def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        self._events.put(("message", (message.topic, message.payload)))
+
+    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: Any,
+                    properties: Any) -> None:
+        self._events.put(("acked", mid))
+
+    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any,
+                      properties: Any) -> None:
+        self._events.put(("subscribed", None))
+
+    # --- the pump thread ----------------------------------------------------------------------
+
+    def _run(self) -> None:
+        next_status = 0.0
+        while not self._stop.is_set():
+            try:
+                batch = [self._events.get(timeout=1.0)]
+            except queue.Empty:
+                batch = []
+            while len(batch) < INGEST_BATCH:
+                try:
+                    batch.append(self._events.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                self._handle(batch)
+                if self.connected:
+                    self._send_outbox()
+                    if time.monotonic() >= next_status:
+                        self._publish_status()
+                        next_status = time.monotonic() + STATUS_EVERY_SECONDS
+            except JournalUnavailable as exc:  # the door reports journal trouble itself
+                log.error("fleet: journal unavailable: %s", exc)
+                time.sleep(1.0)
+            except Exception:  # the pump must never die: the fleet is a bonus, not the door
+                log.exception("fleet: unexpected failure")
+                time.sleep(1.0)
+
+    def _handle(self, batch: list[tuple[str, Any]]) -> None:
+        messages: list[tuple[str, bytes]] = []
+        acked: list[int] = []
+        for kind, value in batch:
+            if kind == "message":
+                messages.append(value)
+                continue
+            if messages:  # keep the order: a ping after retained messages means caught up
+                self._ingest(messages)
+                messages = []
+            if kind == "connected":
+                self._connected()
+            elif kind == "disconnected":
+                if self.connected and not self._stop.is_set():
+                    log.warning("fleet broker connection lost (%s)", value)
+                self.connected = False
+            elif kind == "acked":
+                outbox_id = self._in_flight.pop(value, None)
+                if outbox_id is not None:
+                    acked.append(outbox_id)
+            elif kind == "subscribed":
+                self._ping_id = uuid.uuid4().hex
+                self._client.publish(topics.ping(self.config.prefix, self.client_id),
+                                     self.signer.sign(topics.ping(self.config.prefix,
+                                                                  self.client_id),
+                                                      {"kind": "ping", "id": self._ping_id}),
+                                     qos=1)
+        if messages:
+            self._ingest(messages)
+        if acked:
+            with self.journal.transaction() as tx:
+                fleet_journal.delete_outbox(tx.connection, acked)
+
+    def _connected(self) -> None:
+        log.info("fleet connected to %s as %s", self.config.broker.display, self.device)
+        self.connected = True
+        self._in_flight.clear()
+        self._sent_upto = 0
+        prefix = self.config.prefix
+        self._client.subscribe([(topics.admissions(prefix), 1), (topics.passes(prefix), 1),
+                                (topics.kiosks(prefix), 1),
+                                (topics.ping(prefix, self.client_id), 1)])
+
+    def _send_outbox(self) -> None:
+        while len(self._in_flight) < MAX_IN_FLIGHT:
+            with self.journal.transaction() as tx:
+                rows = fleet_journal.outbox_after(tx.connection, self._sent_upto,
+                                                  MAX_IN_FLIGHT - len(self._in_flight))
+                now = self._clock()
+                stale = [row.id for row in rows if row.expires_at <= now]
+                fleet_journal.delete_outbox(tx.connection, stale)
+            if not rows:
+                return
+            for row in rows:
+                self._sent_upto = row.id
+                if row.expires_at <= now:
+                    continue
+                topic = topics.for_kind(self.config.prefix, row.kind, self.signer.key(row.code))
+                body = {**row.body, "key": self.signer.key(row.code)}
+                info = self._client.publish(
+                    topic, self.signer.sign(topic, body), qos=1, retain=True,
+                    properties=expiry_properties((row.expires_at - now).total_seconds()))
+                if info.rc != mqtt.MQTT_ERR_SUCCESS:
+                    self._sent_upto = row.id - 1  # not handed over: try again on reconnect
+                    return
+                self._in_flight[info.mid] = row.id
+
+    def _ingest(self, messages: list[tuple[str, bytes]]) -> None:
+        admissions: list[fleet_journal.RemoteAdmission] = []
+        facts: list[tuple[str, fleet_journal.PassFact]] = []
+        caught_up = False
+        for topic, payload in messages:
+            if not payload:
+                continue  # a retained message being cleared
+            body = self.signer.verify(topic, payload)
+            parsed = topics.parse(self.config.prefix, topic)
+            if body is None or parsed is None:
+                self.ignored += 1
+                if self.ignored in (1, 10, 100) or self.ignored % 1000 == 0:  # not a log flood
+                    log.warning("fleet: ignored an unsigned or wrongly signed message "
+                                "(%d so far)", self.ignored)
+                continue
+            kind, name = parsed
+            try:
+                if kind == "ping":
+                    caught_up = caught_up or body.get("id") == self._ping_id
+                elif kind == "kiosks":
+                    self._door_status(body)
+                elif body.get("key") != name or body.get("device") == self.device:
+                    continue
+                elif kind == "admissions":
+                    admissions.append(fleet_journal.RemoteAdmission(
+                        str(body["scanId"]), name, topics.device_label(body["device"]),
+                        _parse_time(body["time"]), str(body.get("mode", ""))))
+                elif kind == "passes":
+                    expires = body.get("expiresAt")
+                    facts.append((name, fleet_journal.PassFact(
+                        bool(body.get("voided")), _parse_time(expires) if expires else None,
+                        topics.device_label(body["device"]))))
+            except (KeyError, TypeError, ValueError):
+                self.ignored += 1
+        if admissions or facts:
+            now = self._clock()
+            with self.journal.transaction() as tx:
+                fleet_journal.add_admissions(tx.connection, admissions, now)
+                for key, fact in facts:
+                    fleet_journal.put_pass_fact(tx.connection, key, fact, now)
+        if caught_up:
+            self._synced.set()
+
+    def _door_status(self, body: dict[str, Any]) -> None:
+        device = topics.device_label(body["device"])
+        if device == self.device:
+            return
+        with self._doors_lock:
+            self._doors[device] = DoorStatus(
+                device, bool(body.get("connected")), body.get("online"), body.get("pending"),
+                body.get("last_scan"), self._clock())
+
+    def _publish_status(self) -> None:
+        topic = topics.kiosk(self.config.prefix, self.device)
+        self._client.publish(topic, self._status_payload(True), qos=1, retain=True)
+
+    def _status_payload(self, connected: bool) -> bytes:
+        fields: dict[str, Any] = {"device": self.device, "connected": connected,
+                                  "version": self._version,
+                                  "time": _iso(self._clock())}
+        if connected:
+            try:
+                fields.update(self._status_fields())
+            except Exception:  # a status we cannot read is left out, the link stays up
+                log.exception("fleet: status unavailable")
+        topic = topics.kiosk(self.config.prefix, self.device)
+        return self.signer.sign(topic, fields)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_time(text: Any) -> datetime:
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError("time without a zone")
+    return moment.astimezone(UTC)
+
+
+

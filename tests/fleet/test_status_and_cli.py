@@ -1,0 +1,128 @@
+"""Fleet status with a last will, ``kiosk fleet``, ``kiosk scan -`` taking part like a screen,
+and the admin screen's broker line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from kiosk.demo import DEMO_WORKSPACE_TOKEN
+from kiosk.demo.passes import VALID_CODE, guest_pass
+from kiosk.provisioning import provision
+from kiosk.scanning.verdict import VerdictKind
+from tests.conftest import REPO_ROOT
+from tests.fleet.conftest import SECRET, join, kiosk_paths, wait_for
+from tests.fleet.test_admissions import knows
+from tests.ui.conftest import PIN, make_app, ui_settings  # noqa: F401  (fixtures)
+
+
+def cli(data_dir: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("KIOSK_DATA_DIR", None)
+    return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
+                          capture_output=True, text=True, input=input, timeout=120, env=env,
+                          cwd=REPO_ROOT)
+
+
+def fleet_list(data_dir: Path) -> dict[str, dict]:
+    result = cli(data_dir, "fleet", "--json", "--wait", "0.5")
+    assert result.returncode == 0, result.stderr
+    return {line["device"]: line for line in map(json.loads, result.stdout.splitlines())}
+
+
+def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
+        make_kiosk, broker, demo_server, tmp_path):
+    demo_server.state.add_pass(guest_pass(1))
+    door_a = make_kiosk("door-a", broker.url)
+    door_c = make_kiosk("door-c", broker.url)
+    assert door_a.scan(VALID_CODE).kind is VerdictKind.VALID
+    cli_dir = tmp_path / "kiosk-door-b"
+    paths_b = kiosk_paths(tmp_path, "door-b")
+    provision(paths_b.device_file, demo_server.url, DEMO_WORKSPACE_TOKEN, "door-b")
+    secret_file = tmp_path / "secret"
+    secret_file.write_text(SECRET)
+    joined = cli(cli_dir, "fleet", "join", "--broker", broker.url, "--secret-file",
+                 str(secret_file))
+    assert joined.returncode == 0, joined.stderr
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("KIOSK_DATA_DIR", None)
+    door_b = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(cli_dir), "scan", "--json", "-"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=env, cwd=REPO_ROOT)
+    try:
+        assert door_b.stdin is not None and door_b.stdout is not None
+        door_b.stdin.write(f"{VALID_CODE}\n")
+        door_b.stdin.flush()
+        first = json.loads(door_b.stdout.readline())
+        assert first["verdict"] == "duplicate", first
+        assert first["message"].startswith("Already scanned at door-a at ")
+        door_b.stdin.write(f"{guest_pass(1).code}\n")
+        door_b.stdin.flush()
+        assert json.loads(door_b.stdout.readline())["verdict"] == "valid"
+        wait_for(lambda: knows(door_a, guest_pass(1).code))
+        refused = door_a.scan(guest_pass(1).code)
+        assert refused.kind is VerdictKind.DUPLICATE and "door-b" in refused.message
+        wait_for(lambda: knows(door_c, guest_pass(1).code) and knows(door_c, VALID_CODE))
+        assert door_c.scan(VALID_CODE).kind is VerdictKind.DUPLICATE
+        assert "door-b" in door_c.scan(guest_pass(1).code).message
+        lister = tmp_path / "kiosk-door-a"
+        wait_for(lambda: {"door-a", "door-b"} <= set(fleet_list(lister)), timeout=30)
+        listed = fleet_list(lister)
+        assert set(listed["door-a"]) == {"device", "connected", "online", "pending",
+                                         "last_sync", "last_scan", "version"}
+        assert listed["door-b"]["connected"] and listed["door-b"]["online"] is True
+        wait_for(lambda: "door-b" in {d.device for d in door_a.status().fleet.doors})
+        door_b.send_signal(signal.SIGKILL)  # dies without a goodbye: the broker's will speaks
+        door_b.wait(10)
+        wait_for(lambda: not fleet_list(lister)["door-b"]["connected"], timeout=60)
+        assert fleet_list(lister)["door-a"]["connected"]
+        logs = "".join(p.read_text() for p in (cli_dir / "logs").glob("kiosk.log*"))
+        assert "fleet connected" in logs and SECRET not in logs
+    finally:
+        if door_b.poll() is None:
+            door_b.kill()
+            door_b.wait(10)
+        for stream in (door_b.stdin, door_b.stdout, door_b.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def test_fleet_list_says_what_is_wrong(tmp_path, broker, credentials, paths):
+    data_dir = paths.data_dir.parent
+    not_joined = cli(data_dir, "fleet")
+    assert not_joined.returncode == 1 and "fleet join" in not_joined.stderr
+    join(paths, broker.url, credentials.workspace)
+    broker.stop()
+    down = cli(data_dir, "fleet", "--json")
+    assert down.returncode == 1 and "cannot be reached" in down.stderr
+    assert "Traceback" not in down.stderr and SECRET not in down.stderr + down.stdout
+
+
+def test_admin_screen_shows_the_broker_and_the_other_doors(qtbot, make_app, make_kiosk,  # noqa: F811
+                                                            broker, credentials, paths):
+    door_b = make_kiosk("door-b", broker.url)
+    join(paths, broker.url, credentials.workspace)
+    app = make_app()
+    window = app.window
+    qtbot.mouseClick(window.scanning.admin_button, _left())
+    window.pin.enter(PIN)
+    assert window.current is window.admin
+    line = window.admin.fleet_line
+
+    def shown() -> bool:
+        qtbot.wait(50)
+        return "connected" in line.text() and "door-b (connected" in line.text()
+
+    wait_for(shown, timeout=30)
+    assert broker.url.replace("mqtt://", "") in line.text()
+    assert door_b.fleet is not None
+
+
+def _left():
+    from PySide6.QtCore import Qt
+    return Qt.MouseButton.LeftButton
