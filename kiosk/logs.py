@@ -74,6 +74,39 @@ class TokenScrubber:
 
 SCRUBBER = TokenScrubber()
 
+# Characters that can drive a terminal or hide text: C0 controls, DEL, C1 controls (a lone
+# 0x9b is a CSI on many terminals), bidirectional overrides and isolates, and lone surrogates
+# (undecodable bytes from a pipe). They are shown escaped (\x1b, \u202e), never raw.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                       "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+TEXT_LIMIT = 1000  # characters of outside text (a server message, a hook's output) shown
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (newlines too)."""
+    return _CONTROLS.sub(lambda m: _NAMED.get(m.group(), _escape(m.group())), text)
+
+
+def _escape(char: str) -> str:
+    point = ord(char)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def clean(text: object, limit: int = TEXT_LIMIT) -> str:
+    """Outside text made safe to print or log: tokens scrubbed, controls escaped, bounded.
+
+    The one helper for anything that came from outside (server messages, hook output,
+    holder names, scanned codes) on its way to a terminal or a log file.
+    """
+    raw = str(text)
+    if len(raw) > 4 * limit:  # never scrub megabytes; cut well past the limit first
+        raw = raw[: 4 * limit]
+    shown = escape_controls(SCRUBBER.scrub(raw))
+    if len(shown) > limit or len(raw) < len(str(text)):
+        return shown[:limit] + f"... ({len(str(text))} characters)"
+    return shown
+
 
 def add_secret(value: str | None) -> None:
     """Register a value no log line may contain (e.g. a token just received)."""
@@ -94,9 +127,10 @@ class OneLineFormatter(logging.Formatter):
         self._scrubber = scrubber
 
     def format(self, record: logging.LogRecord) -> str:
-        # scrub first, so a header value ends at its real line end, then fold the lines
+        # scrub first, so a header value ends at its real line end, then fold the lines and
+        # escape every other control character (a hook's or server's escape sequences)
         text = self._scrubber.scrub(super().format(record))
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return escape_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def event(name: str, **fields: Any) -> str:

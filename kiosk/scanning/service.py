@@ -23,7 +23,7 @@ import httpx
 
 from kiosk.device import DeviceCredentials
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
-from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
+from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
 from kiosk.logs import log_scan
 from kiosk.paths import Paths
@@ -112,14 +112,10 @@ class ScanService:
             return verdict
         lookup = self._lookup(code)
         try:
-            with self.journal.transaction() as tx:
-                verdict = decide(code, lookup, tx.last_accepted_at(code), scanning, now)
-                verdict = replace(verdict, scan_id=str(uuid.uuid4()))
-                if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                    tx.put_pass(_cached(code, lookup.facts), now)
-                tx.insert_scan(_record(verdict, source))
-                if verdict.accepted and verdict.voids_pass:
-                    tx.mark_pass_voided(code)
+            try:
+                verdict = self._journal_scan(code, lookup, source, now)
+            except JournalRecovered:  # damaged journal replaced (scans recovered): once more
+                verdict = self._journal_scan(code, lookup, source, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
@@ -130,13 +126,26 @@ class ScanService:
             self.door_hook.on_verdict(verdict)
         return verdict
 
+    def _journal_scan(self, code: str, lookup: Lookup, source: str, now: datetime) -> Verdict:
+        """Decide and record one scan in one journal transaction."""
+        with self.journal.transaction() as tx:
+            verdict = decide(code, lookup, tx.last_accepted_at(code), self.settings.scanning, now)
+            verdict = replace(verdict, scan_id=str(uuid.uuid4()))
+            if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
+                tx.put_pass(_cached(code, lookup.facts), now)
+            tx.insert_scan(_record(verdict, source))
+            if verdict.accepted and verdict.voids_pass:
+                tx.mark_pass_voided(code)
+        return verdict
+
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot()
         try:
             pending, failed = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
             next_upload = self.journal.next_attempt_at() if state.online else None
-        except JournalUnavailable:
+        except JournalUnavailable as exc:  # never a made-up 0: callers check journal_error
+            self.journal_error = str(exc)
             pending = failed = 0
             last_sync = next_upload = None
         next_retry = state.next_retry_at if not state.online else next_upload

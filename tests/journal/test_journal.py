@@ -91,7 +91,7 @@ def test_scan_service_reports_the_moved_journal(paths, credentials):
     from kiosk.scanning.service import ScanService
     paths.journal_file.write_bytes(b"this is not a database" * 100)
     with ScanService(paths, credentials, background=False) as service:
-        assert any("unreadable" in p for p in service.problems)
+        assert any("damaged" in p and "moved to" in p for p in service.problems)
         assert service.scan("TKT-VALID-0001").kind is VerdictKind.VALID
 
 
@@ -167,17 +167,17 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     with journal.transaction() as tx:
         tx.insert_scan(record("a"))
         tx.insert_scan(record("b", at=NOW + timedelta(seconds=1)))
-    assert journal_summary(paths) == (2, None)
+    assert journal_summary(paths).pending == 2
     assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a"]
     journal.mark_uploaded("a", "ev-1", NOW)
     journal.mark_attempt_failed("b", "nope", NOW + timedelta(hours=1), give_up_after=1)
     assert journal.queue_counts() == (0, 1)
     assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
     assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
-    pending, last_sync = journal_summary(paths)
-    assert pending == 1 and last_sync == "2026-06-01T19:00:00Z"
+    summary = journal_summary(paths)
+    assert summary.pending == 1 and summary.last_sync == "2026-06-01T19:00:00Z"
 
 
 def test_status_summary_without_a_journal(paths):
-    assert journal_summary(paths) == (0, None)
+    assert journal_summary(paths).pending == 0
     assert not paths.journal_file.exists()  # a status check never creates it
