@@ -14,6 +14,7 @@ exception text, not the workspace token from the environment.
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.handlers
 import os
@@ -188,24 +189,18 @@ def setup_logging(paths: Paths, verbose: bool = False,
     in the environment are registered with the scrubber, plus any ``secrets`` given.
     Returns the file handler.
     """
-    for value in secrets:
-        add_secret(value)
-    add_secret(os.environ.get(WORKSPACE_TOKEN_ENV))
-    try:
-        credentials = load_credentials(paths.device_file)
-    except DeviceFileError:
-        credentials = None
-    if credentials is not None:
-        add_secret(credentials.token)
-
+    register_secrets(paths, secrets)
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(handler)
         handler.close()
 
     paths.log_dir.mkdir(parents=True, exist_ok=True)
+    for target in (paths.log_dir, paths.log_file):  # say it now, not as a logging traceback
+        if target.exists() and not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, "this user may not write there", str(target))
     formatter = OneLineFormatter()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = _LogFile(
         paths.log_file, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
         delay=True,  # no empty file, and no open handle, until something is logged
     )
@@ -224,6 +219,35 @@ def setup_logging(paths: Paths, verbose: bool = False,
         root.setLevel(logging.WARNING)
     logging.getLogger("kiosk").setLevel(logging.DEBUG if verbose else logging.INFO)
     return file_handler
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file; a write that fails (full disk) costs one stderr sentence,
+    not a logging traceback per line."""
+
+    _told = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self._told:
+            self._told = True
+            error = sys.exc_info()[1]
+            sys.stderr.write(f"kiosk: cannot write the log file {self.baseFilename} "
+                             f"({getattr(error, 'strerror', None) or error}); "
+                             "continuing without it\n")
+
+
+def register_secrets(paths: Paths, secrets: Iterable[str | None] = ()) -> None:
+    """Teach the scrubber the device token on disk, the workspace token in the environment
+    and ``secrets``; done even when no log file can be written, since stdout is scrubbed too."""
+    for value in secrets:
+        add_secret(value)
+    add_secret(os.environ.get(WORKSPACE_TOKEN_ENV))
+    try:
+        credentials = load_credentials(paths.device_file)
+    except DeviceFileError:
+        credentials = None
+    if credentials is not None:
+        add_secret(credentials.token)
 
 
 def log_files(paths: Paths) -> list[os.PathLike[str]]:

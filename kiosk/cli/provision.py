@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from typing import Any
 
 from kiosk.cli.common import (
@@ -14,6 +15,7 @@ from kiosk.cli.common import (
     paths_from,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.provisioning import ProvisioningFailed, provision
 
@@ -35,6 +37,10 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.token not in (None, "-"):
+        say(f"kiosk: warning: a token on the command line can be seen by other users of this "
+            f"computer (ps, /proc); next time use --token - (it is read from standard input) "
+            f"or set {TOKEN_ENV}.", stream=sys.stderr)
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV, "")
     if token == "-":
         token = input().strip()
@@ -48,6 +54,6 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"provisioned": True, **credentials.public_view()})
     else:
-        print(f"Provisioned device '{credentials.device_name}' "
-              f"in workspace '{credentials.workspace}'.")
+        say(f"Provisioned device '{credentials.device_name}' "
+            f"in workspace '{credentials.workspace}'.")
     return EXIT_OK

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from kiosk.cli.common import (
@@ -11,8 +10,10 @@ from kiosk.cli.common import (
     EXIT_NOT_PROVISIONED,
     EXIT_OK,
     add_json_flag,
+    fail,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.cli.service import open_scan_service
 
@@ -32,20 +33,23 @@ def register(subparsers: Any) -> None:
 def _run(args: argparse.Namespace) -> int:
     service = open_scan_service(args, background=False)
     try:
+        for problem in service.problems:
+            fail(problem)
         result = service.sync(max(0.0, args.timeout))
         state = service.status()
     finally:
         service.close()
+    if service.journal_error is not None:  # no made-up "pending": 0
+        return fail(service.journal_error)
     report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending}
     if result.stopped_because and state.pending:
         report["message"] = result.stopped_because
     if args.json:
         print_json(report)
     else:
-        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting.")
+        say(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting.")
         if "message" in report:
-            print(report["message"])
+            say(report["message"])
     if state.needs_provisioning:
-        print(f"kiosk: {state.offline_reason}", file=sys.stderr)
-        return EXIT_NOT_PROVISIONED
+        return fail(str(state.offline_reason), EXIT_NOT_PROVISIONED)
     return EXIT_OK if state.pending == 0 else EXIT_FAILED

@@ -15,6 +15,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from kiosk.files import user_name
+
 FULL_BYTES = 1024 * 1024  # less than this free and SQLite cannot even create its -shm file
 
 
@@ -100,9 +102,9 @@ def diagnose(path: Path) -> str | None:
             owner = item.stat().st_uid
             if owner != me:
                 return (f"The journal {'folder' if item == folder else 'file'} {item} belongs "
-                        f"to {_user(owner)}, not to {_user(me)} who runs the kiosk (was it "
+                        f"to {user_name(owner)}, not to {user_name(me)} who runs the kiosk (was it "
                         f"started with sudo?), so scans cannot be read or recorded; fix it "
-                        f"with: sudo chown -R {_user(me)} {folder}")
+                        f"with: sudo chown -R {user_name(me)} {folder}")
         if folder.exists() and _read_only_fs(folder):
             return (f"The journal's folder {folder} is on a read-only filesystem, so scans "
                     "cannot be recorded; remount it read-write or use --data-dir with a "
@@ -130,12 +132,3 @@ def _read_only_fs(folder: Path) -> bool:
         return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
     except (OSError, AttributeError):
         return False
-
-
-def _user(uid: int) -> str:
-    try:
-        import pwd
-
-        return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
-        return f"user {uid}"
