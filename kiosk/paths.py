@@ -40,8 +40,13 @@ class Paths:
         return self.log_dir / "kiosk.log"
 
     def ensure(self) -> Paths:
-        """Create the folders, readable by the owner only (they hold tokens and scan codes)."""
-        for folder in (self.config_dir, self.data_dir, self.log_dir):
+        """Create the folders, readable by the owner only (they hold tokens and scan codes).
+
+        An existing config folder others may write is left as it is: the kiosk then refuses
+        to use it (see :func:`kiosk.files.unsafe_reason`) rather than trust what is in it.
+        """
+        make_private_dir(self.config_dir, tighten=False)
+        for folder in (self.data_dir, self.log_dir):
             make_private_dir(folder)
         return self
 
@@ -59,7 +64,7 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     )
 
 
-def make_private_dir(folder: Path) -> None:
+def make_private_dir(folder: Path, *, tighten: bool = True) -> None:
     """Create ``folder`` (and missing parents) 0700 whatever the umask.
 
     ``mkdir``'s mode is filtered by the umask (a umask of 000 gave 0777 parents, which let
@@ -81,7 +86,7 @@ def make_private_dir(folder: Path) -> None:
             item.chmod(0o700)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder")
-    if os.name == "posix" and not missing:
+    if os.name == "posix" and not missing and tighten:
         found = folder.stat()
         if found.st_uid == os.geteuid() and found.st_mode & 0o077:
             try:

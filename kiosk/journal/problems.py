@@ -82,7 +82,8 @@ def explain(path: Path, exc: BaseException, *, reading: bool = False) -> Journal
                                   "and try again.")
     found = diagnose(path)
     if found is not None:
-        return JournalFull(found) if found == full_message(path) else JournalUnavailable(found)
+        full = found == full_message(path) or found.startswith(_LIMIT_START)
+        return JournalFull(found) if full else JournalUnavailable(found)
     if is_full_error(exc):
         return JournalFull(full_message(path))
     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
@@ -120,7 +121,25 @@ def diagnose(path: Path) -> str | None:
         return None
     if free < FULL_BYTES:
         return full_message(path)
+    limit = _file_size_limit()
+    if limit is not None:
+        return (f"{_LIMIT_START} {limit} bytes (ulimit -f), so scans cannot be recorded "
+                f"in {folder}; raise the limit or call support.")
     return None
+
+
+_LIMIT_START = "The kiosk may only write files of at most"
+
+
+def _file_size_limit() -> int | None:
+    """The process's file size limit (RLIMIT_FSIZE), when one is set."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_FSIZE)[0]
+    except (ImportError, OSError, ValueError):
+        return None
+    return None if soft == resource.RLIM_INFINITY else int(soft)
 
 
 def _sibling(path: Path, suffix: str) -> Path:
