@@ -258,7 +258,8 @@ def _quick_check(conn: sqlite3.Connection, time_limit: float = QUICK_CHECK_SECON
     finally:
         conn.set_progress_handler(None, 0)
     if rows != ["ok"]:
-        raise JournalCorrupt(f"integrity check: {rows[0]}")
+        lines = [line for line in rows[0].splitlines() if not line.startswith("***")]
+        raise JournalCorrupt(f"integrity check: {(lines or rows)[0][:120]}")
 
 
 def _set_aside_foreign_wal(path: Path) -> str | None:

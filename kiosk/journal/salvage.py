@@ -95,9 +95,16 @@ def salvage(moved: Path, time_limit: float = SALVAGE_SECONDS) -> tuple[list[tupl
     """(readable, plausible scan rows of ``moved``, how many of them are queued)."""
     best: dict[str, tuple[Any, ...]] = {}
     deadline = time.monotonic() + time_limit
-    found = [*_read_all(f"{moved.as_uri()}?mode=ro", deadline),
-             *_read_all(f"{moved.as_uri()}?immutable=1", deadline)]
-    for with_wal in (True, False):  # rows SQL cannot reach below a damaged interior page
+    wal = Path(f"{moved}-wal")
+    views = (True, False) if wal.exists() and wal.stat().st_size > 32 else (False,)
+    found: list[tuple[Any, ...]] = []
+    complete = True
+    for with_wal in views:
+        rows, whole = _read_all(
+            f"{moved.as_uri()}?{'mode=ro' if with_wal else 'immutable=1'}", deadline)
+        found += rows
+        complete &= whole
+    for with_wal in () if complete else views:  # rows SQL cannot reach (damaged interior page)
         found += [row for record in leaf_records(moved, with_wal=with_wal)
                   if len(record) >= len(COLUMNS)
                   and (row := _plausible(tuple(record[:len(COLUMNS)]))) is not None]
@@ -113,21 +120,24 @@ def _rank(row: tuple[Any, ...]) -> tuple[int, int]:
     return STATES[row[12]], int(row[13])
 
 
-def _read_all(uri: str, deadline: float) -> list[tuple[Any, ...]]:
+def _read_all(uri: str, deadline: float) -> tuple[list[tuple[Any, ...]], bool]:
+    """(plausible rows read through SQL, whether the whole table was read without error)."""
     try:
         conn = sqlite3.connect(uri, uri=True, timeout=2)
     except sqlite3.Error:
-        return []
+        return [], False
+    damage: list[int] = []
     try:
         conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
-        return list(_rows(conn, deadline))
+        rows = list(_rows(conn, deadline, damage))
     except sqlite3.Error:
-        return []
+        return [], False
     finally:
         conn.close()
+    return rows, not damage
 
 
-def _rows(conn: sqlite3.Connection, deadline: float) -> Any:
+def _rows(conn: sqlite3.Connection, deadline: float, damage: list[int]) -> Any:
     query = (f"SELECT rowid, {', '.join(COLUMNS)} FROM scans NOT INDEXED WHERE rowid > ? "
              "ORDER BY rowid LIMIT ?")
     after = 0
@@ -135,6 +145,7 @@ def _rows(conn: sqlite3.Connection, deadline: float) -> Any:
         try:
             batch = conn.execute(query, (after, BATCH)).fetchall()
         except sqlite3.DatabaseError:
+            damage.append(after)
             batch = _one_by_one(conn, query, after)
             if not batch:
                 after = _skip_damage(conn, query, after, deadline)
@@ -148,6 +159,7 @@ def _rows(conn: sqlite3.Connection, deadline: float) -> Any:
             if row is not None:
                 yield row
         after = batch[-1][0]
+    damage.append(after)  # out of time: not all read
 
 
 def _one_by_one(conn: sqlite3.Connection, query: str, after: int) -> list[Any]:

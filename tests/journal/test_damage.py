@@ -199,3 +199,18 @@ def test_salvage_never_returns_garbage(paths, damage):
     paths.journal_file.write_bytes(bytes(data))
     rows, _ = salvage(paths.journal_file)
     assert {row[0] for row in rows} <= set(ids)
+
+
+def test_a_healthy_journal_an_older_kiosk_moved_aside_is_recovered(paths):
+    """The issue's first case, after the fact: a full disk made an older kiosk rename a
+    healthy journal to .corrupt-...; this kiosk brings its queued scans back, once."""
+    with Journal(paths.journal_file) as journal:
+        ids = queue_scans(journal, 10)
+    stranded = paths.data_dir / "journal.sqlite3.corrupt-20261120T101500000000Z"
+    paths.journal_file.rename(stranded)
+    with Journal(paths.journal_file) as journal:
+        assert "10 scan(s) (10 waiting to upload) were recovered" in (journal.problem or "")
+        assert queued_ids(journal) == set(ids)
+    with Journal(paths.journal_file) as journal:
+        assert journal.problem is None and queued_ids(journal) == set(ids)
+    assert moved_aside(paths.journal_file) == [stranded]
