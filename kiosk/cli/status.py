@@ -64,6 +64,7 @@ def _run(args: argparse.Namespace) -> int:
         say(f"Scans waiting to upload: {summary.pending}")
         say(f"Last upload: {summary.last_sync or 'never'}")
     for name in moved:
-        say(f"Set-aside journal file: {name} (damaged or foreign; its readable scans are "
-            "in the journal: keep it for support, then delete it)")
+        say(f"Set-aside journal file: {name} (a damaged journal, whose readable scans are "
+            "back in the journal, or another journal's -wal; keep it for support, then "
+            "delete it)")
     return exit_code

@@ -96,8 +96,9 @@ def _names(files: list[Path]) -> str:
     return ", ".join(str(f) for f in files)
 
 
-_MOVED_ADVICE = ("Their readable scans are already back in the journal; keep the files for "
-                 "support, then delete them.")
+_MOVED_ADVICE = ("A damaged journal's readable scans are already back in the journal (a "
+                 "foreign -wal holds none of ours); keep the files for support, then delete "
+                 "them.")
 
 
 def _oldest_pending(connection: sqlite3.Connection) -> str | None:

@@ -101,7 +101,7 @@ def diagnose(path: Path) -> str | None:
         me = os.geteuid()
         for item in existing:
             owner = item.stat().st_uid
-            if owner != me:
+            if owner != me and me != 0:  # root may use anyone's files: not the problem
                 return (f"The journal {'folder' if item == folder else 'file'} {item} belongs "
                         f"to {user_name(owner)}, not to {user_name(me)} who runs the kiosk (was it "
                         f"started with sudo?), so scans cannot be read or recorded; fix it "
