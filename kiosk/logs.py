@@ -78,7 +78,7 @@ SCRUBBER = TokenScrubber()
 # Characters that can drive a terminal or hide text: C0 controls, DEL, C1 controls (a lone
 # 0x9b is a CSI on many terminals), bidirectional overrides and isolates, and lone surrogates
 # (undecodable bytes from a pipe). They are shown escaped (\x1b, \u202e), never raw.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
                        "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 TEXT_LIMIT = 1000  # characters of outside text (a server message, a hook's output) shown
@@ -86,7 +86,7 @@ TEXT_LIMIT = 1000  # characters of outside text (a server message, a hook's outp
 
 def escape_controls(text: str) -> str:
     """``text`` with every control character written as an escape (newlines too)."""
-    return _CONTROLS.sub(lambda m: _NAMED.get(m.group(), _escape(m.group())), text)
+    return CONTROLS.sub(lambda m: _NAMED.get(m.group(), _escape(m.group())), text)
 
 
 def _escape(char: str) -> str:
@@ -94,16 +94,19 @@ def _escape(char: str) -> str:
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
 
 
-def clean(text: object, limit: int = TEXT_LIMIT) -> str:
+def clean(text: object, limit: int = TEXT_LIMIT, *, escape: bool = True) -> str:
     """Outside text made safe to print or log: tokens scrubbed, controls escaped, bounded.
 
     The one helper for anything that came from outside (server messages, hook output,
-    holder names, scanned codes) on its way to a terminal or a log file.
+    holder names, scanned codes) on its way to a terminal or a log file. ``escape=False``
+    is for JSON output, whose encoder escapes the control characters itself.
     """
     raw = str(text)
     if len(raw) > 4 * limit:  # never scrub megabytes; cut well past the limit first
         raw = raw[: 4 * limit]
-    shown = escape_controls(SCRUBBER.scrub(raw))
+    shown = SCRUBBER.scrub(raw)
+    if escape:
+        shown = escape_controls(shown)
     if len(shown) > limit or len(raw) < len(str(text)):
         return shown[:limit] + f"... ({len(str(text))} characters)"
     return shown

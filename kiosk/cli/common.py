@@ -10,7 +10,7 @@ from typing import Any
 
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
 from kiosk.journal.problems import JournalUnavailable
-from kiosk.logs import clean
+from kiosk.logs import CONTROLS, clean
 from kiosk.paths import Paths, resolve_paths
 
 log = logging.getLogger("kiosk.cli")
@@ -71,13 +71,16 @@ def say(text: object, *, limit: int = 4 * 1024, stream: Any = None) -> None:
 
 
 def print_json(obj: dict[str, Any]) -> None:
-    """One JSON line; every string in it cleaned like :func:`say` (valid JSON either way)."""
-    _write(sys.stdout, json.dumps(_cleaned(obj), ensure_ascii=False, default=str))
+    """One JSON line: strings scrubbed of tokens and bounded; every control character
+    written as a JSON escape (``\u001b``, ``\u009b``, ``\u202e``), so the line is safe on a
+    terminal and a script still decodes the exact text."""
+    text = json.dumps(_cleaned(obj), ensure_ascii=False, default=str)
+    _write(sys.stdout, CONTROLS.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def _cleaned(value: Any) -> Any:
     if isinstance(value, str):
-        return clean(value, JSON_TEXT_LIMIT)
+        return clean(value, JSON_TEXT_LIMIT, escape=False)
     if isinstance(value, dict):
         return {key: _cleaned(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
