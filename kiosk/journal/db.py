@@ -156,24 +156,27 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     (nothing can be writing to it). Raises :class:`JournalUnavailable` saying why not.
     """
     try:
-        conn = _connect_ro(path, "mode=ro")
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return _connect_ro(path, "mode=ro")
     except sqlite3.Error as exc:
-        wal = Path(f"{path}-wal")
-        if is_corrupt_error(exc) or (wal.exists() and wal.stat().st_size > 0):
-            raise explain(path, exc, reading=True) from exc
         try:
-            conn = _connect_ro(path, "immutable=1")
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.Error:
-            raise explain(path, exc, reading=True) from exc
-    return conn
+            wal = Path(f"{path}-wal")
+            unsafe = is_corrupt_error(exc) or (wal.exists() and wal.stat().st_size > 0)
+            if not unsafe:
+                return _connect_ro(path, "immutable=1")
+        except (sqlite3.Error, OSError):
+            pass
+        raise explain(path, exc, reading=True) from exc
 
 
 def _connect_ro(path: Path, flag: str) -> sqlite3.Connection:
     conn = sqlite3.connect(f"{path.as_uri()}?{flag}", uri=True, timeout=5,
                            check_same_thread=False)
-    conn.execute("PRAGMA query_only = ON")
+    try:
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 
