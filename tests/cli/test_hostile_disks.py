@@ -160,6 +160,9 @@ def test_root_owned_journal_as_the_kiosk_user(demo_server):
         checks = {line["check"]: line for line in doctor.json_lines()}
         assert checks["journal"]["status"] == "fail"
         assert "belongs to root" in checks["journal"]["detail"]
+        assert checks["token"]["status"] == "ok"  # the rest of the kiosk is still checked
+        for command in (["logs", "--tail", "3"], ["status"]):
+            no_traceback(run_kiosk(data, *command, user=user))
         assert not list(journal.parent.glob("*.corrupt-*"))
 
         os.chown(journal, entry.pw_uid, entry.pw_gid)  # the advice, followed
