@@ -14,6 +14,7 @@ exception text, not the workspace token from the environment.
 
 from __future__ import annotations
 
+import errno
 import logging
 import logging.handlers
 import os
@@ -74,6 +75,42 @@ class TokenScrubber:
 
 SCRUBBER = TokenScrubber()
 
+# Characters that can drive a terminal or hide text: C0 controls, DEL, C1 controls (a lone
+# 0x9b is a CSI on many terminals), bidirectional overrides and isolates, and lone surrogates
+# (undecodable bytes from a pipe). They are shown escaped (\x1b, \u202e), never raw.
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                       "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+TEXT_LIMIT = 1000  # characters of outside text (a server message, a hook's output) shown
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with every control character written as an escape (newlines too)."""
+    return CONTROLS.sub(lambda m: _NAMED.get(m.group(), _escape(m.group())), text)
+
+
+def _escape(char: str) -> str:
+    point = ord(char)
+    return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
+
+
+def clean(text: object, limit: int = TEXT_LIMIT, *, escape: bool = True) -> str:
+    """Outside text made safe to print or log: tokens scrubbed, controls escaped, bounded.
+
+    The one helper for anything that came from outside (server messages, hook output,
+    holder names, scanned codes) on its way to a terminal or a log file. ``escape=False``
+    is for JSON output, whose encoder escapes the control characters itself.
+    """
+    raw = str(text)
+    if len(raw) > 4 * limit:  # never scrub megabytes; cut well past the limit first
+        raw = raw[: 4 * limit]
+    shown = SCRUBBER.scrub(raw)
+    if escape:
+        shown = escape_controls(shown)
+    if len(shown) > limit or len(raw) < len(str(text)):
+        return shown[:limit] + f"... ({len(str(text))} characters)"
+    return shown
+
 
 def add_secret(value: str | None) -> None:
     """Register a value no log line may contain (e.g. a token just received)."""
@@ -94,9 +131,10 @@ class OneLineFormatter(logging.Formatter):
         self._scrubber = scrubber
 
     def format(self, record: logging.LogRecord) -> str:
-        # scrub first, so a header value ends at its real line end, then fold the lines
+        # scrub first, so a header value ends at its real line end, then fold the lines and
+        # escape every other control character (a hook's or server's escape sequences)
         text = self._scrubber.scrub(super().format(record))
-        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+        return escape_controls(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def event(name: str, **fields: Any) -> str:
@@ -154,24 +192,18 @@ def setup_logging(paths: Paths, verbose: bool = False,
     in the environment are registered with the scrubber, plus any ``secrets`` given.
     Returns the file handler.
     """
-    for value in secrets:
-        add_secret(value)
-    add_secret(os.environ.get(WORKSPACE_TOKEN_ENV))
-    try:
-        credentials = load_credentials(paths.device_file)
-    except DeviceFileError:
-        credentials = None
-    if credentials is not None:
-        add_secret(credentials.token)
-
+    register_secrets(paths, secrets)
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(handler)
         handler.close()
 
     paths.log_dir.mkdir(parents=True, exist_ok=True)
+    for target in (paths.log_dir, paths.log_file):  # say it now, not as a logging traceback
+        if target.exists() and not os.access(target, os.W_OK):
+            raise PermissionError(errno.EACCES, "this user may not write there", str(target))
     formatter = OneLineFormatter()
-    file_handler = logging.handlers.RotatingFileHandler(
+    file_handler = _LogFile(
         paths.log_file, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
         delay=True,  # no empty file, and no open handle, until something is logged
     )
@@ -190,6 +222,35 @@ def setup_logging(paths: Paths, verbose: bool = False,
         root.setLevel(logging.WARNING)
     logging.getLogger("kiosk").setLevel(logging.DEBUG if verbose else logging.INFO)
     return file_handler
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The rotating log file; a write that fails (full disk) costs one stderr sentence,
+    not a logging traceback per line."""
+
+    _told = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self._told:
+            self._told = True
+            error = sys.exc_info()[1]
+            sys.stderr.write(f"kiosk: cannot write the log file {self.baseFilename} "
+                             f"({getattr(error, 'strerror', None) or error}); "
+                             "continuing without it\n")
+
+
+def register_secrets(paths: Paths, secrets: Iterable[str | None] = ()) -> None:
+    """Teach the scrubber the device token on disk, the workspace token in the environment
+    and ``secrets``; done even when no log file can be written, since stdout is scrubbed too."""
+    for value in secrets:
+        add_secret(value)
+    add_secret(os.environ.get(WORKSPACE_TOKEN_ENV))
+    try:
+        credentials = load_credentials(paths.device_file)
+    except DeviceFileError:
+        credentials = None
+    if credentials is not None:
+        add_secret(credentials.token)
 
 
 def log_files(paths: Paths) -> list[os.PathLike[str]]:

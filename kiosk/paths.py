@@ -40,8 +40,13 @@ class Paths:
         return self.log_dir / "kiosk.log"
 
     def ensure(self) -> Paths:
-        """Create the folders, readable by the owner only (they hold tokens and scan codes)."""
-        for folder in (self.config_dir, self.data_dir, self.log_dir):
+        """Create the folders, readable by the owner only (they hold tokens and scan codes).
+
+        An existing config folder others may write is left as it is: the kiosk then refuses
+        to use it (see :func:`kiosk.files.unsafe_reason`) rather than trust what is in it.
+        """
+        make_private_dir(self.config_dir, tighten=False)
+        for folder in (self.data_dir, self.log_dir):
             make_private_dir(folder)
         return self
 
@@ -59,7 +64,32 @@ def resolve_paths(data_dir: str | os.PathLike[str] | None = None) -> Paths:
     )
 
 
-def make_private_dir(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    if os.name == "posix":
-        folder.chmod(0o700)
+def make_private_dir(folder: Path, *, tighten: bool = True) -> None:
+    """Create ``folder`` (and missing parents) 0700 whatever the umask.
+
+    ``mkdir``'s mode is filtered by the umask (a umask of 000 gave 0777 parents, which let
+    another user swap the config folder), so each folder this creates is chmod-ed after.
+    An existing folder of ours that group or others may enter is tightened; one we cannot
+    change (another user's, a read-only filesystem) is left for the checks that read it.
+    """
+    missing = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for item in reversed(missing):
+        try:
+            item.mkdir(mode=0o700)
+        except FileExistsError:  # another process made it just now
+            continue
+        if os.name == "posix":
+            item.chmod(0o700)
+    if not folder.is_dir():
+        raise NotADirectoryError(f"{folder} is not a folder")
+    if os.name == "posix" and not missing and tighten:
+        found = folder.stat()
+        if found.st_uid == os.geteuid() and found.st_mode & 0o077:
+            try:
+                folder.chmod(0o700)
+            except OSError:
+                pass

@@ -15,7 +15,7 @@ from typing import Any
 
 import tomli_w
 
-from kiosk.files import write_private_atomically
+from kiosk.files import unsafe_reason, write_private_atomically
 
 MODES = ("entry", "reward", "redeem")
 OFFLINE_POLICIES = ("accept", "reject")
@@ -177,12 +177,23 @@ class LoadedSettings:
 def load_settings(path: Path) -> LoadedSettings:
     """Read ``path``; a missing file gives the defaults, a broken one the defaults + a problem."""
     settings = Settings()
+    for item in (path.parent, path):
+        reason = unsafe_reason(item) if path.exists() else None
+        if reason:  # its door_hook.command would run as this user
+            return LoadedSettings(settings, [f"{path.name} is ignored and defaults are used: "
+                                             f"{reason}."])
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return _parse(path, settings)
     except FileNotFoundError:
-        return LoadedSettings(settings, [])
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return LoadedSettings(settings, [f"{path.name} is unreadable ({exc}); using defaults."])
+        return LoadedSettings(Settings(), [])
+    except Exception as exc:  # any parse failure, RecursionError included: the defaults
+        return LoadedSettings(Settings(), [
+            f"{path.name} is unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
+            "using defaults."])
+
+
+def _parse(path: Path, settings: Settings) -> LoadedSettings:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
     problems: list[str] = []
     sections = {f.name: f for f in dataclasses.fields(Settings)}
     for section_name, values in raw.items():

@@ -3,32 +3,52 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from kiosk.journal.db import open_database
+from kiosk.journal.db import JournalUnavailable, open_read_only
+from kiosk.journal.problems import explain
+from kiosk.journal.salvage import moved_aside
 from kiosk.journal.store import QUEUED_STATES, read_last_sync
 from kiosk.paths import Paths
 
 
-def journal_summary(paths: Paths) -> tuple[int, str | None]:
-    """(scans waiting to upload, time of the last successful upload in ISO-8601 UTC).
+@dataclass(frozen=True)
+class JournalSummary:
+    """What the journal says, or why it could not be read (then ``pending`` is None).
 
-    Read-only: a status check must never create, migrate or move the journal. A journal that
-    cannot be read reports nothing pending; the scanning side says what is wrong with it.
+    ``moved_aside`` names damaged journals (and foreign WAL files) set aside next to it: they
+    stay listed until an operator deletes them.
     """
+
+    pending: int | None
+    last_sync: str | None
+    error: str | None = None
+    moved_aside: list[Path] = field(default_factory=list)
+
+
+def journal_summary(paths: Paths) -> JournalSummary:
+    """Scans waiting to upload and the last successful upload (ISO-8601 UTC), read-only.
+
+    A status check never creates, migrates or moves the journal, and never reports a number
+    it could not read: when the journal cannot be read, ``error`` says why.
+    """
+    moved = moved_aside(paths.journal_file)
     if not paths.journal_file.exists():
-        return 0, None
+        return JournalSummary(0, None, None, moved)
     try:
-        conn, _ = open_database(paths.journal_file, read_only=True)
-    except sqlite3.Error:
-        return 0, None
+        conn = open_read_only(paths.journal_file)
+    except JournalUnavailable as exc:
+        return JournalSummary(None, None, str(exc), moved)
     try:
         pending = conn.execute(
             "SELECT count(*) FROM scans WHERE upload_state IN (?, ?)", QUEUED_STATES
         ).fetchone()[0]
         last_sync = read_last_sync(conn)
-    except sqlite3.Error:
-        return 0, None
+    except sqlite3.Error as exc:
+        return JournalSummary(None, None, str(explain(paths.journal_file, exc, reading=True)),
+                              moved)
     finally:
         conn.close()
-    return int(pending), (None if last_sync is None
-                          else last_sync.isoformat().replace("+00:00", "Z"))
+    return JournalSummary(int(pending), None if last_sync is None
+                          else last_sync.isoformat().replace("+00:00", "Z"), None, moved)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Sequence
 
 from kiosk import __version__
@@ -21,8 +20,8 @@ from kiosk.cli import (
     status,
     sync,
 )
-from kiosk.cli.common import EXIT_USAGE, run_guarded
-from kiosk.logs import log_event, setup_logging
+from kiosk.cli.common import EXIT_USAGE, fail, run_guarded
+from kiosk.logs import log_event, register_secrets, setup_logging
 from kiosk.paths import resolve_paths
 from kiosk.settings import load_settings
 
@@ -81,11 +80,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start_logging(args: argparse.Namespace) -> None:
     """Every command logs to the rotating file; a log folder we cannot write is no reason
     to refuse to run (doctor must work exactly when things are broken)."""
+    paths = resolve_paths(args.data_dir)
     try:
-        paths = resolve_paths(args.data_dir).ensure()
+        paths.ensure()
         setup_logging(paths, verbose=args.verbose)
     except OSError as exc:
-        print(f"kiosk: cannot write logs ({exc}); continuing without them", file=sys.stderr)
+        register_secrets(paths)  # stdout is scrubbed of tokens all the same
+        fail(f"cannot write logs ({exc.strerror or exc}); continuing without them")
         return
     for problem in load_settings(paths.settings_file).problems:
         log_event(log, "settings", logging.WARNING, problem=problem)

@@ -16,6 +16,7 @@ from kiosk.cli.common import (
     fail,
     print_json,
     run_guarded,
+    say,
 )
 
 
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(line)
         else:
-            print(_human(line), flush=True)
+            say(_human(line))
     return status
 
 

@@ -15,6 +15,7 @@ from kiosk.cli.common import (
     paths_from,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.doctor import Status, doctor_groups, run_checks
 from kiosk.doctor.display import PROBE_FLAG, probe
@@ -57,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.json:
             print_json(result.to_json())
             continue
-        print(f"{MARKS[result.status]}  {result.check:<18} {result.detail}", flush=True)
+        say(f"{MARKS[result.status]}  {result.check:<18} {result.detail}")
         if result.advice and result.status is not Status.OK:
-            print(f"      {'':<18} -> {result.advice}", flush=True)
+            say(f"      {'':<18} -> {result.advice}")
     return EXIT_FAILED if failed else EXIT_OK

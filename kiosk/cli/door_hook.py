@@ -15,6 +15,7 @@ from kiosk.cli.common import (
     paths_from,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.hooks import DoorHook, DoorHookConfigError
 from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
@@ -62,5 +63,5 @@ def _run(args: argparse.Namespace) -> int:
         if args.json:
             print_json({"kind": outcome.kind, "ok": outcome.ok, "log": outcome.line})
         else:
-            print(f"{'ok  ' if outcome.ok else 'FAIL'}  {outcome.kind:<8} {outcome.line}")
+            say(f"{'ok  ' if outcome.ok else 'FAIL'}  {outcome.kind:<8} {outcome.line}")
     return EXIT_OK if all(o.ok for o in outcomes) else EXIT_FAILED

@@ -6,7 +6,7 @@ import argparse
 from collections import deque
 from typing import Any
 
-from kiosk.cli.common import EXIT_OK, add_json_flag, paths_from, print_json, run_guarded
+from kiosk.cli.common import EXIT_OK, add_json_flag, paths_from, print_json, run_guarded, say
 from kiosk.logs import log_files
 
 
@@ -36,5 +36,5 @@ def _run(args: argparse.Namespace) -> int:
     if args.tail > 0 and paths.log_file.exists():
         with paths.log_file.open(encoding="utf-8", errors="replace") as handle:
             for line in deque(handle, maxlen=args.tail):
-                print(line, end="")
+                say(line.rstrip("\r\n"))
     return EXIT_OK

@@ -16,6 +16,7 @@ from kiosk.cli.common import (
     paths_from,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
 from kiosk.journal import JournalUnavailable
@@ -46,6 +47,10 @@ def register(subparsers: Any) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.token not in (None, "-"):
+        say(f"kiosk: warning: a token on the command line can be seen by other users of this "
+            f"computer (ps, /proc); next time use --token - (it is read from standard input) "
+            f"or set {TOKEN_ENV}.", stream=sys.stderr)
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV, "")
     if token == "-":
         token = input().strip()
@@ -66,14 +71,14 @@ def _run(args: argparse.Namespace) -> int:
         print_json({"provisioned": True, **credentials.public_view(), "uploaded_first": uploaded,
                     "held_for_old_device": held, "queued_again": requeued})
     else:
-        print(f"Provisioned device '{credentials.device_name}' "
-              f"in workspace '{credentials.workspace}'.")
+        say(f"Provisioned device '{credentials.device_name}' "
+            f"in workspace '{credentials.workspace}'.")
         if held:
-            print(f"{held} scan(s) of {_name(old)} are kept for it and will not be sent "
-                  f"as '{credentials.device_name}'.")
+            say(f"{held} scan(s) of {_name(old)} are kept for it and will not be sent "
+                f"as '{credentials.device_name}'.")
         if requeued:
-            print(f"{requeued} scan(s) made as '{credentials.device_name}' before will upload "
-                  "now.")
+            say(f"{requeued} scan(s) made as '{credentials.device_name}' before will upload "
+                "now.")
     return EXIT_OK
 
 
@@ -111,5 +116,5 @@ def _upload_first(paths: Paths, old: DeviceCredentials | None,
         with ScanService(paths, old, background=False) as service:
             return service.sync(max(0.0, args.upload_seconds)).uploaded
     except Exception as exc:  # an old device file that no longer works: keep the scans
-        print(f"kiosk: could not upload as {_name(old)} first ({exc}).", file=sys.stderr)
+        say(f"kiosk: could not upload as {_name(old)} first ({exc}).", stream=sys.stderr)
         return 0

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from typing import Any
 
 from kiosk.cli.common import (
-    EXIT_FAILED,
     EXIT_NOT_PROVISIONED,
     EXIT_OK,
     add_json_flag,
+    fail,
+    print_json,
     run_guarded,
+    say,
 )
 from kiosk.cli.service import open_scan_service
 from kiosk.scanning.verdict import Verdict
@@ -44,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
     service = open_scan_service(args, background=True)
     try:
         for problem in service.problems:
-            print(f"kiosk: {problem}", file=sys.stderr)
+            fail(problem)
         if service.fleet is not None:
             service.fleet.link.wait_synced(FLEET_CATCH_UP_SECONDS)
         for code in _codes(args.codes):
@@ -56,14 +57,12 @@ def _run(args: argparse.Namespace) -> int:
     finally:
         service.close()
     if state.needs_provisioning:
-        print(f"kiosk: {state.offline_reason}", file=sys.stderr)
-        return EXIT_NOT_PROVISIONED
+        return fail(str(state.offline_reason), EXIT_NOT_PROVISIONED)
     if service.journal_error is not None:  # the kiosk cannot record scans: it cannot work
-        print(f"kiosk: {service.journal_error}", file=sys.stderr)
-        return EXIT_FAILED
+        return fail(service.journal_error)
     if state.pending and not args.json:
         why = (result.stopped_because if result else None) or state.offline_reason or ""
-        print(f"{state.pending} scan(s) waiting to upload. {why}".strip())
+        say(f"{state.pending} scan(s) waiting to upload. {why}".strip())
     return EXIT_OK
 
 
@@ -81,13 +80,9 @@ def _codes(arguments: list[str]) -> Iterator[str]:
 
 
 def _print(verdict: Verdict, as_json: bool) -> None:
+    """One verdict line; names, codes and server messages come from outside: cleaned."""
     if as_json:
-        text = json.dumps(verdict.to_json(), ensure_ascii=False)
+        print_json(verdict.to_json())
     else:
         where = " (offline)" if verdict.offline else ""
-        text = f"{verdict.kind.value.upper()}{where}: {verdict.message}"
-    try:
-        sys.stdout.write(text + "\n")
-    except UnicodeEncodeError:  # a terminal that cannot show the holder's name
-        sys.stdout.write(text.encode("ascii", "backslashreplace").decode("ascii") + "\n")
-    sys.stdout.flush()
+        say(f"{verdict.kind.value.upper()}{where}: {verdict.message}")

@@ -5,14 +5,25 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.cli.common import EXIT_OK, add_json_flag, paths_from, print_json, run_guarded
+from kiosk.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_json_flag,
+    paths_from,
+    print_json,
+    run_guarded,
+    say,
+)
 from kiosk.device import DeviceFileError, load_credentials
 from kiosk.status import journal_summary
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "status", help="show provisioning and upload state (never the token)")
+        "status", help="show provisioning and upload state (never the token)",
+        description="Prints the device, the API, the scans waiting to upload and the last "
+        "upload, read-only. Exits 1 when the journal cannot be read (and says why), rather "
+        "than print a number it could not read.")
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 
@@ -24,23 +35,36 @@ def _run(args: argparse.Namespace) -> int:
         problem = None
     except DeviceFileError as exc:
         credentials, problem = None, str(exc)
-    pending, last_sync = journal_summary(paths)
+    summary = journal_summary(paths)
+    moved = [str(p) for p in summary.moved_aside]
     report: dict[str, Any] = {
         "provisioned": credentials is not None,
         "workspace": credentials.workspace if credentials else None,
         "device": credentials.device_name if credentials else None,
         "api_url": credentials.api_url if credentials else None,
-        "pending": pending,
-        "last_sync": last_sync,
+        "pending": summary.pending,
+        "last_sync": summary.last_sync,
     }
+    if summary.error:
+        report["journal_error"] = summary.error
+    if moved:
+        report["moved_aside"] = moved
+    exit_code = EXIT_FAILED if summary.error else EXIT_OK
     if args.json:
         print_json(report)
-        return EXIT_OK
+        return exit_code
     if credentials is None:
-        print(problem or "Not provisioned: run 'kiosk provision --api-url URL --token TOKEN'.")
+        say(problem or "Not provisioned: run 'kiosk provision --api-url URL --token TOKEN'.")
     else:
-        print(f"Device '{credentials.device_name}' in workspace '{credentials.workspace}'")
-        print(f"API: {credentials.api_url}")
-    print(f"Scans waiting to upload: {pending}")
-    print(f"Last upload: {last_sync or 'never'}")
-    return EXIT_OK
+        say(f"Device '{credentials.device_name}' in workspace '{credentials.workspace}'")
+        say(f"API: {credentials.api_url}")
+    if summary.error:
+        say(f"The journal cannot be read: {summary.error}")
+    else:
+        say(f"Scans waiting to upload: {summary.pending}")
+        say(f"Last upload: {summary.last_sync or 'never'}")
+    for name in moved:
+        say(f"Set-aside journal file: {name} (a damaged journal, whose readable scans are "
+            "back in the journal, or another journal's -wal; keep it for support, then "
+            "delete it)")
+    return exit_code

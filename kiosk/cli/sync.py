@@ -11,8 +11,10 @@ from kiosk.cli.common import (
     EXIT_NOT_PROVISIONED,
     EXIT_OK,
     add_json_flag,
+    fail,
     print_json,
     run_guarded,
+    say,
 )
 from kiosk.cli.service import open_scan_service
 
@@ -31,17 +33,21 @@ def register(subparsers: Any) -> None:
 
 def _say_waiting(holder: str) -> None:
     """Another process (say, the kiosk screen) is uploading: wait for it, and say so."""
-    print(f"kiosk: {holder} is uploading from this data folder; waiting for it to finish, "
-          "then uploading what is left.", file=sys.stderr, flush=True)
+    say(f"kiosk: {holder} is uploading from this data folder; waiting for it to finish, "
+        "then uploading what is left.", stream=sys.stderr)
 
 
 def _run(args: argparse.Namespace) -> int:
     service = open_scan_service(args, background=False)
     try:
+        for problem in service.problems:
+            fail(problem)
         result = service.sync(max(0.0, args.timeout), on_wait=_say_waiting)
         state = service.status()
     finally:
         service.close()
+    if service.journal_error is not None:  # no made-up "pending": 0
+        return fail(service.journal_error)
     report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending,
                               "rejected": state.rejected}
     if result.stopped_because and state.pending:
@@ -49,12 +55,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
     else:
-        print(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
-              + (f", of which {state.rejected} rejected by the server." if state.rejected
-                 else "."))
+        say(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
+            + (f", of which {state.rejected} rejected by the server." if state.rejected
+               else "."))
         if "message" in report:
-            print(report["message"])
+            say(report["message"])
     if state.needs_provisioning:
-        print(f"kiosk: {state.offline_reason}", file=sys.stderr)
-        return EXIT_NOT_PROVISIONED
+        return fail(str(state.offline_reason), EXIT_NOT_PROVISIONED)
     return EXIT_OK if state.pending == 0 else EXIT_FAILED

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from kiosk.doctor.model import CheckResult, fail, ok, warn
 from kiosk.hooks.door import check_hook_command, check_hook_url
+from kiosk.journal.db import JournalUnavailable, open_read_only
+from kiosk.journal.salvage import moved_aside
 from kiosk.journal.store import QUEUED_STATES
 from kiosk.paths import Paths
 from kiosk.resources import resources_root
@@ -40,16 +42,24 @@ def disk_check(folder: Path) -> CheckResult:
 
 
 def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckResult:
-    """PRAGMA integrity_check on a read-only connection (the kiosk may be running)."""
+    """PRAGMA integrity_check on a read-only connection (the kiosk may be running).
+
+    Also names every journal file set aside as damaged or foreign, until an operator has
+    looked at it and deleted it.
+    """
     journal = paths.journal_file
+    moved = moved_aside(journal)
     if not journal.exists():
+        if moved:
+            return warn("journal", f"No journal yet, but {_names(moved)} was set aside.",
+                        _MOVED_ADVICE)
         return ok("journal", "No journal yet; it is created at the first scan.")
     deadline = time.monotonic() + time_limit
     try:
-        connection = sqlite3.connect(f"{journal.as_uri()}?mode=ro", uri=True, timeout=2.0)
-    except sqlite3.Error as exc:
-        return fail("journal", f"The journal {journal} cannot be opened ({exc}).",
-                    "Check the file's permissions; do not delete it, it holds unsent scans.")
+        connection = open_read_only(journal)
+    except JournalUnavailable as exc:
+        return fail("journal", str(exc),
+                    "Fix that first; do not delete the journal, it holds unsent scans.")
     with closing(connection):
         connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
         try:
@@ -67,17 +77,28 @@ def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckR
         if rows != ["ok"]:
             return fail("journal", f"The journal is damaged ({rows[0]}).", _DAMAGED_ADVICE)
         oldest = _oldest_pending(connection)
-    try:
-        pending, last_sync = journal_summary(paths)
-    except Exception as exc:  # the journal's owner may reject a file it cannot read
-        return warn("journal", f"The journal is intact but its summary failed ({exc}).",
+    summary = journal_summary(paths)
+    if summary.error:
+        return warn("journal", f"The journal is intact but its summary failed: {summary.error}",
                     "Run 'kiosk status' for details.")
-    detail = (f"The journal is intact; {pending} scan(s) waiting to upload; "
-              f"last upload {last_sync or 'never'}.")
-    if pending and _older_than(oldest, STUCK_UPLOAD_SECONDS):
+    detail = (f"The journal is intact; {summary.pending} scan(s) waiting to upload; "
+              f"last upload {summary.last_sync or 'never'}.")
+    if moved:
+        return warn("journal", detail + f" Set aside as damaged or foreign: {_names(moved)}.",
+                    _MOVED_ADVICE)
+    if summary.pending and _older_than(oldest, STUCK_UPLOAD_SECONDS):
         return warn("journal", detail + f" The oldest waits since {oldest}.",
                     "Uploads seem stuck: fix the api and token checks, then run 'kiosk sync'.")
     return ok("journal", detail)
+
+
+def _names(files: list[Path]) -> str:
+    return ", ".join(str(f) for f in files)
+
+
+_MOVED_ADVICE = ("A damaged journal's readable scans are already back in the journal (a "
+                 "foreign -wal holds none of ours); keep the files for support, then delete "
+                 "them.")
 
 
 def _oldest_pending(connection: sqlite3.Connection) -> str | None:
@@ -91,8 +112,9 @@ def _oldest_pending(connection: sqlite3.Connection) -> str | None:
     return str(row[0]) if row and row[0] else None
 
 
-_DAMAGED_ADVICE = ("Stop the kiosk and copy the journal file somewhere safe before anything "
-                   "else (it holds unsent scans), then contact support.")
+_DAMAGED_ADVICE = ("Stop the kiosk, copy the journal file somewhere safe, then run "
+                   "'kiosk sync' (or start the kiosk): it moves the file aside and recovers "
+                   "its readable scans.")
 
 
 def settings_check(paths: Paths) -> CheckResult:

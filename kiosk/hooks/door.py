@@ -1,8 +1,10 @@
 """The door hook: tell a turnstile relay or door opener about each accepted scan.
 
 Off by default. When ``door_hook.command`` is set, that program runs once per accepted scan
-with the verdict as JSON on stdin (and ``KIOSK_VERDICT`` / ``KIOSK_SCAN_ID`` in its
-environment); when ``door_hook.url`` is set, the same JSON is POSTed there. Both may be set.
+with the verdict as JSON on stdin and a minimal environment (``KIOSK_VERDICT``,
+``KIOSK_SCAN_ID`` and only the basics of the kiosk's own: ``PATH``, ``HOME``, locale; never a
+token); when ``door_hook.url`` is set, the same JSON is POSTed there. Both may be set. Its
+stderr is read bounded (the last 4 KB kept) and logged escaped.
 
 Scanning never waits for the door: :meth:`DoorHook.fire` only puts the verdict on a small
 queue and returns. One worker thread runs the hooks in order (a relay should not get two
@@ -31,13 +33,14 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from kiosk.logs import event, log_event
+from kiosk.logs import clean, event, log_event
 
 log = logging.getLogger("kiosk.door_hook")
 
 QUEUE_SIZE = 16
 MAX_DELAY_SECONDS = 10.0  # a door opened later than this is worse than one not opened
 STDERR_LOG_CHARS = 300
+STDERR_KEEP_BYTES = 4096  # of a hook's stderr, the end is kept (where the error usually is)
 
 
 class DoorHookConfigError(ValueError):
@@ -245,8 +248,7 @@ class DoorHook:
 
     def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> HookOutcome:
         scan_id = payload.get("scan_id")
-        env = {**os.environ, "KIOSK_VERDICT": str(payload.get("verdict", "")),
-               "KIOSK_SCAN_ID": str(scan_id or "")}
+        env = hook_environment(payload)
         started = time.monotonic()
         try:
             process = subprocess.Popen(
@@ -260,7 +262,7 @@ class DoorHook:
         with self._lock:
             self._running = process
         try:
-            _, stderr = process.communicate(body, timeout=self.timeout_seconds)
+            stderr = _talk(process, body, self.timeout_seconds)
         except subprocess.TimeoutExpired:
             _kill(process)
             return _outcome("command", "timeout", seconds=self.timeout_seconds, scan_id=scan_id)
@@ -274,7 +276,7 @@ class DoorHook:
             return HookOutcome("command", False, "killed: the kiosk is stopping")
         return _outcome("command", "failed", exit=process.returncode, seconds=seconds,
                         scan_id=scan_id,
-                        stderr=stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:])
+                        stderr=clean(stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:]))
 
     def _post(self, body: bytes, scan_id: Any) -> HookOutcome:
         with self._lock:
@@ -310,6 +312,61 @@ def _outcome(kind: str, result: str, **fields: Any) -> HookOutcome:
     line = event("door_hook", result=result, kind=kind, **fields)
     log.log(logging.INFO if result == "ok" else logging.ERROR, "%s", line)
     return HookOutcome(kind, result == "ok", line)
+
+
+# What the hook's program gets from the kiosk's environment: enough to find programs and
+# speak the right language, nothing else (never a KIOSK_* variable, never a token).
+HOOK_ENV_POSIX = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
+                  "TMPDIR")
+HOOK_ENV_WINDOWS = ("PATH", "PATHEXT", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC",
+                    "TEMP", "TMP", "USERPROFILE", "USERNAME")
+
+
+def hook_environment(payload: Mapping[str, Any]) -> dict[str, str]:
+    """The hook's whole environment: a few basics copied over, plus the verdict."""
+    names = HOOK_ENV_WINDOWS if os.name == "nt" else HOOK_ENV_POSIX
+    env = {name: os.environ[name] for name in names if name in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env["KIOSK_VERDICT"] = str(payload.get("verdict", ""))
+    env["KIOSK_SCAN_ID"] = str(payload.get("scan_id") or "")
+    return env
+
+
+def _talk(process: subprocess.Popen[bytes], body: bytes, timeout: float) -> bytes:
+    """Give the hook its stdin and wait for it; return the tail of its stderr.
+
+    The stderr is read in chunks and only the last ``STDERR_KEEP_BYTES`` are kept, so a hook
+    that writes gigabytes costs the kiosk nothing. Raises TimeoutExpired after ``timeout``.
+    """
+    tail = bytearray()
+
+    def feed() -> None:
+        try:
+            assert process.stdin is not None
+            process.stdin.write(body)
+            process.stdin.close()
+        except OSError:  # the hook did not read its stdin: its business
+            pass
+
+    def drain() -> None:
+        assert process.stderr is not None
+        while chunk := process.stderr.read1(65536):  # type: ignore[attr-defined]
+            tail.extend(chunk)
+            del tail[:-STDERR_KEEP_BYTES]
+
+    threads = [threading.Thread(target=feed, daemon=True),
+               threading.Thread(target=drain, daemon=True)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + timeout
+    process.wait(timeout)
+    for thread in threads:  # a child that keeps the pipe open: bounded by the same timeout
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            raise subprocess.TimeoutExpired(process.args, timeout)
+    if process.stderr is not None:
+        process.stderr.close()
+    return bytes(tail)
 
 
 def _new_process_group() -> dict[str, Any]:

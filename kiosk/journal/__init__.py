@@ -4,10 +4,16 @@ SQLite in the data folder (WAL, ``synchronous=FULL``), owner-only, versioned wit
 ``PRAGMA user_version``. Knows nothing of Qt or of the network.
 """
 
-from kiosk.journal.db import JournalFull, JournalUnavailable, open_database
+from kiosk.journal.db import (
+    JournalFull,
+    JournalRecovered,
+    JournalUnavailable,
+    open_database,
+    open_read_only,
+)
 from kiosk.journal.store import CachedPass, Journal, PendingUpload, ScanRecord
 
 __all__ = [
-    "CachedPass", "Journal", "JournalFull", "JournalUnavailable", "PendingUpload", "ScanRecord",
-    "open_database",
+    "CachedPass", "Journal", "JournalFull", "JournalRecovered", "JournalUnavailable",
+    "PendingUpload", "ScanRecord", "open_database", "open_read_only",
 ]

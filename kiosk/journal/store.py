@@ -7,23 +7,24 @@ so two scanners racing on the same code cannot both be admitted.
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from kiosk.journal.db import (
-    JournalFull,
-    JournalUnavailable,
-    full_message,
-    is_full_error,
-    open_database,
-)
+from kiosk.journal.db import JournalRecovered, open_database, reopen_damaged
+from kiosk.journal.problems import explain, is_corrupt_error
+
+log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 # Upload states. Only accepted scans are queued ("pending"); a scan the server refused is
 # "rejected" but stays queued (retried on its own slow schedule, never deleted).
@@ -101,6 +102,20 @@ class CachedPass:
     seen_at: datetime | None = None
 
 
+def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Run ``method`` again, once, when the journal was found damaged and replaced under it:
+    the caller then sees the fresh journal (with the recovered scans), not the damage."""
+
+    @functools.wraps(method)
+    def wrapper(self: Journal, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except JournalRecovered:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class JournalTransaction:
     """The statements allowed inside :meth:`Journal.transaction` (one atomic scan)."""
 
@@ -165,12 +180,8 @@ class Journal:
         self.retention = timedelta(days=retention_days)
         self.max_entries = max_entries
         self._lock = threading.RLock()
-        try:
-            self._conn, self.problem = open_database(path)
-        except sqlite3.Error as exc:
-            raise JournalUnavailable(
-                f"The scan journal {path} cannot be opened ({exc})."
-            ) from exc
+        self._conn, self.problem = open_database(path)
+        self._file = _file_identity(path)
 
     def close(self) -> None:
         with self._lock:
@@ -197,6 +208,7 @@ class Journal:
                 raise
             self._conn.execute("COMMIT")
 
+    @_retried_after_recovery
     def mark_uploaded(self, scan_id: str, event_id: str, now: datetime) -> None:
         stamp = to_db_time(now)
         with self._lock, self._guard():
@@ -209,6 +221,7 @@ class Journal:
                                (stamp,))
             self._conn.execute("COMMIT")
 
+    @_retried_after_recovery
     def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
         """The server refused this scan: show it as rejected, try again at
         ``next_attempt_at``. (An upload already confirmed is never touched.)"""
@@ -218,6 +231,7 @@ class Journal:
                 " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
                 (error[:500], to_db_time(next_attempt_at), REJECTED, scan_id, *QUEUED_STATES))
 
+    @_retried_after_recovery
     def prune(self, now: datetime) -> int:
         """Delete uploaded (and never-queued) scans older than the retention or beyond the
         size limit, and passes not seen within the retention. Queued scans are never pruned."""
@@ -237,6 +251,7 @@ class Journal:
 
     # --- reading ------------------------------------------------------------------------------
 
+    @_retried_after_recovery
     def cached_pass(self, code: str) -> CachedPass | None:
         with self._lock, self._guard():
             row = self._conn.execute(
@@ -252,6 +267,7 @@ class Journal:
                           row[6], config if isinstance(config, dict) else {},
                           from_db_time(row[8]))
 
+    @_retried_after_recovery
     def due_uploads(self, now: datetime | None, limit: int,
                     identity: tuple[str, str] | None = None) -> list[PendingUpload]:
         """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
@@ -276,6 +292,7 @@ class Journal:
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
                               r[7], r[8], r[9]) for r in rows]
 
+    @_retried_after_recovery
     def change_device(self, old: tuple[str, str] | None, new: tuple[str, str]) -> tuple[int, int]:
         """Re-provisioning from ``old`` to ``new`` (device name, workspace): queued scans of
         another device are held (never sent as ``new``), held scans of ``new`` are queued
@@ -296,6 +313,7 @@ class Journal:
             self._conn.execute("COMMIT")
         return held, released
 
+    @_retried_after_recovery
     def queue_counts(self) -> tuple[int, int]:
         """(pending, rejected) accepted scans not yet uploaded."""
         with self._lock, self._guard():
@@ -304,6 +322,7 @@ class Journal:
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
         return rows.get(PENDING, 0), rows.get(REJECTED, 0)
 
+    @_retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
         """When the next queued scan is due; with ``now``, a pending scan is due at ``now``
         and a retry time beyond the horizon counts as ``now`` (see :meth:`due_uploads`)."""
@@ -318,10 +337,12 @@ class Journal:
             return now
         return earliest
 
+    @_retried_after_recovery
     def last_sync(self) -> datetime | None:
         with self._lock, self._guard():
             return read_last_sync(self._conn)
 
+    @_retried_after_recovery
     def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, str]]:
         """Newest first; ``search`` matches part of the code or the holder's name."""
         query = ("SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
@@ -338,6 +359,7 @@ class Journal:
         return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
                             r[8], r[9], r[10], r[11], r[12]), r[10]) for r in rows]
 
+    @_retried_after_recovery
     def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:
         """(admitted, rejected) scans in [start, end)."""
         with self._lock, self._guard():
@@ -347,6 +369,7 @@ class Journal:
                 (to_db_time(start), to_db_time(end))).fetchone()
         return int(row[0]), int(row[1])
 
+    @_retried_after_recovery
     def scan_ids(self) -> set[str]:
         with self._lock, self._guard():
             return {r[0] for r in self._conn.execute("SELECT scan_id FROM scans")}
@@ -355,7 +378,14 @@ class Journal:
 
     @contextmanager
     def _guard(self) -> Iterator[None]:
-        """Turn SQLite failures (reads and writes) into one-sentence journal errors."""
+        """Turn SQLite failures (reads and writes) into one-sentence journal errors.
+
+        Damage found in use gets the same treatment as damage found at start: the file is
+        moved aside, a new journal takes its place with the readable scans recovered, and
+        :class:`JournalRecovered` tells the caller to try again. Nothing more is ever written
+        to the damaged file.
+        """
+        self._follow_moves()
         try:
             yield
         except sqlite3.Error as exc:
@@ -364,11 +394,44 @@ class Journal:
                     self._conn.execute("ROLLBACK")
                 except sqlite3.Error:
                     pass
-            if is_full_error(exc):
-                raise JournalFull(full_message(self.path)) from exc
-            raise JournalUnavailable(
-                f"The scan journal could not be used ({exc}); call support."
-            ) from exc
+            if is_corrupt_error(exc):
+                raise self._replace_damaged(exc) from exc
+            raise explain(self.path, exc) from exc
+
+    def _replace_damaged(self, exc: sqlite3.Error) -> JournalRecovered:
+        log.error("journal_damaged error=%s", exc)
+        still_here = _file_identity(self.path) == self._file
+        self._close_quietly()
+        self._conn, problem = reopen_damaged(self.path, exc, move=still_here)
+        self._file = _file_identity(self.path)
+        self.problem = problem or f"The scan journal was damaged ({exc}) and replaced."
+        return JournalRecovered(self.problem)
+
+    def _follow_moves(self) -> None:
+        """Another kiosk process moved the journal aside (it found it damaged): reopen the
+        new one at the same path instead of writing on into the moved file."""
+        if _file_identity(self.path) == self._file:
+            return
+        log.warning("journal_replaced_by_another_process path=%s", self.path)
+        self._close_quietly()
+        self._conn, problem = open_database(self.path)
+        self._file = _file_identity(self.path)
+        if problem:
+            self.problem = problem
+
+    def _close_quietly(self) -> None:
+        try:
+            self._conn.close()
+        except sqlite3.Error:
+            pass
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def read_last_sync(conn: sqlite3.Connection) -> datetime | None:

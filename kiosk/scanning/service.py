@@ -26,7 +26,7 @@ from kiosk.device import DeviceCredentials
 from kiosk.fleet.config import FleetConfigError, load_fleet_config
 from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
-from kiosk.journal import CachedPass, Journal, JournalUnavailable, ScanRecord
+from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.store import NOT_NEEDED, PENDING
 from kiosk.logs import log_event, log_scan
 from kiosk.paths import Paths
@@ -121,19 +121,10 @@ class ScanService:
             return verdict
         lookup = self._lookup(code)
         try:
-            with self.journal.transaction() as tx:
-                other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
-                verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now,
-                                 other)
-                verdict = replace(verdict, scan_id=str(uuid.uuid4()))
-                if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                    tx.put_pass(_cached(code, lookup.facts), now)
-                tx.insert_scan(replace(_record(verdict, source), device=self._device,
-                                       workspace=self._workspace))
-                if verdict.accepted and verdict.voids_pass:
-                    tx.mark_pass_voided(code)
-                shared = self.fleet is not None and self.fleet.record(
-                    tx, verdict, lookup, scanning, now)
+            try:
+                verdict, shared = self._journal_scan(code, lookup, source, now)
+            except JournalRecovered:  # damaged journal replaced (scans recovered): once more
+                verdict, shared = self._journal_scan(code, lookup, source, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
@@ -146,13 +137,33 @@ class ScanService:
             self.door_hook.on_verdict(verdict)
         return verdict
 
+    def _journal_scan(self, code: str, lookup: Lookup, source: str,
+                      now: datetime) -> tuple[Verdict, bool]:
+        """Decide and record one scan in one journal transaction; also whether it gave the
+        fleet something to tell the other doors."""
+        scanning = self.settings.scanning
+        with self.journal.transaction() as tx:
+            other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
+            verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
+            verdict = replace(verdict, scan_id=str(uuid.uuid4()))
+            if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
+                tx.put_pass(_cached(code, lookup.facts), now)
+            tx.insert_scan(replace(_record(verdict, source), device=self._device,
+                                   workspace=self._workspace))
+            if verdict.accepted and verdict.voids_pass:
+                tx.mark_pass_voided(code)
+            shared = self.fleet is not None and self.fleet.record(
+                tx, verdict, lookup, scanning, now)
+        return verdict, shared
+
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot(self._clock())
         try:
             pending, rejected = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
             next_upload = self.journal.next_attempt_at(self._clock()) if state.online else None
-        except JournalUnavailable:
+        except JournalUnavailable as exc:  # never a made-up 0: callers check journal_error
+            self.journal_error = str(exc)
             pending = rejected = 0
             last_sync = next_upload = None
         next_retry = state.next_retry_at if not state.online else next_upload

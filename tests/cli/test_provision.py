@@ -47,7 +47,7 @@ def test_plain_http_to_a_remote_host_is_refused(run_cli, paths):
 
 def test_wrong_token_is_refused_and_changes_nothing(run_cli, demo_server, credentials, paths):
     before = paths.device_file.read_bytes()
-    result = run_cli("provision", "--api-url", demo_server.url, "--token", "wrong")
+    result = run_cli("provision", "--api-url", demo_server.url, "--token", "-", input="wrong\n")
     assert result.returncode == 1
     assert "refused the workspace token" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

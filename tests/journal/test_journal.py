@@ -91,7 +91,7 @@ def test_scan_service_reports_the_moved_journal(paths, credentials):
     from kiosk.scanning.service import ScanService
     paths.journal_file.write_bytes(b"this is not a database" * 100)
     with ScanService(paths, credentials, background=False) as service:
-        assert any("unreadable" in p for p in service.problems)
+        assert any("damaged" in p and "moved to" in p for p in service.problems)
         assert service.scan("TKT-VALID-0001").kind is VerdictKind.VALID
 
 
@@ -167,7 +167,7 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     with journal.transaction() as tx:
         tx.insert_scan(record("a"))
         tx.insert_scan(record("b", at=NOW + timedelta(seconds=1)))
-    assert journal_summary(paths) == (2, None)
+    assert journal_summary(paths).pending == 2
     # a scan stamped in the future (the clock was ahead, then corrected) still uploads
     assert [u.scan_id for u in journal.due_uploads(NOW, 10)] == ["a", "b"]
     journal.mark_uploaded("a", "ev-1", NOW)
@@ -181,12 +181,12 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     stepped_back = NOW - timedelta(hours=6)
     assert [u.scan_id for u in journal.due_uploads(stepped_back, 10)] == ["b"]
     assert journal.next_attempt_at(stepped_back) == stepped_back
-    pending, last_sync = journal_summary(paths)
-    assert pending == 1 and last_sync == "2026-06-01T19:00:00Z"
+    summary = journal_summary(paths)
+    assert summary.pending == 1 and summary.last_sync == "2026-06-01T19:00:00Z"
 
 
 def test_status_summary_without_a_journal(paths):
-    assert journal_summary(paths) == (0, None)
+    assert journal_summary(paths).pending == 0
     assert not paths.journal_file.exists()  # a status check never creates it
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import select
 import shutil
-import sqlite3
 import ssl
 import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -23,6 +23,7 @@ from kiosk.doctor.api import NAMES, api_checks, clock_result, schema_result
 from kiosk.doctor.camera import camera_check
 from kiosk.doctor.local import journal_check
 from kiosk.doctor.model import ok
+from kiosk.journal import Journal, ScanRecord
 from kiosk.settings import CameraSettings
 from kiosk.tiketo.operations import schema_text
 
@@ -184,12 +185,15 @@ def test_camera_frames_are_compared_with_the_requested_size(tmp_path):
     assert demo.status is Status.WARN and "synthetic" in demo.detail
 
 
+NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
+
+
 def test_journal_integrity(paths):
     assert journal_check(paths).status is Status.OK  # no journal yet
-    with sqlite3.connect(paths.journal_file) as db:
-        db.execute("CREATE TABLE scans (id TEXT PRIMARY KEY, code TEXT)")
-        db.executemany("INSERT INTO scans VALUES (?, ?)", [(str(i), "x" * 50) for i in range(500)])
-    db.close()
+    with Journal(paths.journal_file) as journal, journal.transaction() as tx:
+        for i in range(500):
+            tx.insert_scan(ScanRecord(str(i), "x" * 50, "valid", "entry", 0, False, NOW, False,
+                                      "manual", "m", "uploaded"))
     result = journal_check(paths)
     assert result.status is Status.OK and "intact" in result.detail
     data = bytearray(paths.journal_file.read_bytes())
