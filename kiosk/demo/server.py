@@ -111,6 +111,8 @@ class DemoServer:
         (``slow_seconds``, ``retry_after``, ``drip_seconds``, ``created_at``, ``answer``,
         ``errors``), each keeping its previous value when not given."""
         options = {k: v for k, v in options.items() if v is not None}
+        if fault is Fault.GZIP_BOMB:
+            gzip_bomb()  # built once (a second of CPU): now, not inside the first request
         self.faults = dataclasses.replace(
             self.faults, fault=fault, **options,
             operations=frozenset(operations) if operations else None,

@@ -82,7 +82,7 @@ def test_full_disk_at_start_keeps_the_journal_and_its_queued_scans(demo_server, 
         demo_server.start()
         synced = run_kiosk(data, "sync", "--json")
         assert synced.returncode == 0, synced.stderr
-        assert synced.json_lines() == [{"uploaded": 10, "pending": 0}]
+        assert synced.json_lines() == [{"uploaded": 10, "pending": 0, "rejected": 0}]
         assert sorted(e.data["scanId"] for e in demo_server.state.events()) == sorted(ids)
 
 
@@ -118,8 +118,8 @@ def test_read_only_filesystem_every_command_works_or_says_why(demo_server, tmp_p
             one_sentence(hook, "No door hook is set")
             again = run_kiosk(data, "provision", "--api-url", demo_server.url, "--token", "-",
                               input=DEMO_WORKSPACE_TOKEN + "\n")
-            assert again.returncode == 1
-            one_sentence(again, "Read-only file system")
+            assert again.returncode == 1  # the journal (3 scans waiting) is checked first
+            one_sentence(again, "read-only filesystem")
         finally:
             remount(mounted, "rw")
         assert not list((data / "data").glob("*.corrupt-*"))
@@ -168,7 +168,7 @@ def test_root_owned_journal_as_the_kiosk_user(demo_server):
         os.chown(journal, entry.pw_uid, entry.pw_gid)  # the advice, followed
         fixed = run_kiosk(data, "sync", "--json", user=user)
         assert fixed.returncode == 0, fixed.stderr
-        assert fixed.json_lines() == [{"uploaded": 7, "pending": 0}]
+        assert fixed.json_lines() == [{"uploaded": 7, "pending": 0, "rejected": 0}]
     finally:
         shutil.rmtree(base, ignore_errors=True)
 
