@@ -108,14 +108,14 @@ class WedgeFilter(QObject):
                 self._apply(self.decoder.other_key())
             return False
         plain = not (event.modifiers() & ~_TYPING_MODIFIERS)
-        if key in _SUFFIX_KEYS and plain:
+        if (key in _SUFFIX_KEYS or text == "\n") and plain:  # "\n": a Linefeed suffix
             if not self.decoder.pending:
-                return key != Qt.Key.Key_Tab and self._enter_to_manual_entry(event)
+                return key in _ENTER_KEYS and self._enter_to_manual_entry(event)
             result = self.decoder.enter(now)
             self._apply(result)
             self._schedule()
             if result.pass_enter:
-                return key != Qt.Key.Key_Tab and self._enter_to_manual_entry(event)
+                return key in _ENTER_KEYS and self._enter_to_manual_entry(event)
             return True
         if plain and len(text) == 1 and text.isprintable():
             held = _HeldKey(key, event.modifiers(), text, watched)
