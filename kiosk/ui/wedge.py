@@ -46,9 +46,11 @@ _MODIFIER_KEYS = frozenset((
 _TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
                      | Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.GroupSwitchModifier)
 # A poll timer that fires this much after its time means the GUI thread was busy: key events
-# typed meanwhile may still wait behind it (Qt fires timers before reading input), so look once
-# more after they had their turn.
+# typed meanwhile may still wait behind it (Qt fires timers before reading input), so look again
+# shortly, up to _RECHECKS times, after they had their turn.
 _LATE_TIMER = 0.015
+_RECHECK_MS = 10
+_RECHECKS = 3
 
 
 @dataclass(frozen=True)
@@ -74,7 +76,8 @@ class WedgeFilter(QObject):
         self._clock = clock
         self._replaying = False
         self._last_key = (0.0, 0.0)  # (event time, clock at delivery) of the newest key
-        self._rechecked = False
+        self._rechecks = 0
+        self._due = 0.0  # clock time the poll timer was started for
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -135,7 +138,7 @@ class WedgeFilter(QObject):
         delivered = self._clock()
         now = stamp / 1000 if stamp else delivered
         self._last_key = (now, delivered)
-        self._rechecked = False
+        self._rechecks = 0
         return now
 
     def _now(self) -> float:
@@ -146,23 +149,24 @@ class WedgeFilter(QObject):
         return key_time + (self._clock() - delivered)
 
     def _poll(self) -> None:
-        deadline = self.decoder.next_deadline()
-        now = self._now()
-        if (deadline is not None and not self._rechecked
-                and now - deadline > _LATE_TIMER):
-            self._rechecked = True  # late: let waiting key events in before deciding
-            self._timer.start(0)
+        if self._clock() - self._due > _LATE_TIMER and self._rechecks < _RECHECKS:
+            self._rechecks += 1  # late: let waiting key events in before deciding
+            self._start(_RECHECK_MS)
             return
-        self._rechecked = False
-        self._apply(self.decoder.poll(now))
+        self._rechecks = 0
+        self._apply(self.decoder.poll(self._now()))
         self._schedule()
+
+    def _start(self, ms: int) -> None:
+        self._due = self._clock() + ms / 1000
+        self._timer.start(ms)
 
     def _schedule(self) -> None:
         deadline = self.decoder.next_deadline()
         if deadline is None:
             self._timer.stop()
             return
-        self._timer.start(max(int((deadline - self._now()) * 1000) + 1, 1))
+        self._start(max(int((deadline - self._now()) * 1000) + 1, 1))
 
     def _apply(self, result: WedgeResult) -> None:
         for held in result.forward:
