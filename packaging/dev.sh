@@ -11,8 +11,10 @@ cd "$(dirname "$0")/.."
 
 DEBIAN_LIBS=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
              libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libglib2.0-0
-             libpulse0 libzbar0 binutils  # binutils: objdump, for the PyInstaller bundle test
-             mosquitto)  # the MQTT broker the fleet tests start on 127.0.0.1
+             libpulse0 libzbar0 binutils   # binutils: objdump, for the PyInstaller bundle test
+             x11-xkb-utils                 # setxkbmap: kiosk doctor's keyboard-layout check
+             xvfb xdotool openbox x11-utils  # tests/desktop/: X server, keys, window manager
+             mosquitto)                    # the MQTT broker the fleet tests start on 127.0.0.1
 
 install_debian_libs() {
     command -v dpkg-query >/dev/null 2>&1 || return 0

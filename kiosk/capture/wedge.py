@@ -7,12 +7,18 @@ rules are tested without a keyboard or a clock; ``kiosk.ui.wedge`` is the thin Q
 Rules (``max_interval`` 30 ms, ``silence`` 100 ms, ``min_length`` 4 by default):
 
 * keys are held back while they arrive less than ``max_interval`` apart;
-* Enter after a held-back burst of at least ``min_length`` keys ends a scan (the Enter is
-  consumed); a burst of at least ``min_length`` keys followed by ``silence`` without a key
-  ends a scan too (scanners configured without a suffix);
+* Enter (or Tab: some scanners send it as their suffix) after a held-back burst of at least
+  ``min_length`` keys ends a scan (the suffix is consumed); a burst of at least
+  ``min_length`` keys followed by ``silence`` without a key ends a scan too (scanners
+  configured without a suffix);
 * anything else is a person typing: held-back keys are released (``forward``) as soon as
   the next key is slow or ``max_interval`` passes, in their original order, and their Enter
   passes through.
+
+Times are whatever clock the caller uses, as long as it is one clock: the Qt side passes the
+X server's key timestamps, so keys are timed when they were typed, not when a busy GUI thread
+got round to them. A time that goes backwards (the server's millisecond counter wrapped, or
+it restarted) ends the run of keys rather than joining two unrelated ones.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from typing import Any
 class WedgeResult:
     scan: str | None = None  # a complete scanned code, exactly as typed
     forward: list[Any] = field(default_factory=list)  # payloads of keys a person typed
-    pass_enter: bool = False  # the Enter was not a scan terminator: deliver it normally
+    pass_enter: bool = False  # the Enter/Tab was not a scan suffix: deliver it normally
 
 
 @dataclass
@@ -56,14 +62,14 @@ class WedgeDecoder:
         """A printable key was pressed. ``payload`` comes back in ``forward`` if a person
         typed it (the Qt filter passes the event's details to replay it)."""
         result = WedgeResult()
-        if self._keys and now - self._keys[-1].time > self.max_interval:
+        if self._keys and not 0 <= now - self._keys[-1].time <= self.max_interval:
             result = self._finish()
         self._keys.append(_Key(char, now, payload if payload is not None else char))
         return result
 
     def enter(self, now: float) -> WedgeResult:
-        """Enter (or Return) was pressed."""
-        if self._is_burst() and now - self._keys[-1].time <= self.silence:
+        """Enter, Return or Tab (a scanner's suffix, or a person's key) was pressed."""
+        if self._is_burst() and 0 <= now - self._keys[-1].time <= self.silence:
             return WedgeResult(scan=self._take())
         result = self._release()
         result.pass_enter = True

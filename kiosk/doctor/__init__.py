@@ -71,7 +71,7 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool
                    lambda: [local.settings_check(paths), local.resources_check()], 5),
     ]
     if check_screen:
-        groups.append(CheckGroup(("screen",), lambda: [display.display_check()], 25))
+        groups.append(CheckGroup(display.NAMES, lambda: display.display_checks(), 35))
     if check_camera:
         groups.append(CheckGroup(("camera",), lambda: [camera.camera_check(settings.camera)], 15))
     groups += [

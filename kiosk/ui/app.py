@@ -114,9 +114,9 @@ class KioskApp(QObject):
             self.window.show_screen(self.window.scanning)
         self._timer.start()
         if self.settings.screen.fullscreen:
-            self.window.showFullScreen()
+            self.window.show_fullscreen()
         else:
-            self.window.show()
+            self.window.show_windowed()
 
     def shutdown(self) -> None:
         """Stop the camera, finish running calls, close the backend. Safe to call twice."""
@@ -423,9 +423,9 @@ class KioskApp(QObject):
     def _toggle_fullscreen(self) -> None:
         w = self.window
         if w.isFullScreen():
-            w.showNormal()
+            w.show_windowed()
         else:
-            w.showFullScreen()
+            w.show_fullscreen()
         w.admin.fullscreen = w.isFullScreen()
         w.admin.retranslate()
 

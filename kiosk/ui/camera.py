@@ -111,10 +111,11 @@ SourceFactory = Callable[[CameraSettings], "FrameSource | None"]
 
 
 def camera_source(camera: CameraSettings) -> FrameSource | None:
-    """The real webcam named in the settings."""
-    from kiosk.capture import CameraSource
+    """The camera named in the settings: a webcam, or 'synthetic' / 'file:PATH' as documented
+    for ``camera.device`` (one reading of the setting, in kiosk.capture.factory)."""
+    from kiosk.capture.factory import source_from_settings
 
-    return CameraSource(camera.device, camera.width, camera.height, camera.fps)
+    return source_from_settings(camera)
 
 
 

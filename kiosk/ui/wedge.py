@@ -6,6 +6,13 @@ scanner burst (whatever widget has focus, and the burst's keys never reach that 
 keys a person typed are replayed, in order, to the text field that has focus (an admin PIN
 or search box keeps working), and otherwise into the manual-entry field, so staff can type a
 code without clicking the field first.
+
+Real scanners are keyboards: an upper-case letter arrives as Shift + key (AltGr for some
+layouts), exactly as from a person, so modifier key presses are invisible here and never end
+a burst. Keys are timed by the event's own timestamp (the X server's clock, when it was
+typed), so a GUI thread busy painting the camera preview cannot stretch a 2 ms burst into
+"a person typing". Whatever a split or aborted burst left in the manual-entry field is
+cleared when a scan is taken, so leftovers never pile up into one long wrong code.
 """
 
 from __future__ import annotations
@@ -29,8 +36,21 @@ from kiosk.capture.wedge import WedgeDecoder, WedgeResult
 from kiosk.settings import ScannerSettings
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+_SUFFIX_KEYS = (*_ENTER_KEYS, Qt.Key.Key_Tab)  # what scanners send after a code
+# Keys that only change what the next key types: a scanner presses them too (Shift for capitals)
+_MODIFIER_KEYS = frozenset((
+    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
+    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R,
+    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_ScrollLock, Qt.Key.Key_Mode_switch,
+))
 _TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
-                     | Qt.KeyboardModifier.KeypadModifier)
+                     | Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.GroupSwitchModifier)
+# A poll timer that fires this much after its time means the GUI thread was busy: key events
+# typed meanwhile may still wait behind it (Qt fires timers before reading input), so look again
+# shortly, up to _RECHECKS times, after they had their turn.
+_LATE_TIMER = 0.015
+_RECHECK_MS = 10
+_RECHECKS = 3
 
 
 @dataclass(frozen=True)
@@ -55,6 +75,9 @@ class WedgeFilter(QObject):
         self.decoder = WedgeDecoder(max_interval_ms / 1000, silence_ms / 1000, min_length)
         self._clock = clock
         self._replaying = False
+        self._last_key = (0.0, 0.0)  # (event time, clock at delivery) of the newest key
+        self._rechecks = 0
+        self._due = 0.0  # clock time the poll timer was started for
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -79,21 +102,24 @@ class WedgeFilter(QObject):
         if self._replaying or event.type() != QEvent.Type.KeyPress:
             return False
         assert isinstance(event, QKeyEvent)
-        now = self._clock()
         key, text = event.key(), event.text()
+        if key in _MODIFIER_KEYS:  # Shift before a capital: part of the burst, not its end
+            return False
+        now = self._event_time(event)
         if event.isAutoRepeat():  # a held-down key repeats fast, but it is a person
             if self.decoder.pending:
                 self._apply(self.decoder.other_key())
             return False
-        if key in _ENTER_KEYS:
+        plain = not (event.modifiers() & ~_TYPING_MODIFIERS)
+        if (key in _SUFFIX_KEYS or text == "\n") and plain:  # "\n": a Linefeed suffix
             if not self.decoder.pending:
-                return self._enter_to_manual_entry(event)
+                return key in _ENTER_KEYS and self._enter_to_manual_entry(event)
             result = self.decoder.enter(now)
             self._apply(result)
+            self._schedule()
             if result.pass_enter:
-                return self._enter_to_manual_entry(event)
+                return key in _ENTER_KEYS and self._enter_to_manual_entry(event)
             return True
-        plain = not (event.modifiers() & ~_TYPING_MODIFIERS)
         if plain and len(text) == 1 and text.isprintable():
             held = _HeldKey(key, event.modifiers(), text, watched)
             self._apply(self.decoder.key(text, now, held))
@@ -105,21 +131,49 @@ class WedgeFilter(QObject):
 
     # -- helpers ------------------------------------------------------------------------------
 
+    def _event_time(self, event: QKeyEvent) -> float:
+        """When the key was typed, in seconds: the window system's timestamp (X server
+        milliseconds), or the clock for events that carry none (synthesized ones)."""
+        stamp = event.timestamp()
+        delivered = self._clock()
+        now = stamp / 1000 if stamp else delivered
+        self._last_key = (now, delivered)
+        self._rechecks = 0
+        return now
+
+    def _now(self) -> float:
+        """The current time on the keys' clock: the newest key's time plus the time since it
+        was delivered. It never runs ahead of the real time since that key was typed, so
+        the silence rule cannot end a burst early."""
+        key_time, delivered = self._last_key
+        return key_time + (self._clock() - delivered)
+
     def _poll(self) -> None:
-        self._apply(self.decoder.poll(self._clock()))
+        if self._clock() - self._due > _LATE_TIMER and self._rechecks < _RECHECKS:
+            self._rechecks += 1  # late: let waiting key events in before deciding
+            self._start(_RECHECK_MS)
+            return
+        self._rechecks = 0
+        self._apply(self.decoder.poll(self._now()))
         self._schedule()
+
+    def _start(self, ms: int) -> None:
+        self._due = self._clock() + ms / 1000
+        self._timer.start(ms)
 
     def _schedule(self) -> None:
         deadline = self.decoder.next_deadline()
         if deadline is None:
             self._timer.stop()
             return
-        self._timer.start(max(int((deadline - self._clock()) * 1000) + 1, 1))
+        self._start(max(int((deadline - self._now()) * 1000) + 1, 1))
 
     def _apply(self, result: WedgeResult) -> None:
         for held in result.forward:
             self._replay(held)
         if result.scan is not None:
+            if self.manual_entry is not None:  # leftovers of a split burst, never piled up
+                self.manual_entry.clear()
             self.scanned.emit(result.scan)
 
     def _target(self, receiver: QObject | None) -> QObject | None:

@@ -3,12 +3,16 @@
 It arranges screens and guards closing; what the screens ask for is handled by
 :class:`kiosk.ui.app.KioskApp`. Outside demo mode a close request (window manager, Alt+F4)
 is refused until an admin has unlocked "Quit": a kiosk must not be closable from the queue.
+
+Kiosk PCs often run a bare X session (``xinit`` with only the kiosk, no window manager), where
+nobody acts on Qt's full-screen request and the window would keep its tiny size hint: so the
+window takes the screen's geometry itself, and a window opens at a usable size.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QRect, QSize, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QResizeEvent, QScreen
 from PySide6.QtWidgets import QSizePolicy, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.screens.admin import AdminScreen
@@ -19,6 +23,10 @@ from kiosk.ui.screens.scanning import ScanningScreen
 from kiosk.ui.screens.verdict import VerdictScreen
 from kiosk.ui.status_bar import StatusBar
 from kiosk.ui.theme import scale_for, stylesheet
+
+MIN_SIZE = QSize(800, 480)  # the layout fits down to this (tests/ui/test_window_size.py)
+WINDOWED_SIZE = QSize(1024, 600)  # --windowed and the demo: usable, and fits a 1024x600 panel
+FULLSCREEN_CHECK_MS = 1500  # time a window manager gets to honour the full-screen request
 
 
 class KioskWindow(QWidget):
@@ -49,6 +57,7 @@ class KioskWindow(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.status_bar)
+        self.setMinimumSize(MIN_SIZE)
         self.retranslate()
         self._restyle()
 
@@ -62,6 +71,46 @@ class KioskWindow(QWidget):
             self.scanning.manual.setFocus()
         else:
             screen.setFocus()
+
+    def show_fullscreen(self) -> None:
+        """Cover the screen, whether or not a window manager takes the request."""
+        screen = self._fit_minimum()
+        self.setGeometry(screen.geometry())  # what a bare X session keeps
+        self.showFullScreen()
+        self._take_focus()
+        QTimer.singleShot(FULLSCREEN_CHECK_MS, self._cover_screen)
+
+    def show_windowed(self) -> None:
+        """A normal window of at least WINDOWED_SIZE (the screen, if smaller), centred."""
+        screen = self._fit_minimum()
+        area = screen.availableGeometry()
+        if self.isFullScreen():
+            self.showNormal()
+        size = WINDOWED_SIZE.expandedTo(self.size()).boundedTo(area.size())
+        rect = QRect(area.topLeft(), size)
+        rect.moveCenter(area.center())
+        self.setGeometry(rect)
+        self.show()
+        self._take_focus()
+
+    def _fit_minimum(self) -> QScreen:
+        """The window's screen; the minimum size never exceeds it (a 640x480 panel)."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        self.setMinimumSize(MIN_SIZE.boundedTo(screen.availableGeometry().size()))
+        return screen
+
+    def _take_focus(self) -> None:
+        """Without a window manager nobody gives the window the keyboard, and a USB scanner
+        types into whichever window has it."""
+        self.raise_()
+        self.activateWindow()
+
+    def _cover_screen(self) -> None:
+        if not self.isFullScreen():
+            return
+        full = (self.screen() or QGuiApplication.primaryScreen()).geometry()
+        if self.frameGeometry() != full:
+            self.setGeometry(full)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -66,3 +66,18 @@ def test_scan_text_is_exact() -> None:
     wedge = WedgeDecoder()
     type_keys(wedge, " A b ", 0.0, 0.002)
     assert wedge.enter(0.012).scan == " A b "
+
+
+def test_time_going_backwards_ends_the_run_instead_of_joining_it() -> None:
+    wedge = WedgeDecoder()
+    type_keys(wedge, "ABCD", 100.0, 0.002)
+    result = wedge.key("E", 0.5)  # the X server's millisecond counter wrapped
+    assert result.scan == "ABCD"
+    assert wedge.pending
+
+
+def test_suffix_long_after_the_burst_is_a_persons_key() -> None:
+    wedge = WedgeDecoder(silence=0.1)
+    type_keys(wedge, "ABCD", 0.0, 0.002)
+    result = wedge.enter(0.5)
+    assert result.pass_enter and result.scan is None and result.forward == list("ABCD")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
@@ -131,3 +131,100 @@ def test_backspace_and_shortcuts_pass_through(qtbot: QtBot, screen: Screen) -> N
     qtbot.keyClick(screen.manual, Qt.Key.Key_Backspace)
     assert screen.manual.text() == "A"
     assert QApplication.focusWidget() is screen.manual
+
+
+# -- real scanners: modifier keys, the event's own time, Tab, leftovers -----------------------
+
+def _key_event(key: int, text: str = "", modifiers: Qt.KeyboardModifier =
+               Qt.KeyboardModifier.NoModifier, stamp_ms: int = 0) -> QKeyEvent:
+    event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text)
+    event.setTimestamp(stamp_ms)
+    return event
+
+
+def _type_like_a_scanner(target: QWidget, text: str, start_ms: int = 1_000,
+                         gap_ms: int = 2, suffix: int | None = Qt.Key.Key_Return,
+                         between: Callable[[], None] | None = None) -> int:
+    """Key presses as X delivers a scanner's burst: Shift pressed (and its own event) before
+    each capital or shifted symbol, every event stamped with the server's milliseconds."""
+    stamp = start_ms
+    for char in text:
+        shifted = char.isupper() or char in '~!@#$%^&*()_+{}|:"<>?'
+        modifiers = (Qt.KeyboardModifier.ShiftModifier if shifted
+                     else Qt.KeyboardModifier.NoModifier)
+        if shifted:
+            QApplication.sendEvent(target, _key_event(Qt.Key.Key_Shift, "", modifiers, stamp))
+        key = ord(char.upper()) if char.isalnum() else Qt.Key.Key_unknown
+        QApplication.sendEvent(target, _key_event(key, char, modifiers, stamp))
+        stamp += gap_ms
+        if between is not None:
+            between()
+    if suffix is not None:
+        text_of = {Qt.Key.Key_Return: "\r", Qt.Key.Key_Tab: "\t"}
+        QApplication.sendEvent(target, _key_event(suffix, text_of.get(suffix, ""),
+                                                  stamp_ms=stamp))
+    return stamp
+
+
+def test_shift_before_capitals_never_ends_a_burst(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    _type_like_a_scanner(screen.manual, "TKT-VALID-0001")
+    _type_like_a_scanner(screen.manual, "Ab:/c?D~e", start_ms=5_000)
+    assert screen.scans == ["TKT-VALID-0001", "Ab:/c?D~e"]
+    assert screen.manual.text() == ""
+
+
+def test_altgr_and_caps_lock_presses_are_part_of_the_burst(qtbot: QtBot,
+                                                           screen: Screen) -> None:
+    screen.manual.setFocus()
+    stamp = 100
+    for key in (Qt.Key.Key_CapsLock, Qt.Key.Key_AltGr):
+        QApplication.sendEvent(screen.manual, _key_event(key, stamp_ms=stamp))
+    group = Qt.KeyboardModifier.GroupSwitchModifier
+    for char in "@EUR1":
+        QApplication.sendEvent(screen.manual, _key_event(Qt.Key.Key_unknown, char, group, stamp))
+        stamp += 2
+    QApplication.sendEvent(screen.manual, _key_event(Qt.Key.Key_Return, "\r", stamp_ms=stamp))
+    assert screen.scans == ["@EUR1"]
+
+
+def test_a_busy_gui_thread_cannot_split_a_burst(qtbot: QtBot, screen: Screen) -> None:
+    """Keys stamped 2 ms apart but delivered 60 ms apart (the GUI thread was painting):
+    the event's own time counts, not the delivery time."""
+    screen.manual.setFocus()
+    real = time.monotonic
+    screen.filter._clock = real
+    _type_like_a_scanner(screen.manual, "TKT-EVENT-0005", between=lambda: time.sleep(0.06))
+    assert screen.scans == ["TKT-EVENT-0005"]
+    assert screen.manual.text() == ""
+
+
+def test_tab_ends_a_scan_like_enter(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    _type_like_a_scanner(screen.manual, "LOY-CARD-0004", suffix=Qt.Key.Key_Tab)
+    assert screen.scans == ["LOY-CARD-0004"]
+    assert QApplication.focusWidget() is screen.manual  # the Tab was consumed, focus stays
+
+
+def test_a_persons_tab_still_moves_the_focus(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    qtbot.keyClick(screen.manual, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is screen.other
+    assert screen.scans == []
+
+
+def test_leftovers_of_a_split_burst_are_cleared_when_the_scan_is_taken(
+        qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    _type_like_a_scanner(screen.manual, "TK", suffix=None)  # a burst cut short: 2 keys
+    qtbot.waitUntil(lambda: screen.manual.text() == "TK", timeout=2000)  # a person's, so far
+    _type_like_a_scanner(screen.manual, "TKT-VOIDED-0002", start_ms=9_000)
+    assert screen.scans == ["TKT-VOIDED-0002"]
+    assert screen.manual.text() == ""
+
+
+def test_server_time_going_backwards_ends_the_run(qtbot: QtBot, screen: Screen) -> None:
+    screen.manual.setFocus()
+    _type_like_a_scanner(screen.manual, "ABCDEF", start_ms=4_000, suffix=None)
+    _type_like_a_scanner(screen.manual, "GHIJKL", start_ms=10, suffix=Qt.Key.Key_Return)
+    assert screen.scans == ["ABCDEF", "GHIJKL"]
