@@ -7,7 +7,7 @@ from typing import Any
 
 from kiosk.cli.common import EXIT_OK, add_json_flag, paths_from, print_json, run_guarded
 from kiosk.device import DeviceFileError, load_credentials
-from kiosk.status import journal_summary
+from kiosk.status import cache_age, journal_summary
 
 
 def register(subparsers: Any) -> None:
@@ -32,6 +32,7 @@ def _run(args: argparse.Namespace) -> int:
         "api_url": credentials.api_url if credentials else None,
         "pending": pending,
         "last_sync": last_sync,
+        "cache_age": cache_age(paths),
     }
     if args.json:
         print_json(report)
@@ -43,4 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"API: {credentials.api_url}")
     print(f"Scans waiting to upload: {pending}")
     print(f"Last upload: {last_sync or 'never'}")
+    age = report["cache_age"]
+    print("Pass cache: " + ("empty" if age is None else
+                            f"oldest fact confirmed by the server {age / 60:.0f} min ago"))
     return EXIT_OK

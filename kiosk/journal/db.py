@@ -72,6 +72,34 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE scans ADD COLUMN device TEXT;
     ALTER TABLE scans ADD COLUMN workspace TEXT;
     """,
+    # Follow-up upload steps of an accepted scan, sent after its scan event (void with
+    # updatePass, a wallet message); the pass cache learns the ids those steps and pass(...)
+    # refreshes need, and when the server last confirmed each pass; templates are cached.
+    """
+    CREATE TABLE follow_ups (
+        scan_id         TEXT NOT NULL,
+        step            TEXT NOT NULL,      -- void, message
+        project_id      TEXT,
+        pass_id         TEXT,
+        payload         TEXT NOT NULL DEFAULT '{}',
+        state           TEXT NOT NULL,      -- pending, rejected, done, skipped
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT,
+        done_at         TEXT,
+        PRIMARY KEY (scan_id, step)
+    );
+    CREATE INDEX follow_ups_open ON follow_ups (state, next_attempt_at)
+        WHERE state IN ('pending', 'rejected');
+    ALTER TABLE pass_cache ADD COLUMN project_id TEXT;
+    ALTER TABLE pass_cache ADD COLUMN template_id TEXT;
+    ALTER TABLE pass_cache ADD COLUMN checked_at TEXT;
+    CREATE TABLE pass_templates (
+        id         TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,           -- JSON: {"id", "name", "variables"}
+        fetched_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
