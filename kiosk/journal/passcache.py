@@ -49,13 +49,16 @@ class PassCacheStore:
 
     def confirm(self, pass_id: str, voided: bool, expires_at: datetime | None, now: datetime,
                 *, holder: str | None = None, template_name: str | None = None,
-                scan_config: dict[str, object] | None = None, full: bool = False) -> None:
+                scan_config: dict[str, object] | None = None, full: bool = False,
+                project_id: str | None = None, template_id: str | None = None) -> None:
         """What the server just said of ``pass_id``. ``full`` (a whole pass was read) also
-        replaces the holder, template name and scanConfig."""
-        sets = "voided = (? OR " + _VOID_OWED + "), expires_at = ?, checked_at = ?"
+        replaces the holder, template name and scanConfig; ids fill in ones a row lacks
+        (a row cached before the kiosk kept them)."""
+        sets = ("voided = (? OR " + _VOID_OWED + "), expires_at = ?, checked_at = ?,"
+                " project_id = coalesce(project_id, ?), template_id = coalesce(template_id, ?)")
         values: tuple[object, ...] = (int(voided), *QUEUED_STATES, *QUEUED_STATES,
                                       to_db_time(expires_at) if expires_at else None,
-                                      to_db_time(now))
+                                      to_db_time(now), project_id, template_id)
         if full:
             sets += ", holder = ?, template_name = ?, scan_config = ?"
             values += (holder, template_name, json.dumps(scan_config or {}))

@@ -75,7 +75,8 @@ class FollowUpSender:
             return
         try:
             self.store.fill_pass(item.scan_id, state.project_id, state.id)
-            self._cache.confirm(state.id, state.voided, state.expiration_date, self._clock())
+            self._cache.confirm(state.id, state.voided, state.expiration_date, self._clock(),
+                                project_id=state.project_id, template_id=state.template_id)
         except JournalUnavailable:
             log.exception("Could not record the pass state of scan %s", item.scan_id)
 

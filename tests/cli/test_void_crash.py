@@ -103,3 +103,34 @@ def _voids_owed_after_their_event(journal_file) -> int:
             " WHERE s.upload_state = 'uploaded' AND f.state = 'pending'").fetchone()[0]
     finally:
         conn.close()
+
+
+def test_three_syncs_at_once_void_each_pass_once(credentials, demo_server, paths):
+    """Several processes on one data folder: the upload lock covers the void steps too."""
+    from kiosk.scanning.service import ScanService
+    from kiosk.settings import Settings
+
+    settings = Settings()
+    settings.scanning.mode = "redeem"
+    settings.scanning.redeem_voids_pass = True
+    settings.upload.refresh_per_minute = 0
+    codes = []
+    for number in range(60):
+        demo_server.state.add_pass(guest_pass(number))
+        codes.append(guest_pass(number).code)
+    with ScanService(paths, credentials, settings, background=False) as service:
+        assert all(service.scan(code).accepted for code in codes)  # queued, none sent
+    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n',
+                                   encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    env.pop("KIOSK_DATA_DIR", None)
+    procs = [subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent), "sync",
+         "--json", "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=env, cwd=REPO_ROOT) for _ in range(3)]
+    outputs = [proc.communicate(timeout=120) for proc in procs]
+    assert all(proc.returncode == 0 for proc in procs), outputs
+    assert len(demo_server.state.events()) == len(codes)
+    updates = collections.Counter(u.pass_id for u in demo_server.state.pass_updates)
+    assert sorted(updates) == sorted(guest_pass(n).id for n in range(60))
+    assert set(updates.values()) == {1}

@@ -27,9 +27,9 @@ def age_cache(journal_file, minutes: float) -> None:
 def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
         make_service, fast_settings, demo_server):
     fast_settings.upload.refresh_per_minute = 0  # the test drives the refresh itself
-    service = make_service()
+    service = make_service(background=False)
     assert service.scan(VALID_CODE).kind is VerdictKind.VALID
-    wait_for(lambda: service.status().pending == 0)
+    assert service.sync(20).stopped_because is None
     demo_server.state.passes[VALID_CODE].voided = True  # voided elsewhere, after we saw it
     age_cache(service.journal.path, 30)
     upkeep = Upkeep(service.journal, service._upload_client, service.link, service.templates,
@@ -70,8 +70,8 @@ def test_refreshes_are_bounded_per_minute_and_yield_to_other_work(
 def test_the_background_refresh_runs_when_idle(make_service, fast_settings, demo_server):
     service = make_service()
     assert service.scan(EVENT_CODE).accepted
+    demo_server.state.passes[EVENT_CODE].voided = True  # first: any refresh from now sees it
     age_cache(service.journal.path, 30)
-    demo_server.state.passes[EVENT_CODE].voided = True
     service.uploader.wake()
     wait_for(lambda: service.journal.cached_pass(EVENT_CODE).voided, timeout=40)
 

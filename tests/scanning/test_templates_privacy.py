@@ -39,8 +39,9 @@ def test_a_pass_whose_name_is_private_shows_no_name(service, demo_server):
 
 
 def test_templates_are_read_and_cached_in_the_journal(service, demo_server):
-    wait_for(lambda: demo_server.state.count("passTemplates") == 1)
-    wait_for(lambda: service.templates.variables_for("tpl-backstage-pass") is not None)
+    wait_for(lambda: demo_server.state.count("passTemplates") == 1, timeout=30)
+    wait_for(lambda: service.templates.variables_for("tpl-backstage-pass") is not None,
+             timeout=30)
     templates, fetched_at = PassCacheStore(service.journal).templates()
     assert fetched_at is not None
     assert templates["tpl-backstage-pass"].variables[0] == TemplateVariable(
@@ -57,7 +58,8 @@ def test_templates_are_read_and_cached_in_the_journal(service, demo_server):
 def test_the_template_cache_names_holders_when_the_lookup_has_no_variables(
         service, demo_server):
     """Pass.template is nullable: then the cached passTemplates give the variables."""
-    wait_for(lambda: service.templates.variables_for("tpl-festival-day-ticket") is not None)
+    wait_for(lambda: service.templates.variables_for("tpl-festival-day-ticket") is not None,
+             timeout=30)
     demo_server.state.templates.pop("tpl-festival-day-ticket")  # lookups carry template null
     assert service.scan(VALID_CODE).holder == "Ada Lovelace"
     service.templates._templates.pop("tpl-festival-day-ticket")  # and now nothing knows it

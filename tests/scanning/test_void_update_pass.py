@@ -35,7 +35,7 @@ def test_redeem_voids_with_update_pass_after_the_scan_event(make_service, redeem
     service = make_service()
     verdict = service.scan(EVENT_CODE)
     assert verdict.accepted and verdict.voids_pass
-    wait_for(lambda: demo_server.state.pass_updates)
+    wait_for(lambda: demo_server.state.pass_updates, timeout=30)
     [event] = demo_server.state.events()
     assert event.voided is None and event.reward_points == 0  # the event does not void
     [update] = demo_server.state.pass_updates
@@ -47,7 +47,7 @@ def test_redeem_voids_with_update_pass_after_the_scan_event(make_service, redeem
     assert update.input["expirationDate"] == "2099-12-31T23:59:59Z"
     assert demo_server.state.passes[EVENT_CODE].voided
     wait_for(lambda: steps(service.journal.path) == [("void", "done", "proj-doors",
-                                                      "pass-0005")])
+                                                      "pass-0005")], timeout=30)
     assert service.scan(EVENT_CODE).kind is VerdictKind.VOIDED
     assert service.status().pending == 0
 
@@ -57,8 +57,8 @@ def test_a_failed_void_step_is_retried_without_resending_the_scan_event(
     demo_server.set_fault(Fault.DOWN, operations={"Pass", "UpdatePass"})
     service = make_service()
     service.scan(EVENT_CODE)
-    wait_for(lambda: len(demo_server.state.events()) == 1)
-    wait_for(lambda: not service.status().online)  # the void step met the outage
+    wait_for(lambda: len(demo_server.state.events()) == 1, timeout=30)
+    wait_for(lambda: not service.status().online, timeout=30)  # the void step met the outage
     assert service.status().pending == 1  # the step is work left
     assert steps(service.journal.path)[0][1] == "pending"
     service.close()

@@ -17,13 +17,13 @@ def test_a_reward_scan_puts_a_message_on_the_holders_pass(make_service, fast_set
     fast_settings.scanning.wallet_message = "{points} points added at {device}"
     service = make_service()
     verdict = service.scan(LOYALTY_CODE)  # scanConfig: reward, 10 points
-    wait_for(lambda: demo_server.state.messages.get(LOYALTY_PASS))
+    wait_for(lambda: demo_server.state.messages.get(LOYALTY_PASS), timeout=30)
     [(message_id, message)] = demo_server.state.messages[LOYALTY_PASS].items()
     assert message_id == verdict.scan_id
     assert message["body"] == "10 points added at door-1"
     assert message["header"] == "Coffee Club Card"
     assert set(message["destinations"]) == {"APPLE", "GOOGLE"}
-    wait_for(lambda: service.status().pending == 0)
+    wait_for(lambda: service.status().pending == 0, timeout=30)
 
 
 def test_entry_scans_send_no_message(make_service, fast_settings, demo_server):
