@@ -75,6 +75,7 @@ MIGRATIONS: tuple[str, ...] = (
     # Follow-up upload steps of an accepted scan, sent after its scan event (void with
     # updatePass, a wallet message); the pass cache learns the ids those steps and pass(...)
     # refreshes need, and when the server last confirmed each pass; templates are cached.
+    # Holder names cached by the old guess are dropped (they may be non-public).
     """
     CREATE TABLE follow_ups (
         scan_id         TEXT NOT NULL,
@@ -94,6 +95,8 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE pass_cache ADD COLUMN project_id TEXT;
     ALTER TABLE pass_cache ADD COLUMN template_id TEXT;
     ALTER TABLE pass_cache ADD COLUMN checked_at TEXT;
+    -- Names cached before holder names came from PUBLIC template variables may be private.
+    UPDATE pass_cache SET holder = NULL;
     CREATE TABLE pass_templates (
         id         TEXT PRIMARY KEY,
         body       TEXT NOT NULL,           -- JSON: {"id", "name", "variables"}
