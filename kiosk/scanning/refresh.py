@@ -23,6 +23,7 @@ from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity
 from kiosk.tiketo import PassNotFound, RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
 from kiosk.tiketo.templates import PassTemplate, TemplateVariable
+from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ TEMPLATES_RETRY = timedelta(minutes=10)  # after a failed fetch
 REFRESH_AFTER = timedelta(minutes=10)  # a pass confirmed more recently is fresh enough
 WINDOW_SECONDS = 60.0
 PAUSE_SECONDS = 60.0  # after a call that could not reach the server
+# Each call's own deadline: this work shares the uploader's thread, so a slow server must not
+# hold uploads (or the probe that brings the kiosk back online) up for long.
+CALL_SECONDS = 3.0
 
 
 class TemplateCatalog:
@@ -100,7 +104,8 @@ class Upkeep:
             return 0
         try:
             if self.catalog.due(self._clock()):
-                self.catalog.refresh(self._client, self._clock())
+                with call_deadline(time.monotonic() + CALL_SECONDS):
+                    self.catalog.refresh(self._client, self._clock())
             return self._refresh_passes(should_yield)
         except (RetryLater, Unauthorized) as exc:
             # Not this work's job to declare an outage (lookups and uploads do, with their
@@ -132,7 +137,8 @@ class Upkeep:
     def _refresh_one(self, entry: StalePass) -> None:
         now = self._clock()
         try:
-            found = self._client.pass_by_id(entry.project_id, entry.pass_id)
+            with call_deadline(time.monotonic() + CALL_SECONDS):
+                found = self._client.pass_by_id(entry.project_id, entry.pass_id)
         except PassNotFound:
             log_event(log, "pass_refresh", logging.WARNING, result="gone", pass_id=entry.pass_id)
             self._cache.gone(entry.pass_id, now)

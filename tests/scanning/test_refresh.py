@@ -4,8 +4,10 @@ event's answer updates its pass in the cache."""
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import timedelta
 
+from kiosk.demo import Fault
 from kiosk.demo.passes import EVENT_CODE, LOYALTY_CODE, VALID_CODE, guest_pass
 from kiosk.scanning.refresh import Upkeep
 from kiosk.scanning.verdict import VerdictKind
@@ -121,3 +123,21 @@ def test_status_reports_the_age_of_the_oldest_cached_fact(run_cli, credentials, 
     text = run_cli("status").stdout
     assert "Pass cache: oldest fact confirmed by the server 90 min ago" in text
     assert timedelta(seconds=old["cache_age"]) > timedelta(minutes=89)
+
+
+def test_a_slow_server_holds_up_the_refresh_not_the_door_or_the_uploads(
+        make_service, fast_settings, demo_server):
+    service = make_service()
+    assert service.scan(VALID_CODE).accepted
+    wait_for(lambda: service.status().pending == 0, timeout=30)
+    demo_server.set_fault(Fault.SLOW, operations={"Pass"}, slow_seconds=30)
+    age_cache(service.journal.path, 30)
+    service.uploader.wake()
+    time.sleep(0.5)  # the refresh is now waiting on the slow server
+    started = time.monotonic()
+    verdict = service.scan(EVENT_CODE)
+    assert verdict.kind is VerdictKind.VALID and not verdict.offline  # lookups have their own
+    wait_for(lambda: len(demo_server.state.events()) == 2, timeout=30)
+    # the refresh call gave up by its own 3 s deadline, not the uploads' 10 s one
+    assert time.monotonic() - started < 9
+    assert service.status().online
