@@ -138,6 +138,6 @@ def test_a_slow_server_holds_up_the_refresh_not_the_door_or_the_uploads(
     verdict = service.scan(EVENT_CODE)
     assert verdict.kind is VerdictKind.VALID and not verdict.offline  # lookups have their own
     wait_for(lambda: len(demo_server.state.events()) == 2, timeout=30)
-    # the refresh call gave up by its own 3 s deadline, not the uploads' 10 s one
-    assert time.monotonic() - started < 9
+    # the refresh call gave up by its own 3 s deadline, not by the upload client's 8 s read timeout
+    assert time.monotonic() - started < 6
     assert service.status().online
