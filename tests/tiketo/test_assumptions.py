@@ -82,3 +82,10 @@ def test_the_readme_points_to_the_list():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     api = readme[readme.index("### The API"):readme.index("### The demo server")]
     assert "kiosk/tiketo/schema.graphql" in api and "ASSUMPTIONS" in api
+
+
+def test_kiosk_doctor_names_the_confirmed_entries(run_cli, credentials, demo_server):
+    result = run_cli("doctor", "--json", "--no-camera", "--no-screen", timeout=120)
+    schema = next(line for line in result.json_lines() if line.get("check") == "schema")
+    assert schema["status"] == "ok"
+    assert "confirms API assumptions A1, A2, A3, A6, A7" in schema["detail"]
