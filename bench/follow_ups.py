@@ -62,8 +62,7 @@ def refresh_passes(passes: int) -> tuple[float, int]:
                 service.scan(guest_pass(number).code)
             upkeep = Upkeep(service.journal, service._upload_client, service.link,
                             service.templates, per_minute=passes, clock=service._clock)
-            conn = service.journal._conn
-            with service.journal._lock:
+            with service.journal.connection() as conn:
                 conn.execute("UPDATE pass_cache SET checked_at = '2000-01-01T00:00:00.000000Z'")
             start = time.perf_counter()
             done = upkeep.run(lambda: False)

@@ -65,8 +65,8 @@ class FollowUpStore:
             params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
         query += (" ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?")
         params += (REJECTED, MESSAGE, limit)
-        with self._journal._lock, self._journal._guard():
-            rows = self._journal._conn.execute(query, params).fetchall()
+        with self._journal.connection() as conn:
+            rows = conn.execute(query, params).fetchall()
         return [FollowUp(r[0], r[1], r[2], r[3], r[4], _payload(r[5]), r[6], r[7])
                 for r in rows]
 
@@ -85,23 +85,23 @@ class FollowUpStore:
 
     def fill_pass(self, scan_id: str, project_id: str | None, pass_id: str) -> None:
         """The scan event's answer named the pass: fill in ids a step made offline lacked."""
-        with self._journal._lock, self._journal._guard():
-            self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            conn.execute(
                 "UPDATE follow_ups SET pass_id = coalesce(pass_id, ?),"
                 " project_id = coalesce(project_id, ?) WHERE scan_id = ?",
                 (pass_id, project_id, scan_id))
 
     def state_of(self, scan_id: str, step: str) -> str | None:
-        with self._journal._lock, self._journal._guard():
-            row = self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            row = conn.execute(
                 "SELECT state FROM follow_ups WHERE scan_id = ? AND step = ?",
                 (scan_id, step)).fetchone()
         return row[0] if row else None
 
     def _set(self, scan_id: str, step: str, assignments: str, values: tuple[Any, ...]) -> None:
         """Update one open step (a step already done is never touched again)."""
-        with self._journal._lock, self._journal._guard():
-            self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            conn.execute(
                 f"UPDATE follow_ups SET {assignments} WHERE scan_id = ? AND step = ?"
                 " AND state IN (?, ?)", (*values, scan_id, step, PENDING, REJECTED))
 

@@ -40,8 +40,8 @@ class PassCacheStore:
     def stale(self, checked_before: datetime, limit: int) -> list[StalePass]:
         """Cached passes the server has not confirmed since ``checked_before``, least
         recently confirmed first (only those whose project is known can be re-read)."""
-        with self._journal._lock, self._journal._guard():
-            rows = self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            rows = conn.execute(
                 "SELECT code, project_id, pass_id FROM pass_cache WHERE project_id IS NOT NULL"
                 " AND coalesce(checked_at, seen_at) < ? ORDER BY coalesce(checked_at, seen_at)"
                 " LIMIT ?", (to_db_time(checked_before), limit)).fetchall()
@@ -62,34 +62,33 @@ class PassCacheStore:
         if full:
             sets += ", holder = ?, template_name = ?, scan_config = ?"
             values += (holder, template_name, json.dumps(scan_config or {}))
-        with self._journal._lock, self._journal._guard():
-            self._journal._conn.execute(f"UPDATE pass_cache SET {sets} WHERE pass_id = ?",
+        with self._journal.connection() as conn:
+            conn.execute(f"UPDATE pass_cache SET {sets} WHERE pass_id = ?",
                                         (*values, pass_id))
 
     def gone(self, pass_id: str, now: datetime) -> None:
         """The server no longer has this pass: refuse it offline (as voided) from now on."""
-        with self._journal._lock, self._journal._guard():
-            self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            conn.execute(
                 "UPDATE pass_cache SET voided = 1, checked_at = ? WHERE pass_id = ?",
                 (to_db_time(now), pass_id))
 
     def postpone(self, pass_id: str, now: datetime) -> None:
         """A re-read the server refused: do not ask about this pass again at once."""
-        with self._journal._lock, self._journal._guard():
-            self._journal._conn.execute(
+        with self._journal.connection() as conn:
+            conn.execute(
                 "UPDATE pass_cache SET checked_at = ? WHERE pass_id = ?",
                 (to_db_time(now), pass_id))
 
     def cache_age(self, now: datetime) -> float | None:
-        with self._journal._lock, self._journal._guard():
-            return cache_age(self._journal._conn, now)
+        with self._journal.connection() as conn:
+            return cache_age(conn, now)
 
     # --- pass templates -----------------------------------------------------------------------
 
     def save_templates(self, templates: list[PassTemplate], now: datetime) -> None:
         """Replace the cached templates with the server's current list."""
-        with self._journal._lock, self._journal._guard():
-            conn = self._journal._conn
+        with self._journal.connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             conn.execute("DELETE FROM pass_templates")
             conn.executemany(
@@ -101,8 +100,7 @@ class PassCacheStore:
 
     def templates(self) -> tuple[dict[str, PassTemplate], datetime | None]:
         """The cached templates by id, and when they were fetched (None: never)."""
-        with self._journal._lock, self._journal._guard():
-            conn = self._journal._conn
+        with self._journal.connection() as conn:
             rows = conn.execute("SELECT id, body FROM pass_templates").fetchall()
             stamp = conn.execute("SELECT value FROM meta WHERE key = 'templates_fetched_at'"
                                  ).fetchone()

@@ -219,6 +219,13 @@ class Journal:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the journal's lock, with SQLite failures turned into
+        journal errors: for the journal's companion modules (follow-ups, pass cache)."""
+        with self._lock, self._guard():
+            yield self._conn
+
     def mark_uploaded(self, scan_id: str, event_id: str, now: datetime) -> None:
         stamp = to_db_time(now)
         with self._lock, self._guard():
