@@ -19,6 +19,8 @@ from kiosk.files import unsafe_reason, write_private_atomically
 
 MODES = ("entry", "reward", "redeem")
 OFFLINE_POLICIES = ("accept", "reject")
+VOID_WITH = ("update-pass", "scan-event")
+WALLET_MESSAGE_FIELDS = ("points", "device", "mode", "pass")
 LANGUAGES = ("en", "pl")
 BARCODE_FORMATS = ("QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13", "EAN8",
                    "Code39", "Code93", "ITF", "UPCA", "UPCE", "Codabar")
@@ -45,7 +47,16 @@ class ScanningSettings:
         "doc": "points taken by a redeem scan (sent as a negative amount)",
         **_range(0, 1_000_000)})
     redeem_voids_pass: bool = field(default=False, metadata={
-        "doc": "redeem voids a single-use pass (voided: true) instead of taking points"})
+        "doc": "redeem voids a single-use pass instead of taking points"})
+    void_with: str = field(default="update-pass", metadata={
+        "doc": "how a redeem voids a pass: update-pass (updatePass, the documented way, a "
+               "step after the scan event) or scan-event (voided: true on the scan event)",
+        **_choice(*VOID_WITH)})
+    wallet_message: str = field(default="", metadata={
+        "doc": "message put on the holder's wallet pass after an accepted reward or redeem "
+               "scan, e.g. '{points} points added at {device}' (also {mode}, {pass}); off "
+               "when empty",
+        "check": lambda value: _wallet_message_problem(value)})
     reentry_window_minutes: float = field(default=10.0, metadata={
         "doc": "the same code accepted again within this many minutes is ALREADY SCANNED",
         **_range(0, 7 * 24 * 60)})
@@ -134,6 +145,9 @@ class UploadSettings:
         "doc": "uploads in flight at once", **_range(1, 16)})
     max_backoff_seconds: float = field(default=300.0, metadata={
         "doc": "longest wait between retries while offline", **_range(1, 3600)})
+    refresh_per_minute: int = field(default=30, metadata={
+        "doc": "cached passes re-read per minute while online and idle, so offline decisions "
+               "stay fresh (0 turns it off)", **_range(0, 600)})
 
 
 @dataclass
@@ -276,6 +290,23 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
             return f"must be a non-empty list of {', '.join(allowed) or 'text'}"
     return None
 
+
+
+def _wallet_message_problem(value: str) -> str | None:
+    """A template may only use the known fields, and must be one line a wallet can show."""
+    import string
+
+    if len(value) > 500 or "\n" in value:
+        return "must be one line of at most 500 characters"
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
+    except ValueError as exc:
+        return f"is not a valid template ({exc})"
+    unknown = [name for name in fields if name not in WALLET_MESSAGE_FIELDS]
+    if unknown:
+        return (f"uses unknown field {{{unknown[0]}}} (known: "
+                + ", ".join("{" + f + "}" for f in WALLET_MESSAGE_FIELDS) + ")")
+    return None
 
 
 def _door_hook_problem(kind: str, value: str) -> str | None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
+from kiosk.journal import passcache
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
@@ -43,7 +45,7 @@ def journal_summary(paths: Paths) -> JournalSummary:
     try:
         pending = conn.execute(
             "SELECT count(*) FROM scans WHERE upload_state IN (?, ?)", QUEUED_STATES
-        ).fetchone()[0]
+        ).fetchone()[0] + _open_follow_ups(conn)
         last_sync = read_last_sync(conn)
     except sqlite3.Error as exc:
         return JournalSummary(None, None, str(explain(paths.journal_file, exc, reading=True)),
@@ -52,3 +54,33 @@ def journal_summary(paths: Paths) -> JournalSummary:
         conn.close()
     return JournalSummary(int(pending), None if last_sync is None
                           else last_sync.isoformat().replace("+00:00", "Z"), None, moved)
+
+
+
+def cache_age(paths: Paths, now: datetime | None = None) -> float | None:
+    """Seconds since the server last confirmed the least recently confirmed cached pass:
+    the age of the oldest fact an offline decision may rest on (None: nothing cached).
+    Read-only, like :func:`journal_summary`."""
+    if not paths.journal_file.exists():
+        return None
+    try:
+        conn = open_read_only(paths.journal_file)
+    except (sqlite3.Error, JournalUnavailable):
+        return None
+    try:
+        age = passcache.cache_age(conn, now or datetime.now(UTC))
+    except sqlite3.Error:  # e.g. a journal from before the pass cache kept checked_at
+        return None
+    finally:
+        conn.close()
+    return None if age is None else round(age, 1)
+
+
+def _open_follow_ups(conn: sqlite3.Connection) -> int:
+    """Follow-up steps (void, wallet message) still to send; 0 for an older journal."""
+    try:
+        return int(conn.execute(
+            "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+            " WHERE f.state IN (?, ?) AND s.upload_state != 'held'", QUEUED_STATES).fetchone()[0])
+    except sqlite3.OperationalError:
+        return 0

@@ -15,7 +15,7 @@ from kiosk.cli.common import (
     say,
 )
 from kiosk.device import DeviceFileError, load_credentials
-from kiosk.status import journal_summary
+from kiosk.status import cache_age, journal_summary
 
 
 def register(subparsers: Any) -> None:
@@ -44,6 +44,7 @@ def _run(args: argparse.Namespace) -> int:
         "api_url": credentials.api_url if credentials else None,
         "pending": summary.pending,
         "last_sync": summary.last_sync,
+        "cache_age": cache_age(paths),
     }
     if summary.error:
         report["journal_error"] = summary.error
@@ -63,6 +64,9 @@ def _run(args: argparse.Namespace) -> int:
     else:
         say(f"Scans waiting to upload: {summary.pending}")
         say(f"Last upload: {summary.last_sync or 'never'}")
+        age = report["cache_age"]
+        say("Pass cache: " + ("empty" if age is None else
+                              f"oldest fact confirmed by the server {age / 60:.0f} min ago"))
     for name in moved:
         say(f"Set-aside journal file: {name} (a damaged journal, whose readable scans are "
             "back in the journal, or another journal's -wal; keep it for support, then "

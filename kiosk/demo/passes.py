@@ -18,6 +18,22 @@ class DemoProject:
 
 
 @dataclass
+class DemoTemplate:
+    """A pass design: its variables say which parameters exist and which are public."""
+
+    id: str
+    name: str
+    variables: list[tuple[str, str]]  # (name, scope); every type is STRING
+
+    def as_api(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name,
+                "downloadUrl": f"https://demo.invalid/templates/{self.id}.pkpass",
+                "downloadUrlGooglePay": f"https://demo.invalid/templates/{self.id}-google",
+                "variables": [{"name": n, "type": "STRING", "scope": s}
+                              for n, s in self.variables]}
+
+
+@dataclass
 class DemoPass:
     code: str
     id: str
@@ -42,6 +58,7 @@ EXPIRED_CODE = "TKT-EXPIRED-0003"
 LOYALTY_CODE = "LOY-CARD-0004"
 EVENT_CODE = "TKT-EVENT-0005"
 UNKNOWN_CODE = "TKT-UNKNOWN-9999"
+PRIVATE_CODE = "TKT-PRIVATE-0006"  # the holder's name is in a non-public variable
 
 FAR_FUTURE = "2099-12-31T23:59:59Z"
 LONG_AGO = "2024-01-01T00:00:00Z"
@@ -49,6 +66,24 @@ LONG_AGO = "2024-01-01T00:00:00Z"
 
 def seed_projects() -> list[DemoProject]:
     return [DOORS, LOYALTY]
+
+
+def template_id(name: str) -> str:
+    return "tpl-" + name.lower().replace(" ", "-")
+
+
+def seed_templates() -> list[DemoTemplate]:
+    ticket = [("firstName", "PUBLIC"), ("lastName", "PUBLIC"), ("seat", "PUBLIC"),
+              ("email", "PRIVATE")]
+    return [
+        DemoTemplate(template_id("Festival Day Ticket"), "Festival Day Ticket", ticket),
+        DemoTemplate(template_id("Early Bird Ticket"), "Early Bird Ticket", ticket),
+        DemoTemplate(template_id("Weekend Pass"), "Weekend Pass", ticket),
+        DemoTemplate(template_id("Coffee Club Card"), "Coffee Club Card",
+                     [("name", "PUBLIC"), ("points", "PUBLIC")]),
+        DemoTemplate(template_id("Backstage Pass"), "Backstage Pass",
+                     [("holderName", "PRIVATE"), ("crew", "PUBLIC")]),
+    ]
 
 
 def seed_passes() -> list[DemoPass]:
@@ -63,6 +98,8 @@ def seed_passes() -> list[DemoPass]:
                  {"name": "Grace Hopper"}, None, points=40),
         DemoPass(EVENT_CODE, "pass-0005", DOORS.id, "Weekend Pass", "eventTicket",
                  {"firstName": "Alan", "lastName": "Turing"}, FAR_FUTURE),
+        DemoPass(PRIVATE_CODE, "pass-0006", DOORS.id, "Backstage Pass", "eventTicket",
+                 {"holderName": "Hedy Lamarr", "crew": "lighting"}, FAR_FUTURE),
     ]
 
 

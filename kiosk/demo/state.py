@@ -17,7 +17,15 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLResolveInfo
 
-from kiosk.demo.passes import DemoPass, DemoProject, seed_passes, seed_projects
+from kiosk.demo.passes import (
+    DemoPass,
+    DemoProject,
+    DemoTemplate,
+    seed_passes,
+    seed_projects,
+    seed_templates,
+    template_id,
+)
 
 ResolveInfo = GraphQLResolveInfo  # generic only in graphql-core 3.3; resolvers ignore it
 
@@ -43,6 +51,16 @@ class RecordedScanEvent:
 
 
 @dataclass
+class PassUpdate:
+    """One updatePass call, as the tests want to see it."""
+
+    project_id: str
+    pass_id: str
+    input: dict[str, Any]
+    device_name: str | None
+
+
+@dataclass
 class DemoState:
     """Thread-safe: the HTTP server answers requests from several threads."""
 
@@ -52,6 +70,11 @@ class DemoState:
     project_table: dict[str, DemoProject] = field(default_factory=dict)
     device_tokens: dict[str, str] = field(default_factory=dict)  # token -> device name
     scan_events: list[RecordedScanEvent] = field(default_factory=list)
+    templates: dict[str, DemoTemplate] = field(default_factory=dict)  # by template id
+    pass_updates: list[PassUpdate] = field(default_factory=list)
+    # (projectId, passId) -> {message id -> MessageInput}: a put with a known id replaces it
+    messages: dict[tuple[str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    calls: dict[str, int] = field(default_factory=dict)  # resolver name -> times called
     _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1), repr=False)
 
@@ -62,6 +85,8 @@ class DemoState:
             state.project_table[project.id] = project
         for demo_pass in seed_passes():
             state.add_pass(demo_pass)
+        for template in seed_templates():
+            state.templates[template.id] = template
         return state
 
     # --- test and demo helpers -------------------------------------------------------------
@@ -80,6 +105,18 @@ class DemoState:
         with self._lock:
             return list(self.scan_events)
 
+    def pass_by_id(self, pass_id: str) -> DemoPass | None:
+        with self._lock:
+            return next((p for p in self.passes.values() if p.id == pass_id), None)
+
+    def count(self, name: str) -> int:
+        with self._lock:
+            return self.calls.get(name, 0)
+
+    def _called(self, name: str) -> None:
+        with self._lock:
+            self.calls[name] = self.calls.get(name, 0) + 1
+
     def caller_for(self, token: str) -> Caller | None:
         with self._lock:
             if secrets.compare_digest(token, self.workspace_token):
@@ -90,9 +127,53 @@ class DemoState:
     # --- resolvers (names match schema.graphql) --------------------------------------------
 
     def passByScanCode(self, info: ResolveInfo, code: str) -> dict[str, Any] | None:
+        self._called("passByScanCode")
         with self._lock:
             demo_pass = self.passes.get(code)
             return self._pass_api(demo_pass) if demo_pass else None
+
+    def pass_(self, info: ResolveInfo, projectId: str, id: str) -> dict[str, Any] | None:
+        self._called("pass")
+        with self._lock:
+            demo_pass = self.pass_by_id(id)
+            if demo_pass is None or demo_pass.project_id != projectId:
+                return None
+            return self._pass_api(demo_pass)
+
+    def updatePass(self, info: ResolveInfo, projectId: str, id: str,
+                   input: dict[str, Any]) -> dict[str, Any] | None:
+        """Replaces what ``input`` gives (as a full update would); null for an unknown pass."""
+        self._called("updatePass")
+        caller: Caller = info.context["caller"]
+        with self._lock:
+            demo_pass = self.pass_by_id(id)
+            if demo_pass is None or demo_pass.project_id != projectId:
+                return None
+            self.pass_updates.append(PassUpdate(projectId, id, dict(input), caller.device_name))
+            if "voided" in input:
+                demo_pass.voided = bool(input["voided"])
+            if "expirationDate" in input:
+                demo_pass.expiration_date = input["expirationDate"]
+            if isinstance(input.get("parameters"), str):
+                params = json.loads(input["parameters"])
+                demo_pass.points = int(params.pop("points", demo_pass.points))
+                demo_pass.parameters = params
+            return self._pass_api(demo_pass)
+
+    def passTemplates(self, info: ResolveInfo) -> list[dict[str, Any]]:
+        self._called("passTemplates")
+        with self._lock:
+            return [t.as_api() for t in self.templates.values()]
+
+    def putPassMessage(self, info: ResolveInfo, projectId: str, passId: str,
+                       message: dict[str, Any]) -> dict[str, Any]:
+        self._called("putPassMessage")
+        with self._lock:
+            demo_pass = self.pass_by_id(passId)
+            if demo_pass is None or demo_pass.project_id != projectId:
+                raise GraphQLError("No such pass.")
+            self.messages.setdefault((projectId, passId), {})[str(message["id"])] = dict(message)
+            return dict(message)
 
     def projects(self, info: ResolveInfo) -> list[dict[str, Any]]:
         with self._lock:
@@ -109,6 +190,7 @@ class DemoState:
         return {"workspaceName": self.workspace_name, "token": token}
 
     def createScanEvent(self, info: ResolveInfo, input: dict[str, Any]) -> dict[str, Any]:
+        self._called("createScanEvent")
         caller: Caller = info.context["caller"]
         with self._lock:
             event = RecordedScanEvent(
@@ -138,9 +220,10 @@ class DemoState:
 
     def _pass_api(self, demo_pass: DemoPass) -> dict[str, Any]:
         project = self.project_table.get(demo_pass.project_id)
+        template = self.templates.get(template_id(demo_pass.template_name))
         return {
             "id": demo_pass.id,
-            "templateId": f"tpl-{demo_pass.template_name.lower().replace(' ', '-')}",
+            "templateId": template_id(demo_pass.template_name),
             "parameters": json.dumps({**demo_pass.parameters, "points": demo_pass.points}),
             "files": {},
             "type": demo_pass.type,
@@ -149,12 +232,10 @@ class DemoState:
             "download": {"url": f"https://demo.invalid/passes/{demo_pass.id}.pkpass"},
             "downloadGooglePay": None,
             "share": {"url": f"https://demo.invalid/share/{demo_pass.id}"},
-            "template": {
-                "id": f"tpl-{demo_pass.template_name.lower().replace(' ', '-')}",
-                "name": demo_pass.template_name,
-                "downloadUrl": "https://demo.invalid/template.pkpass",
-                "downloadUrlGooglePay": "https://demo.invalid/template-google",
-                "variables": [],
-            },
+            "template": template.as_api() if template else None,
             "project": project.as_api() if project else None,
         }
+
+
+# ``pass`` is a Python keyword: graphql-core's default resolver finds the method by this name.
+setattr(DemoState, "pass", DemoState.pass_)

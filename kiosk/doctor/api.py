@@ -29,6 +29,7 @@ from graphql import (
 
 from kiosk import __version__
 from kiosk.device import DeviceCredentials
+from kiosk.doctor.assumptions import DEVICE_TOKEN_ENTRY, check_assumptions, scope_values
 from kiosk.doctor.model import CheckResult, Status, fail, ok, warn
 from kiosk.tiketo.client import TiketoClient, Timeouts
 from kiosk.tiketo.errors import RateLimited, TiketoError, Unauthorized
@@ -83,7 +84,9 @@ def api_checks(credentials: DeviceCredentials | None, *, timeout: float = 5.0,
             ("token", "schema"), "the API did not answer properly")
     else:
         results["token"] = token_result(credentials, timeout)
-        results["schema"] = schema_result(introspection, response.status_code)
+        results["schema"] = schema_result(
+            introspection, response.status_code,
+            token_accepted=results["token"].status is Status.OK)
     return [results[name] for name in NAMES]
 
 
@@ -174,14 +177,19 @@ def token_result(credentials: DeviceCredentials, timeout: float) -> CheckResult:
               f"'{credentials.workspace}' ({len(projects)} project(s)).")
 
 
-def schema_result(data: dict[str, Any] | None, http_status: int) -> CheckResult:
-    """Validate every operation the kiosk sends against the schema the server serves."""
+def schema_result(data: dict[str, Any] | None, http_status: int, *,
+                  token_accepted: bool = False) -> CheckResult:
+    """Validate every operation the kiosk sends against the schema the server serves, and
+    say which of the API assumptions (schema.graphql's header) that schema confirms."""
     if data is None or "__schema" not in data:
         if http_status != 200:
             return warn("schema", "Not checked: the server did not answer the schema query.",
                         "Fix the checks above first.")
+        total = len(check_assumptions(None).not_checkable)
         return ok("schema", "The server does not publish its schema (introspection is off); "
-                  "the kiosk's operations were checked against the bundled schema instead.")
+                  "the kiosk's operations were checked against the bundled schema instead, "
+                  f"and none of the {total} API assumptions could be confirmed "
+                  "(listed in kiosk/tiketo/schema.graphql).")
     try:
         schema = build_client_schema(cast(IntrospectionQuery, data))
     except (TypeError, ValueError, KeyError) as exc:
@@ -196,8 +204,26 @@ def schema_result(data: dict[str, Any] | None, http_status: int) -> CheckResult:
         return fail("schema", f"The server no longer accepts {len(problems)} of the kiosk's "
                     f"operations ({problems[0]}).",
                     "Update the kiosk to the latest version: the Tiketo API has changed.")
-    return ok("schema", f"The server's schema accepts all {len(OPERATION_NAMES)} operations "
-              "the kiosk sends.")
+    outcome = check_assumptions(schema)
+    if token_accepted and DEVICE_TOKEN_ENTRY in outcome.not_checkable:  # shown by the token check
+        outcome.not_checkable.remove(DEVICE_TOKEN_ENTRY)
+        outcome.confirmed.append(DEVICE_TOKEN_ENTRY)
+        outcome.confirmed.sort(key=lambda entry: int(entry[1:]))
+    summary = (f"The server's schema accepts all {len(OPERATION_NAMES)} operations the kiosk "
+               f"sends; it confirms API assumptions {_ids(outcome.confirmed)}; "
+               f"{_ids(outcome.not_checkable)} cannot be seen in a schema")
+    scopes = [v for v in scope_values(schema) if v != "PUBLIC"]
+    if scopes:
+        summary += f"; variable scopes other than PUBLIC (never shown): {', '.join(scopes)}"
+    if outcome.contradicted:
+        return warn("schema", f"{summary}; it contradicts {_ids(outcome.contradicted)}.",
+                    "See those entries in kiosk/tiketo/schema.graphql for what the kiosk does "
+                    "then, and tell Tiketo support or update the kiosk.")
+    return ok("schema", summary + ".")
+
+
+def _ids(ids: list[str]) -> str:
+    return ", ".join(ids) if ids else "none"
 
 
 def clock_result(date_header: str | None, local_time: float) -> CheckResult:

@@ -132,6 +132,37 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'write_stamp';
     END;
     """,
+    # Follow-up upload steps of an accepted scan, sent after its scan event (void with
+    # updatePass, a wallet message); the pass cache learns the ids those steps and pass(...)
+    # refreshes need, and when the server last confirmed each pass; templates are cached.
+    # Holder names cached by the old guess are dropped (they may be non-public).
+    """
+    CREATE TABLE follow_ups (
+        scan_id         TEXT NOT NULL,
+        step            TEXT NOT NULL,      -- void, message
+        project_id      TEXT,
+        pass_id         TEXT,
+        payload         TEXT NOT NULL DEFAULT '{}',
+        state           TEXT NOT NULL,      -- pending, rejected, done, skipped
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT,
+        last_error      TEXT,
+        done_at         TEXT,
+        PRIMARY KEY (scan_id, step)
+    );
+    CREATE INDEX follow_ups_open ON follow_ups (state, next_attempt_at)
+        WHERE state IN ('pending', 'rejected');
+    ALTER TABLE pass_cache ADD COLUMN project_id TEXT;
+    ALTER TABLE pass_cache ADD COLUMN template_id TEXT;
+    ALTER TABLE pass_cache ADD COLUMN checked_at TEXT;
+    -- Names cached before holder names came from PUBLIC template variables may be private.
+    UPDATE pass_cache SET holder = NULL;
+    CREATE TABLE pass_templates (
+        id         TEXT PRIMARY KEY,
+        body       TEXT NOT NULL,           -- JSON: {"id", "name", "variables"}
+        fetched_at TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 QUICK_CHECK_SECONDS = 3.0

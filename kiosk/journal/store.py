@@ -34,6 +34,9 @@ REJECTED = "rejected"
 UPLOADED = "uploaded"
 HELD = "held"  # another device's scan, kept (never sent as this device) until it returns
 QUEUED_STATES = (PENDING, REJECTED)
+# A scan whose follow-up steps (void, wallet message) are not done yet is never pruned.
+KEEP_OPEN_FOLLOW_UPS = (" AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
+                        " WHERE state IN ('pending', 'rejected'))")
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
 RETRY_HORIZON = timedelta(hours=2)
@@ -100,6 +103,9 @@ class CachedPass:
     template_name: str | None
     scan_config: dict[str, Any] = field(default_factory=dict)
     seen_at: datetime | None = None
+    project_id: str | None = None  # what pass(projectId, id) and updatePass need
+    template_id: str | None = None
+    checked_at: datetime | None = None  # when the server last confirmed these facts
 
 
 def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -161,11 +167,32 @@ class JournalTransaction:
     def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
         self._conn.execute(
             "INSERT OR REPLACE INTO pass_cache (code, pass_id, holder, voided, expires_at,"
-            " pass_type, template_name, scan_config, seen_at) VALUES (?,?,?,?,?,?,?,?,?)",
+            " pass_type, template_name, scan_config, seen_at, project_id, template_id,"
+            " checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
             (cached.code, cached.pass_id, cached.holder, int(cached.voided),
              to_db_time(cached.expires_at) if cached.expires_at else None, cached.pass_type,
-             cached.template_name, json.dumps(cached.scan_config), to_db_time(seen_at)),
+             cached.template_name, json.dumps(cached.scan_config), to_db_time(seen_at),
+             cached.project_id, cached.template_id, to_db_time(seen_at)),
         )
+
+    def add_follow_up(self, scan_id: str, step: str, project_id: str | None,
+                      pass_id: str | None, payload: dict[str, Any]) -> None:
+        """A step to upload after this scan's event (see kiosk/journal/followups.py)."""
+        self._conn.execute(
+            "INSERT INTO follow_ups (scan_id, step, project_id, pass_id, payload, state)"
+            " VALUES (?,?,?,?,?,'pending')",
+            (scan_id, step, project_id, pass_id, json.dumps(payload, sort_keys=True)))
+
+    def void_owed(self, code: str) -> bool:
+        """This kiosk voided ``code``'s pass and has not told the server yet (a queued scan
+        event voiding it, or an open void step): the server's "valid" is not news."""
+        row = self._conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM follow_ups f JOIN scans s USING (scan_id)"
+            " WHERE s.code = ? AND f.step = 'void' AND f.state IN (?, ?))"
+            " OR EXISTS (SELECT 1 FROM scans WHERE code = ? AND voids_pass = 1"
+            " AND upload_state IN (?, ?))", (code, *QUEUED_STATES, code, *QUEUED_STATES)
+        ).fetchone()
+        return bool(row[0])
 
     def mark_pass_voided(self, code: str) -> None:
         self._conn.execute("UPDATE pass_cache SET voided = 1 WHERE code = ?", (code,))
@@ -208,6 +235,13 @@ class Journal:
                 raise
             self._conn.execute("COMMIT")
 
+    @contextmanager
+    def connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, under the journal's lock, with SQLite failures turned into
+        journal errors: for the journal's companion modules (follow-ups, pass cache)."""
+        with self._lock, self._guard():
+            yield self._conn
+
     @_retried_after_recovery
     def mark_uploaded(self, scan_id: str, event_id: str, now: datetime) -> None:
         stamp = to_db_time(now)
@@ -239,12 +273,14 @@ class Journal:
         with self._lock, self._guard():
             self._conn.execute("BEGIN IMMEDIATE")
             removed = self._conn.execute(
-                "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?",
-                (UPLOADED, NOT_NEEDED, cutoff)).rowcount
+                "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?"
+                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, cutoff)).rowcount
             removed += self._conn.execute(
                 "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
-                " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)",
-                (UPLOADED, NOT_NEEDED, self.max_entries)).rowcount
+                " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)"
+                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, self.max_entries)).rowcount
+            self._conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
+                               " (SELECT scan_id FROM scans)")
             self._conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
             self._conn.execute("COMMIT")
         return removed
@@ -256,7 +292,8 @@ class Journal:
         with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
-                " scan_config, seen_at FROM pass_cache WHERE code = ?", (code,)).fetchone()
+                " scan_config, seen_at, project_id, template_id, checked_at FROM pass_cache"
+                " WHERE code = ?", (code,)).fetchone()
         if row is None:
             return None
         try:
@@ -265,7 +302,7 @@ class Journal:
             config = {}
         return CachedPass(row[0], row[1], row[2], bool(row[3]), from_db_time(row[4]), row[5],
                           row[6], config if isinstance(config, dict) else {},
-                          from_db_time(row[8]))
+                          from_db_time(row[8]), row[9], row[10], from_db_time(row[11]))
 
     @_retried_after_recovery
     def due_uploads(self, now: datetime | None, limit: int,
@@ -275,7 +312,11 @@ class Journal:
         that was ahead still uploads), and rejected ones whose retry time has come, or lies
         beyond any backoff (the clock went back). Pending first, oldest first, so a scan the
         server keeps rejecting never blocks the others."""
-        query = ("SELECT scan_id, code, mode, reward_points, voids_pass, scanned_at, offline,"
+        # A scan voids its pass in the scan event itself unless a "void" follow-up step
+        # (updatePass, scanning.void_with) does it after the event.
+        query = ("SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
+                 " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
+                 " AND f.step = 'void'), scanned_at, offline,"
                  " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
         params: tuple[Any, ...] = QUEUED_STATES
         if identity is not None:  # only this device's scans (and ones from before the column)
@@ -315,12 +356,18 @@ class Journal:
 
     @_retried_after_recovery
     def queue_counts(self) -> tuple[int, int]:
-        """(pending, rejected) accepted scans not yet uploaded."""
+        """(pending, rejected) accepted scans not yet uploaded, and follow-up steps not yet
+        done (a voided pass or wallet message still to send is work left, too)."""
         with self._lock, self._guard():
             rows = dict(self._conn.execute(
                 "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
                 " GROUP BY upload_state", QUEUED_STATES).fetchall())
-        return rows.get(PENDING, 0), rows.get(REJECTED, 0)
+            steps = dict(self._conn.execute(
+                "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+                " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
+                (*QUEUED_STATES, HELD)).fetchall())
+        return (rows.get(PENDING, 0) + steps.get(PENDING, 0),
+                rows.get(REJECTED, 0) + steps.get(REJECTED, 0))
 
     @_retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:

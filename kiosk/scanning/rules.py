@@ -36,6 +36,8 @@ class PassFacts:
     pass_type: str | None = None
     template_name: str | None = None
     scan_config: dict[str, Any] = field(default_factory=dict)
+    project_id: str | None = None  # what the follow-up steps (void, message) need
+    template_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,15 @@ from kiosk.fleet.config import FleetConfigError, load_fleet_config
 from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
+from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.store import NOT_NEEDED, PENDING
 from kiosk.logs import log_event, log_scan
 from kiosk.paths import Paths
-from kiosk.scanning import codes
+from kiosk.scanning import codes, followups
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
+from kiosk.scanning.refresh import TemplateCatalog, Upkeep
 from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
@@ -100,6 +102,10 @@ class ScanService:
             workspace=self._workspace,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
             clock=clock)
+        self.templates = TemplateCatalog(PassCacheStore(self.journal))
+        self.upkeep = Upkeep(self.journal, self._upload_client, self.link, self.templates,
+                             per_minute=upload.refresh_per_minute, clock=clock)
+        self.uploader.upkeep = self.upkeep.run
         self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
@@ -143,6 +149,9 @@ class ScanService:
         fleet something to tell the other doors."""
         scanning = self.settings.scanning
         with self.journal.transaction() as tx:
+            if (lookup.facts is not None and not lookup.facts.voided
+                    and lookup.outcome is LookupOutcome.FOUND and tx.void_owed(code)):
+                lookup = replace(lookup, facts=replace(lookup.facts, voided=True))
             other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
             verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
             verdict = replace(verdict, scan_id=str(uuid.uuid4()))
@@ -150,6 +159,8 @@ class ScanService:
                 tx.put_pass(_cached(code, lookup.facts), now)
             tx.insert_scan(replace(_record(verdict, source), device=self._device,
                                    workspace=self._workspace))
+            for step in followups.plan(verdict, lookup.facts, scanning, self._device):
+                tx.add_follow_up(verdict.scan_id, *step)
             if verdict.accepted and verdict.voids_pass:
                 tx.mark_pass_voided(code)
             shared = self.fleet is not None and self.fleet.record(
@@ -265,6 +276,7 @@ class ScanService:
             return Lookup(LookupOutcome.UNREADABLE, reason=(
                 f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
                 "not be read."))
+        found = found.with_variables(self.templates.variables_for(found.template_id))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
     def _door_hook(self) -> DoorHook:
@@ -318,7 +330,7 @@ class ScanService:
             cached = None
         facts = None if cached is None else PassFacts(
             cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
-            cached.template_name, cached.scan_config)
+            cached.template_name, cached.scan_config, cached.project_id, cached.template_id)
         if self.fleet is not None:  # another door may know it is voided or expired
             try:
                 facts = self.fleet.apply_facts(code, facts)
@@ -353,12 +365,15 @@ def _facts(found: Pass) -> PassFacts:
         pass_id=found.id, holder=found.holder_name, voided=found.voided,
         expires_at=found.expiration_date, pass_type=found.type,
         template_name=found.template_name,
-        scan_config=found.project.scan_config if found.project else {})
+        scan_config=found.project.scan_config if found.project else {},
+        project_id=found.project.id if found.project else None,
+        template_id=found.template_id)
 
 
 def _cached(code: str, facts: PassFacts) -> CachedPass:
     return CachedPass(code, facts.pass_id, facts.holder, facts.voided, facts.expires_at,
-                      facts.pass_type, facts.template_name, facts.scan_config)
+                      facts.pass_type, facts.template_name, facts.scan_config,
+                      project_id=facts.project_id, template_id=facts.template_id)
 
 
 def _record(verdict: Verdict, source: str) -> ScanRecord:

@@ -31,6 +31,7 @@ from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
+from kiosk.scanning.followups import FollowUpSender
 from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
 from kiosk.tiketo.transport import deadline as call_deadline
 
@@ -94,6 +95,10 @@ class Uploader:
         self._force = False
         self._thread: threading.Thread | None = None
         self._last_prune = time.monotonic()
+        # Steps owed after scan events (void, wallet message), sent under the same lock.
+        self.follow_ups = FollowUpSender(journal, client, connectivity, clock)
+        # Lowest-priority work once the queue is empty (templates, cached passes).
+        self.upkeep: Callable[[Callable[[], bool]], object] | None = None
 
     # --- background ---------------------------------------------------------------------------
 
@@ -119,7 +124,10 @@ class Uploader:
             self._wake.clear()  # before the round, so a wake() during it is not lost
             force, self._force = self._force, False
             try:
-                self.step(force=force)
+                result = self.step(force=force)
+                if (self.upkeep is not None and result is not None and not result.busy
+                        and result.stopped_because is None and not self._wake.is_set()):
+                    self.upkeep(self._wake.is_set)  # yields as soon as a scan is queued
             except Exception:  # never let the uploader die silently: log, wait, go on
                 log.exception("Upload round failed")
             self._prune_now_and_then()
@@ -231,6 +239,9 @@ class Uploader:
                             for _, pending in futures:
                                 pending.cancel()
                 self._on_change()
+            if stopped is None:  # then the steps owed after confirmed scan events
+                _, stopped = self.follow_ups.send_due(due_only, deadline, self._identity)
+                self._on_change()
         return DrainResult(uploaded, stopped)
 
     def _upload_one(self, item: PendingUpload, ends_at: float | None) -> Exception | None:
@@ -252,6 +263,7 @@ class Uploader:
             self._journal.mark_uploaded(item.scan_id, receipt.id, self._clock())
         except JournalUnavailable as exc:
             return exc
+        self.follow_ups.note_receipt(item, receipt)
         log_event(log, "upload", result="ok", scan_id=item.scan_id, event_id=receipt.id,
                   attempt=item.attempts + 1)
         return None

@@ -1,6 +1,6 @@
 """A small, strict client for the Tiketo GraphQL API on httpx.
 
-No GraphQL client library: the kiosk sends four fixed operations (see ``operations/``), and
+No GraphQL client library: the kiosk sends a few fixed operations (see ``operations/``), and
 what it needs from the transport is control over timeouts, response size and error mapping.
 Codes travel only as GraphQL variables, never spliced into query text.
 """
@@ -28,8 +28,9 @@ from kiosk.tiketo.errors import (
     Unauthorized,
     UnreadableAnswer,
 )
-from kiosk.tiketo.models import Pass, Registration, ScanEventReceipt, parse_datetime
+from kiosk.tiketo.models import Pass, PassState, Registration, ScanEventReceipt, parse_datetime
 from kiosk.tiketo.operations import operation_text
+from kiosk.tiketo.pass_ops import PassOperations
 from kiosk.tiketo.transport import (
     ACCEPT_ENCODING,
     BodyTooLarge,
@@ -69,7 +70,7 @@ class Timeouts:
     total: float = 6.0
 
 
-class TiketoClient:
+class TiketoClient(PassOperations):
     """One pooled HTTP connection set to one API, authenticated with one token.
 
     Thread-safe for concurrent calls (httpx.Client is); close it when done.
@@ -169,6 +170,7 @@ class TiketoClient:
             code=str(raw.get("code", code)),
             reward_points=points if isinstance(points, int) else None,
             created_at=created_at,
+            pass_state=PassState.from_api(raw.get("pass")),
         )
 
     def register_device(self, name: str | None) -> Registration:

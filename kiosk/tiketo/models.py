@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.tiketo.errors import UnreadableAnswer
-
-HOLDER_NAME_KEYS = ("holderName", "name", "fullName")
-FIRST_LAST_KEYS = (("firstName", "lastName"), ("first_name", "last_name"))
+from kiosk.tiketo.templates import TemplateVariable, holder_name, parse_variables
 
 
 def parse_datetime(value: Any) -> datetime | None:
@@ -58,20 +56,23 @@ class Pass:
     voided: bool
     template_name: str | None = None
     project: Project | None = None
+    # The template's variables when the answer carried them (None: not known here).
+    template_variables: tuple[TemplateVariable, ...] | None = None
+    # As sent, for writing the pass back unchanged (updatePass): parameters' JSON text, files.
+    parameters_text: str | None = None
+    files: dict[str, Any] | None = None
 
     @property
     def holder_name(self) -> str | None:
-        """The holder's name from the pass parameters, if the template carries one."""
-        for key in HOLDER_NAME_KEYS:
-            value = self.parameters.get(key)
-            if isinstance(value, str) and value.strip():
-                return value.strip()
-        for first_key, last_key in FIRST_LAST_KEYS:
-            parts = [self.parameters.get(first_key), self.parameters.get(last_key)]
-            words = [p.strip() for p in parts if isinstance(p, str) and p.strip()]
-            if words:
-                return " ".join(words)
-        return None
+        """The holder's name from the template's public variables (see templates.py)."""
+        return holder_name(self.parameters, self.template_variables)
+
+    def with_variables(self, variables: tuple[TemplateVariable, ...] | None) -> Pass:
+        """This pass with its template's variables from elsewhere (the template cache)
+        when the answer did not carry them."""
+        if self.template_variables is not None or variables is None:
+            return self
+        return replace(self, template_variables=variables)
 
     @classmethod
     def from_api(cls, raw: Any) -> Pass:
@@ -113,6 +114,9 @@ class Pass:
             voided=bool(voided),
             template_name=_optional_str(template.get("name")),
             project=project,
+            template_variables=parse_variables(template.get("variables")),
+            parameters_text=raw["parameters"] if isinstance(raw.get("parameters"), str) else None,
+            files=raw["files"] if isinstance(raw.get("files"), dict) else None,
         )
 
     @classmethod
@@ -132,6 +136,33 @@ class Registration:
 
 
 @dataclass(frozen=True)
+class PassState:
+    """What a scan event's answer says of its pass (``pass { id templateId voided
+    expirationDate project { id } }``): fresh facts for the offline cache."""
+
+    id: str
+    template_id: str | None
+    project_id: str | None
+    voided: bool
+    expiration_date: datetime | None
+
+    @classmethod
+    def from_api(cls, raw: Any) -> PassState | None:
+        """None when the answer has no readable pass (it is optional: never an error)."""
+        if not isinstance(raw, dict) or raw.get("id") in (None, "") or not isinstance(
+                raw.get("voided", False), bool | None):
+            return None
+        try:
+            expires = parse_datetime(raw.get("expirationDate"))
+        except UnreadableAnswer:
+            return None
+        project = raw.get("project")
+        return cls(str(raw["id"]), _optional_str(raw.get("templateId")),
+                   _optional_str(project.get("id")) if isinstance(project, dict) else None,
+                   raw.get("voided") is True, expires)
+
+
+@dataclass(frozen=True)
 class ScanEventReceipt:
     """The server's record of an uploaded scan."""
 
@@ -139,6 +170,7 @@ class ScanEventReceipt:
     code: str
     reward_points: int | None
     created_at: datetime | None
+    pass_state: PassState | None = None
 
 
 def _optional_str(value: Any) -> str | None:

@@ -74,15 +74,18 @@ def test_redeem_mode_sends_a_negative_amount(make_service, fast_settings, demo_s
     assert demo_server.state.events()[0].voided is None
 
 
-def test_redeem_voiding_voids_the_pass(make_service, fast_settings, demo_server):
+def test_redeem_voiding_with_the_scan_event_voids_the_pass(make_service, fast_settings,
+                                                           demo_server):
     fast_settings.scanning.mode = "redeem"
     fast_settings.scanning.redeem_voids_pass = True
+    fast_settings.scanning.void_with = "scan-event"
     fast_settings.scanning.reentry_window_minutes = 0
     service = make_service()
     verdict = service.scan(EVENT_CODE)
     assert verdict.accepted and verdict.voids_pass
     wait_for(lambda: demo_server.state.events())
     assert demo_server.state.events()[0].voided is True
+    assert demo_server.state.pass_updates == []
     assert service.scan(EVENT_CODE).kind is VerdictKind.VOIDED
 
 
