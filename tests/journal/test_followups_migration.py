@@ -34,7 +34,7 @@ def old_journal(path, version: int) -> None:
 def test_a_scan_queued_before_the_upgrade_still_voids_with_its_scan_event(
         paths, credentials, demo_server):
     old_journal(paths.journal_file, len(MIGRATIONS) - 1)
-    assert journal_summary(paths)[0] == 1
+    assert journal_summary(paths).pending == 1
     assert cache_age(paths) is None  # read-only: an old journal has no checked_at yet
     settings = Settings()
     settings.upload.refresh_per_minute = 0
@@ -43,7 +43,7 @@ def test_a_scan_queued_before_the_upgrade_still_voids_with_its_scan_event(
     [event] = demo_server.state.events()
     assert event.voided is True and event.data["scanId"] == "old-1"
     assert demo_server.state.pass_updates == []  # it was journaled with the old meaning
-    assert journal_summary(paths)[0] == 0
+    assert journal_summary(paths).pending == 0
     assert cache_age(paths) < 600  # the scan event's answer confirmed the cached pass
     with ScanService(paths, credentials, settings, background=False) as service:
         cached = service.journal.cached_pass(EVENT_CODE)  # and gave it the ids a refresh needs
