@@ -78,6 +78,7 @@ class WedgeFilter(QObject):
         self._last_key = (0.0, 0.0)  # (event time, clock at delivery) of the newest key
         self._rechecks = 0
         self._due = 0.0  # clock time the poll timer was started for
+        self._replayed_to: QObject | None = None  # where a person's keys went last
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -103,8 +104,8 @@ class WedgeFilter(QObject):
             return False
         assert isinstance(event, QKeyEvent)
         key, text = event.key(), event.text()
-        if key in _MODIFIER_KEYS:  # Shift before a capital: part of the burst, not its end
-            return False
+        if key in _MODIFIER_KEYS:  # Shift before a capital: part of the burst, not its end,
+            return True  # and not a key for the screen (it would dismiss a verdict mid-burst)
         now = self._event_time(event)
         if event.isAutoRepeat():  # a held-down key repeats fast, but it is a person
             if self.decoder.pending:
@@ -169,6 +170,8 @@ class WedgeFilter(QObject):
         self._start(max(int((deadline - self._now()) * 1000) + 1, 1))
 
     def _apply(self, result: WedgeResult) -> None:
+        if result.reclaim:
+            self._take_back("".join(held.text for held in result.reclaim))
         for held in result.forward:
             self._replay(held)
         if result.scan is not None:
@@ -186,8 +189,16 @@ class WedgeFilter(QObject):
             return focus or receiver
         return receiver
 
+    def _take_back(self, text: str) -> None:
+        """Remove keys replayed as a person's from the field they went to: they turned out
+        to be the start of a scanner burst (the next key's timestamp says so)."""
+        field = self._replayed_to
+        if isinstance(field, QLineEdit) and field.text().endswith(text):
+            field.setText(field.text()[:-len(text)])
+
     def _replay(self, held: _HeldKey) -> None:
         target = self._target(held.receiver)
+        self._replayed_to = target
         if target is None:
             return
         self._send(target, QKeyEvent(QEvent.Type.KeyPress, held.key, held.modifiers, held.text))

@@ -81,3 +81,37 @@ def test_suffix_long_after_the_burst_is_a_persons_key() -> None:
     type_keys(wedge, "ABCD", 0.0, 0.002)
     result = wedge.enter(0.5)
     assert result.pass_enter and result.scan is None and result.forward == list("ABCD")
+
+
+def test_keys_released_too_early_are_reclaimed_by_the_next_keys_time() -> None:
+    """The first key waited alone (the next one stalled on its way), so it went to a person;
+    the next key's own time says it followed within max_interval: take it back."""
+    wedge = WedgeDecoder()
+    wedge.key("T", 0.000, "T")
+    assert wedge.poll(0.080).forward == ["T"]  # the GUI thread saw nothing for 80 ms
+    result = wedge.key("K", 0.002, "K")  # typed 2 ms after the T, delivered late
+    assert result.reclaim == ["T"] and not result.forward
+    for i, ch in enumerate("T-0001"):
+        wedge.key(ch, 0.004 + 0.002 * i)
+    assert wedge.enter(0.020).scan == "TKT-0001"
+
+
+def test_a_persons_keys_are_never_reclaimed() -> None:
+    wedge = WedgeDecoder()
+    wedge.key("a", 0.0, "a")
+    assert wedge.poll(0.05).forward == ["a"]
+    assert wedge.key("b", 0.15, "b").reclaim == []  # 150 ms later: a person
+
+
+def test_after_a_suffix_was_seen_silence_waits_longer() -> None:
+    wedge = WedgeDecoder(silence=0.1, suffix_grace=1.0)
+    type_keys(wedge, "ABCDEF", 0.0, 0.002)
+    assert wedge.poll(0.2).scan == "ABCDEF"  # no suffix seen yet: 100 ms of silence
+    type_keys(wedge, "GHIJKL", 1.0, 0.002)
+    assert wedge.enter(1.012).scan == "GHIJKL"
+    type_keys(wedge, "MNOP", 2.0, 0.002)
+    assert wedge.poll(2.2).scan is None  # a stalled GUI thread, not the end of the code
+    type_keys(wedge, "QR", 2.008, 0.002)
+    assert wedge.enter(2.012).scan == "MNOPQR"
+    type_keys(wedge, "STUV", 3.0, 0.002)
+    assert wedge.poll(4.1).scan == "STUV"  # the suffix never came: taken after the grace

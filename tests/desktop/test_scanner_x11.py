@@ -8,8 +8,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-import pytest
-
 from tests.desktop.conftest import desktop_settings
 from tests.desktop.xsession import CpuHog, Kiosk, XSession, needs_x, scanner_burst, wait_for
 
@@ -88,11 +86,17 @@ def test_scanning_while_the_camera_preview_runs(bare_session: XSession,
     assert kiosk.wait_codes(len(codes)) == codes
 
 
-@pytest.mark.xfail(strict=False, reason="on the shared 2-core test host 1-2 of 100 bursts still "
-                   "split under the hog (issue 13: not finished; see the lead's report)")
 def test_100_scans_in_a_row_under_a_cpu_hog(bare_session: XSession,
                                              launch: Callable[..., Kiosk]) -> None:
-    kiosk = launch(bare_session)
+    # The verdict stays up while the queue moves, as at a busy door. Xvfb stamps XTEST key
+    # events in its main loop, after whatever it is drawing, so the full-screen repaint of
+    # a verdict going back to scanning, landing inside a burst, stretched a key gap to
+    # 54-90 ms in the X server's own timestamps (seen 1 time in ~300 scans); a real
+    # keyboard's events are stamped as they come in, whatever the server is drawing.
+    # (scanner.key_interval_ms is 60 for xdotool's stalls, see desktop_settings)
+    settings = desktop_settings()
+    settings.screen.verdict_seconds = 5
+    kiosk = launch(bare_session, settings=settings)
     ready(bare_session, kiosk)
     codes = [MIXED[i % len(MIXED)] + f"-{i:03d}" for i in range(100)]
     with CpuHog():

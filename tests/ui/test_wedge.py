@@ -228,3 +228,16 @@ def test_server_time_going_backwards_ends_the_run(qtbot: QtBot, screen: Screen) 
     _type_like_a_scanner(screen.manual, "ABCDEF", start_ms=4_000, suffix=None)
     _type_like_a_scanner(screen.manual, "GHIJKL", start_ms=10, suffix=Qt.Key.Key_Return)
     assert screen.scans == ["ABCDEF", "GHIJKL"]
+
+
+def test_a_first_key_stalled_on_its_way_is_taken_back(qtbot: QtBot, screen: Screen) -> None:
+    """A loaded PC: the T waits alone for 150 ms, so it is replayed into manual entry as a
+    person's; the K's timestamp (2 ms after the T) proves it was a burst."""
+    screen.manual.setFocus()
+    screen.filter._clock = time.monotonic
+    QApplication.sendEvent(screen.manual, _key_event(Qt.Key.Key_T, "T",
+                                                     Qt.KeyboardModifier.ShiftModifier, 7000))
+    qtbot.waitUntil(lambda: screen.manual.text() == "T", timeout=2000)
+    _type_like_a_scanner(screen.manual, "KT-VALID-0001", start_ms=7002)
+    assert screen.scans == ["TKT-VALID-0001"]
+    assert screen.manual.text() == ""
