@@ -43,6 +43,7 @@ def provision(
     name: str | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
+    ca_file: str | None = None,
 ) -> DeviceCredentials:
     """Register this device and store its credentials; raise ProvisioningFailed otherwise."""
     try:
@@ -54,7 +55,8 @@ def provision(
     device_name = (name or default_device_name()).strip()
     try:
         with TiketoClient(
-            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport
+            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport,
+            ca_file=ca_file,
         ) as client:
             registration = client.register_device(device_name)
     except Unauthorized as exc:

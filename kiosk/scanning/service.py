@@ -12,6 +12,7 @@ UI calls them from worker threads. Nothing here imports Qt.
 from __future__ import annotations
 
 import logging
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -46,6 +47,8 @@ from kiosk.tiketo import (
     Unauthorized,
     UnreadableAnswer,
 )
+from kiosk.tiketo.gate import RequestGate
+from kiosk.tiketo.warm import KeepWarm
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +80,21 @@ class ScanService:
             self.problems.append(self.journal.problem)
         wait = float(scanning.lookup_timeout_seconds)
         clients: list[TiketoClient] = []
+        api = self.settings.api
+        # One gate for both clients: upload.concurrency calls in flight at most, lookups first,
+        # one Retry-After for all. Each client keeps its own connection, so a door lookup
+        # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
+        self.gate = RequestGate(upload.concurrency)
+        network = {"transport": transport, "ca_file": self._ca_file(api.ca_file),
+                   "http2": api.http2, "gate": self.gate}
         try:
             self._lookup_client = TiketoClient(
-                credentials.api_url, credentials.token, transport=transport, max_connections=2,
-                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
+                credentials.api_url, credentials.token, max_connections=2, door=True,
+                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait), **network)
             clients.append(self._lookup_client)
             self._upload_client = TiketoClient(
-                credentials.api_url, credentials.token, transport=transport,
-                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+                credentials.api_url, credentials.token, timeouts=UPLOAD_TIMEOUTS,
+                max_connections=upload.concurrency + 1, **network)
         except BaseException:  # e.g. a device file with an http:// URL to another machine
             for client in clients:
                 client.close()
@@ -95,7 +105,9 @@ class ScanService:
             self.journal, self._upload_client, self.link, device=self._device,
             workspace=self._workspace,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
-            clock=clock)
+            batch_size=upload.batch_size, clock=clock)
+        self.keep_warm = KeepWarm(self._lookup_client, api.keep_warm_seconds,
+                                  lambda: self.link.online)
         self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
@@ -103,6 +115,7 @@ class ScanService:
             self.problems.append(str(exc))
         if background:
             self.uploader.start()
+            self.keep_warm.start()
 
     # --- ScanBackend ----------------------------------------------------------------------------
 
@@ -172,6 +185,7 @@ class ScanService:
     def close(self) -> None:
         self.door_hook.drain(self.settings.door_hook.timeout_seconds)
         self.door_hook.close()
+        self.keep_warm.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -241,6 +255,19 @@ class ScanService:
                 f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
                 "not be read."))
         return Lookup(LookupOutcome.FOUND, _facts(found))
+
+    def _ca_file(self, path: str) -> str | None:
+        """``api.ca_file`` if it holds certificates; else the built-in authorities (and a
+        problem to show): a wrong file never turns verification off."""
+        if not path:
+            return None
+        try:
+            ssl.create_default_context(cafile=path)
+        except (OSError, ssl.SSLError) as exc:
+            self.problems.append(f"Setting api.ca_file: {path} cannot be used ({exc}); using "
+                                 "the built-in certificate authorities.")
+            return None
+        return path
 
     def _door_hook(self) -> DoorHook:
         """The configured door hook; a broken configuration is reported, not fatal."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-OPERATION_NAMES = ("PassByScanCode", "CreateScanEvent", "RegisterDevice", "Projects")
+OPERATION_NAMES = ("PassByScanCode", "CreateScanEvent", "RegisterDevice", "Projects", "Ping")
 
 
 @cache
