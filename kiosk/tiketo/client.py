@@ -234,7 +234,7 @@ class TiketoClient:
                 "variables": variables}
         headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
         ends_at = min(time.monotonic() + self.timeouts.total, current_deadline())
-        again = operation in SAFE_TO_REPEAT
+        again = True
         while True:
             try:
                 with self.gate.slot(door=self._door, ends_at=ends_at), deadline(ends_at), \
@@ -246,9 +246,12 @@ class TiketoClient:
                 raise TimedOut("The Tiketo server did not answer in time.") from exc
             except httpx.TransportError as exc:
                 # A kept-alive connection the server closed while it was idle fails only
-                # when used (httpcore does not notice for HTTP/2); a query goes once more,
-                # on a new connection. A connection that cannot even be opened is an outage.
-                if again and not isinstance(exc, httpx.ConnectError) \
+                # when used (httpcore does not notice for HTTP/2). A request that could not
+                # be written never reached the server, so it goes once more on a new
+                # connection; so does a query whatever failed (asking again changes
+                # nothing). A connection that cannot even be opened is an outage.
+                repeatable = operation in SAFE_TO_REPEAT or isinstance(exc, httpx.WriteError)
+                if again and repeatable and not isinstance(exc, httpx.ConnectError) \
                         and time.monotonic() < ends_at:
                     again = False
                     log.info("Connection dropped (%s); asking again on a new one", exc)
@@ -406,6 +409,8 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
         return "No internet: the Tiketo server's address could not be looked up."
     if "refused" in text:
         return "The Tiketo server is not accepting connections."
-    if "certificate" in text or "ssl" in text or "tls" in text:
+    if "certificate" in text:
         return "The secure connection to the Tiketo server failed (certificate problem)."
+    if "ssl" in text or "tls" in text:  # e.g. an EOF: not the certificate's fault
+        return "The secure connection to the Tiketo server failed."
     return "The Tiketo server cannot be reached."

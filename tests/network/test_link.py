@@ -153,3 +153,17 @@ def test_a_bad_ca_file_is_a_clear_error(tmp_path):
     bad.write_text("not a certificate")
     with pytest.raises(ValueError, match="CA file"):
         TiketoClient("https://127.0.0.1:1/graphql", "t", ca_file=str(bad))
+
+
+def test_an_upload_after_the_server_closed_the_idle_connection_goes_once(test_certs, tmp_path):
+    """The request could not be written on the dead connection, so it never reached the
+    server: it goes again on a new one, and the server records the scan once."""
+    from kiosk.tiketo.batch import ScanEventInput
+    with DemoServer(tls=test_certs, http2=True, link=Link(idle_timeout_seconds=0.5)) as server:
+        token = device_token(server, tmp_path, test_certs.ca_file)
+        with TiketoClient(server.url, token, ca_file=str(test_certs.ca_file)) as client:
+            client.create_scan_events([ScanEventInput(VALID_CODE, data={"scanId": "a"})])
+            time.sleep(1.2)
+            client.create_scan_events([ScanEventInput(VALID_CODE, data={"scanId": "b"}),
+                                       ScanEventInput(VALID_CODE, data={"scanId": "c"})])
+        assert [e.data["scanId"] for e in server.state.events()] == ["a", "b", "c"]
