@@ -59,6 +59,8 @@ def provision(
             ca_file=ca_file,
         ) as client:
             registration = client.register_device(device_name)
+    except ValueError as exc:  # api.ca_file cannot be used
+        raise ProvisioningFailed(str(exc)) from exc
     except Unauthorized as exc:
         raise ProvisioningFailed(
             "The server refused the workspace token; copy it again from the workspace detail page."

@@ -131,7 +131,8 @@ class JournalSettings:
 @dataclass
 class UploadSettings:
     concurrency: int = field(default=2, metadata={
-        "doc": "uploads in flight at once", **_range(1, 16)})
+        "doc": "requests in flight at once, lookups and uploads together (from 2 on, one "
+        "is kept for the door)", **_range(1, 16)})
     max_backoff_seconds: float = field(default=300.0, metadata={
         "doc": "longest wait between retries while offline", **_range(1, 3600)})
     batch_size: int = field(default=100, metadata={
