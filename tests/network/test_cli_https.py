@@ -31,3 +31,14 @@ def test_a_ca_file_that_is_no_certificate_is_one_sentence(tmp_path, paths, run_c
     result = run_cli("provision", "--api-url", "https://127.0.0.1:9/graphql", "--token", "x")
     assert result.returncode != 0 and "CA file" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_doctor_trusts_api_ca_file(test_certs, paths, run_cli):
+    with DemoServer(tls=test_certs) as server:
+        paths.settings_file.write_text(f'[api]\nca_file = "{test_certs.ca_file}"\n')
+        assert run_cli("provision", "--api-url", server.url, "--token",
+                       DEMO_WORKSPACE_TOKEN).returncode == 0
+        result = run_cli("doctor", "--json", "--no-camera", "--no-screen")
+        checks = {line["check"]: line for line in result.json_lines()}
+        assert checks["tls"]["status"] == "ok", checks["tls"]
+        assert checks["token"]["status"] == "ok", checks["token"]
