@@ -77,7 +77,8 @@ class _Connection:
 
     def _on_event(self, event: Any, requests: dict[int, tuple[dict[str, str], bytearray]]) -> None:
         if isinstance(event, h2.events.RequestReceived):
-            requests[event.stream_id] = (dict(event.headers), bytearray())
+            headers = {_text(name): _text(value) for name, value in event.headers or ()}
+            requests[event.stream_id] = (headers, bytearray())
         elif isinstance(event, h2.events.DataReceived):
             requests[event.stream_id][1].extend(event.data)
             self.h2.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
@@ -148,6 +149,10 @@ class _Connection:
                 self.h2.send_data(stream_id, data[:room])
                 self.flush()
                 data = data[room:]
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 def _operation_name(body: bytes) -> str | None:

@@ -182,11 +182,11 @@ class DemoServer:
         if found is not None:
             return found
         try:
-            document: DocumentNode | None = parse(query)
+            parsed = parse(query)
         except GraphQLError as error:
             return None, [error]
-        errors = list(validate(self._schema, document))
-        found = (None, errors) if errors else (document, [])
+        errors = list(validate(self._schema, parsed))
+        found = (None, errors) if errors else (parsed, [])
         with self._lock:
             if len(self._documents) >= 512:
                 self._documents.clear()
@@ -260,7 +260,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.request.do_handshake()
             self.request.settimeout(None)
             link.pause()  # TLS 1.3's handshake
-        self.timeout = link.idle_timeout_seconds
+        self.timeout = link.idle_timeout_seconds  # type: ignore[misc]  # per connection
         super().setup()
 
     def handle(self) -> None:

@@ -11,6 +11,7 @@ UI calls them from worker threads. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import functools
 import logging
 import ssl
 import time
@@ -85,16 +86,16 @@ class ScanService:
         # one Retry-After for all. Each client keeps its own connection, so a door lookup
         # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
         self.gate = RequestGate(upload.concurrency)
-        network = {"transport": transport, "ca_file": self._ca_file(api.ca_file),
-                   "http2": api.http2, "gate": self.gate}
+        make_client = functools.partial(
+            TiketoClient, credentials.api_url, credentials.token, transport=transport,
+            ca_file=self._ca_file(api.ca_file), http2=api.http2, gate=self.gate)
         try:
-            self._lookup_client = TiketoClient(
-                credentials.api_url, credentials.token, max_connections=2, door=True,
-                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait), **network)
+            self._lookup_client = make_client(
+                max_connections=2, door=True,
+                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
             clients.append(self._lookup_client)
-            self._upload_client = TiketoClient(
-                credentials.api_url, credentials.token, timeouts=UPLOAD_TIMEOUTS,
-                max_connections=upload.concurrency + 1, **network)
+            self._upload_client = make_client(
+                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
         except BaseException:  # e.g. a device file with an http:// URL to another machine
             for client in clients:
                 client.close()

@@ -87,7 +87,7 @@ def batch_document(size: int) -> str:
         raise ValueError("a batch holds at least two scans")
     single = parse(operation_text(OPERATION))
     [operation] = [d for d in single.definitions if isinstance(d, OperationDefinitionNode)]
-    [variable] = operation.variable_definitions
+    [variable] = operation.variable_definitions or ()
     [field] = [s for s in operation.selection_set.selections if isinstance(s, FieldNode)]
     variable_definitions = []
     fields = []
@@ -98,7 +98,7 @@ def batch_document(size: int) -> str:
         fields.append(FieldNode(
             alias=NameNode(value=alias(index)), name=field.name, directives=(),
             arguments=tuple(ArgumentNode(name=argument.name, value=VariableNode(name=name))
-                            for argument in field.arguments),
+                            for argument in field.arguments or ()),
             selection_set=field.selection_set))
     document = DocumentNode(definitions=(OperationDefinitionNode(
         operation=operation.operation, name=operation.name, directives=(),
@@ -150,7 +150,7 @@ def read_answers(payload: Any, keys: list[str], codes: list[str],
         return results
     for key, code in zip(keys, codes, strict=True):
         raw = data.get(key)
-        if has_event_id(raw):
+        if isinstance(raw, dict) and has_event_id(raw):
             results.append(receipt(raw, code, own.get(key) or general))
         elif own.get(key) or general:
             results.append(error_for(own.get(key) or general))
