@@ -43,6 +43,7 @@ def provision(
     name: str | None = None,
     *,
     transport: httpx.BaseTransport | None = None,
+    ca_file: str | None = None,
 ) -> DeviceCredentials:
     """Register this device and store its credentials; raise ProvisioningFailed otherwise."""
     try:
@@ -54,9 +55,12 @@ def provision(
     device_name = (name or default_device_name()).strip()
     try:
         with TiketoClient(
-            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport
+            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport,
+            ca_file=ca_file,
         ) as client:
             registration = client.register_device(device_name)
+    except ValueError as exc:  # api.ca_file cannot be used
+        raise ProvisioningFailed(str(exc)) from exc
     except Unauthorized as exc:
         raise ProvisioningFailed(
             "The server refused the workspace token; copy it again from the workspace detail page."

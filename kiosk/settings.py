@@ -142,12 +142,28 @@ class JournalSettings:
 @dataclass
 class UploadSettings:
     concurrency: int = field(default=2, metadata={
-        "doc": "uploads in flight at once", **_range(1, 16)})
+        "doc": "requests in flight at once, lookups and uploads together (from 2 on, one "
+        "is kept for the door)", **_range(1, 16)})
     max_backoff_seconds: float = field(default=300.0, metadata={
         "doc": "longest wait between retries while offline", **_range(1, 3600)})
     refresh_per_minute: int = field(default=30, metadata={
         "doc": "cached passes re-read per minute while online and idle, so offline decisions "
                "stay fresh (0 turns it off)", **_range(0, 600)})
+    batch_size: int = field(default=100, metadata={
+        "doc": "most scans sent in one request (halved while the server answers 413 or "
+        "times out)", **_range(1, 500)})
+
+
+@dataclass
+class ApiSettings:
+    ca_file: str = field(default="", metadata={
+        "doc": "PEM file of certificate authorities to trust instead of the built-in ones "
+        "(a venue proxy's CA); empty: the built-in ones"})
+    http2: bool = field(default=True, metadata={
+        "doc": "use HTTP/2 when the server offers it"})
+    keep_warm_seconds: float = field(default=20.0, metadata={
+        "doc": "a quiet connection gets a tiny request after this long, so the next scan "
+        "does not pay for a new TLS connection (0: off)", **_range(0, 3600)})
 
 
 @dataclass
@@ -178,6 +194,7 @@ class Settings:
     sound: SoundSettings = field(default_factory=SoundSettings)
     journal: JournalSettings = field(default_factory=JournalSettings)
     upload: UploadSettings = field(default_factory=UploadSettings)
+    api: ApiSettings = field(default_factory=ApiSettings)
     door_hook: DoorHookSettings = field(default_factory=DoorHookSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
+from kiosk.demo.certs import TestCertificates, make_test_certificates
 from kiosk.device import DeviceCredentials
 from kiosk.paths import Paths, resolve_paths
 from kiosk.provisioning import provision
@@ -25,6 +26,12 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 def demo_server() -> Iterator[DemoServer]:
     with DemoServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def test_certs(tmp_path_factory: pytest.TempPathFactory) -> TestCertificates:
+    """A throwaway CA and a server certificate for 127.0.0.1, made once per test run."""
+    return make_test_certificates(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
 from kiosk.journal import JournalUnavailable
 from kiosk.paths import Paths
 from kiosk.provisioning import ProvisioningFailed, hand_over_queue, provision, queued_scans
+from kiosk.settings import load_settings
 
 TOKEN_ENV = "KIOSK_WORKSPACE_TOKEN"
 
@@ -60,7 +61,9 @@ def _run(args: argparse.Namespace) -> int:
     old = _old_credentials(paths)
     uploaded = _upload_first(paths, old, args)
     try:
-        credentials = provision(paths.device_file, args.api_url, token, args.name)
+        credentials = provision(paths.device_file, args.api_url, token, args.name,
+                                ca_file=load_settings(paths.settings_file).settings.api.ca_file
+                                or None)
     except ProvisioningFailed as exc:
         raise CommandError(f"Provisioning failed: {exc}") from exc
     try:

@@ -14,6 +14,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from graphql import GraphQLError
+
 BOMB_INNER_BYTES = 256 * 1024 * 1024  # what the double-gzip answer inflates to
 
 
@@ -58,14 +60,23 @@ class FaultSettings:
         return self.operations is None or operation in self.operations
 
 
-def rejects(faults: FaultSettings, body: dict[str, Any]) -> bool:
-    """REJECT_SCANS: is this createScanEvent one of the refused codes?"""
-    if body.get("operationName") != "CreateScanEvent":
-        return False
-    variables = body.get("variables")
-    scan_input = variables.get("input") if isinstance(variables, dict) else None
-    code = scan_input.get("code") if isinstance(scan_input, dict) else None
-    return faults.codes is None or code in faults.codes
+class RefusingRoot:
+    """REJECT_SCANS: the demo state, except that createScanEvent refuses ``codes`` (every
+    scan when None) with a GraphQL error of its own, so in a batch of aliased mutations each
+    refused scan fails alone and the others are recorded."""
+
+    def __init__(self, state: Any, codes: frozenset[str] | None) -> None:
+        self._state = state
+        self._codes = codes
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state, name)
+
+    def createScanEvent(self, info: Any, input: dict[str, Any]) -> Any:
+        if self._codes is None or input.get("code") in self._codes:
+            raise GraphQLError("This pass cannot be scanned at this venue.",
+                               extensions={"code": "ScanRefused"})
+        return self._state.createScanEvent(info, input)
 
 
 def mangle(faults: FaultSettings, answer: dict[str, Any]) -> dict[str, Any]:

@@ -77,7 +77,8 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool
     groups += [
         CheckGroup(("decoder.zxing-cpp", "decoder.pyzbar"),
                    lambda: [decoders.zxing_check(), decoders.pyzbar_check()], 10),
-        CheckGroup(api.NAMES, lambda: _api(paths, api_timeout), 4 * api_timeout + 5),
+        CheckGroup(api.NAMES, lambda: _api(paths, api_timeout, settings.api.ca_file or None),
+                   4 * api_timeout + 5),
         CheckGroup(("disk", "journal"),
                    lambda: [local.disk_check(paths.data_dir), local.journal_check(paths)],
                    local.INTEGRITY_SECONDS + 5),
@@ -87,9 +88,9 @@ def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool
     return groups
 
 
-def _api(paths: Paths, timeout: float) -> list[CheckResult]:
+def _api(paths: Paths, timeout: float, ca_file: str | None = None) -> list[CheckResult]:
     try:
         credentials = load_credentials(paths.device_file)
     except DeviceFileError as exc:
         return [fail(name, str(exc), api.PROVISION_ADVICE) for name in api.NAMES]
-    return api.api_checks(credentials, timeout=timeout)
+    return api.api_checks(credentials, timeout=timeout, ca_file=ca_file)

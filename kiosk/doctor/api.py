@@ -47,8 +47,9 @@ CLOCK_ADVICE = ("Turn on automatic date and time (NTP) on this PC: pass expiry a
 
 def api_checks(credentials: DeviceCredentials | None, *, timeout: float = 5.0,
                now: Callable[[], float] = time.time,
-               verify: ssl.SSLContext | bool = True) -> list[CheckResult]:
-    """The five API results, in :data:`NAMES` order."""
+               verify: ssl.SSLContext | bool = True,
+               ca_file: str | None = None) -> list[CheckResult]:
+    """The five API results, in :data:`NAMES` order; ``ca_file`` is ``api.ca_file``."""
     if credentials is None:
         return [fail(name, "This kiosk is not provisioned, so the API cannot be checked.",
                      PROVISION_ADVICE) for name in NAMES]
@@ -59,6 +60,13 @@ def api_checks(credentials: DeviceCredentials | None, *, timeout: float = 5.0,
                 *_not_checked(NAMES[1:], "the API address is not usable")]
     host = urlsplit(url).hostname or url
     results: dict[str, CheckResult] = {}
+    if ca_file and verify is True:
+        try:
+            verify = ssl.create_default_context(cafile=ca_file)
+        except (OSError, ssl.SSLError) as exc:
+            return [fail("tls", f"The CA file {ca_file} cannot be used ({exc}).",
+                         "Fix or empty api.ca_file in settings.toml."),
+                    *_not_checked(("api", "token", "schema", "clock"), "api.ca_file is broken")]
     if urlsplit(url).scheme == "http":
         results["tls"] = warn("tls", f"Plain http to {host}: not encrypted (demo only).",
                               "Use the https:// Tiketo API address at a real venue.")
@@ -83,7 +91,7 @@ def api_checks(credentials: DeviceCredentials | None, *, timeout: float = 5.0,
         results["token"], results["schema"] = _not_checked(
             ("token", "schema"), "the API did not answer properly")
     else:
-        results["token"] = token_result(credentials, timeout)
+        results["token"] = token_result(credentials, timeout, ca_file)
         results["schema"] = schema_result(
             introspection, response.status_code,
             token_accepted=results["token"].status is Status.OK)
@@ -157,11 +165,13 @@ def _answer(response: httpx.Response, host: str,
     return ok("api", f"The Tiketo API at {host} answers ({seconds:.2f} s)."), data
 
 
-def token_result(credentials: DeviceCredentials, timeout: float) -> CheckResult:
+def token_result(credentials: DeviceCredentials, timeout: float,
+                 ca_file: str | None = None) -> CheckResult:
     """Ask for the workspace's projects with the device token, through the kiosk's client."""
     timeouts = Timeouts(connect=timeout, read=timeout, total=timeout)
     try:
-        with TiketoClient(credentials.api_url, credentials.token, timeouts=timeouts) as client:
+        with TiketoClient(credentials.api_url, credentials.token, timeouts=timeouts,
+                          ca_file=ca_file) as client:
             projects = client.projects()
     except Unauthorized:
         return fail("token", f"The server refused device '{credentials.device_name}' (its "

@@ -244,13 +244,21 @@ class Journal:
 
     @_retried_after_recovery
     def mark_uploaded(self, scan_id: str, event_id: str, now: datetime) -> None:
+        self.mark_uploaded_many([(scan_id, event_id)], now)
+
+    def mark_uploaded_many(self, receipts: list[tuple[str, str | None]], now: datetime) -> None:
+        """Record the server's event ids for (scan_id, event_id) pairs in one durable
+        transaction (one fsync for a whole uploaded batch); None: recorded, id unknown."""
+        if not receipts:
+            return
         stamp = to_db_time(now)
         with self._lock, self._guard():
             self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.execute(
+            self._conn.executemany(
                 "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
                 " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
-                " WHERE scan_id = ?", (UPLOADED, stamp, event_id, scan_id))
+                " WHERE scan_id = ?",
+                [(UPLOADED, stamp, event_id, scan_id) for scan_id, event_id in receipts])
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)",
                                (stamp,))
             self._conn.execute("COMMIT")

@@ -11,7 +11,9 @@ UI calls them from worker threads. Nothing here imports Qt.
 
 from __future__ import annotations
 
+import functools
 import logging
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -51,6 +53,8 @@ from kiosk.tiketo import (
     Unauthorized,
     UnreadableAnswer,
 )
+from kiosk.tiketo.gate import RequestGate
+from kiosk.tiketo.warm import KeepWarm
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +87,20 @@ class ScanService:
             self.problems.append(self.journal.problem)
         wait = float(scanning.lookup_timeout_seconds)
         clients: list[TiketoClient] = []
+        api = self.settings.api
+        # One gate for both clients: upload.concurrency calls in flight at most, lookups first,
+        # one Retry-After for all. Each client keeps its own connection, so a door lookup
+        # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
+        self.gate = RequestGate(upload.concurrency)
+        make_client = functools.partial(
+            TiketoClient, credentials.api_url, credentials.token, transport=transport,
+            ca_file=self._ca_file(api.ca_file), http2=api.http2, gate=self.gate)
         try:
-            self._lookup_client = TiketoClient(
-                credentials.api_url, credentials.token, transport=transport, max_connections=2,
+            self._lookup_client = make_client(
+                max_connections=2, door=True,
                 timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
             clients.append(self._lookup_client)
-            self._upload_client = TiketoClient(
-                credentials.api_url, credentials.token, transport=transport,
+            self._upload_client = make_client(
                 timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
         except BaseException:  # e.g. a device file with an http:// URL to another machine
             for client in clients:
@@ -101,11 +112,13 @@ class ScanService:
             self.journal, self._upload_client, self.link, device=self._device,
             workspace=self._workspace,
             concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
-            clock=clock)
+            batch_size=upload.batch_size, clock=clock)
         self.templates = TemplateCatalog(PassCacheStore(self.journal))
         self.upkeep = Upkeep(self.journal, self._upload_client, self.link, self.templates,
                              per_minute=upload.refresh_per_minute, clock=clock)
         self.uploader.upkeep = self.upkeep.run
+        self.keep_warm = KeepWarm(self._lookup_client, api.keep_warm_seconds,
+                                  lambda: self.link.online)
         self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
@@ -114,6 +127,7 @@ class ScanService:
         self.fleet = self._fleet(paths) if background else None
         if background:
             self.uploader.start()
+            self.keep_warm.start()
 
     # --- ScanBackend ----------------------------------------------------------------------------
 
@@ -208,6 +222,7 @@ class ScanService:
         self.door_hook.close()
         if self.fleet is not None:
             self.fleet.close()
+        self.keep_warm.close()
         self.uploader.close()
         self._lookup_client.close()
         self._upload_client.close()
@@ -278,6 +293,19 @@ class ScanService:
                 "not be read."))
         found = found.with_variables(self.templates.variables_for(found.template_id))
         return Lookup(LookupOutcome.FOUND, _facts(found))
+
+    def _ca_file(self, path: str) -> str | None:
+        """``api.ca_file`` if it holds certificates; else the built-in authorities (and a
+        problem to show): a wrong file never turns verification off."""
+        if not path:
+            return None
+        try:
+            ssl.create_default_context(cafile=path)
+        except (OSError, ssl.SSLError) as exc:
+            self.problems.append(f"Setting api.ca_file: {path} cannot be used ({exc}); using "
+                                 "the built-in certificate authorities.")
+            return None
+        return path
 
     def _door_hook(self) -> DoorHook:
         """The configured door hook; a broken configuration is reported, not fatal."""

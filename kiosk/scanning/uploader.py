@@ -4,6 +4,12 @@ Runs in its own thread with a small pool (``upload.concurrency``) so the door ne
 for it. While offline it probes the API (a cheap ``projects`` query) on the backoff schedule
 in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the probe succeeds.
 
+Scans go up in batches (several aliased createScanEvent mutations per request, see
+:mod:`kiosk.tiketo.batch`), sized by :mod:`kiosk.scanning.batching`; each scan's answer is
+read back from its alias, so one refused scan does not fail the others. The client's request
+gate (:mod:`kiosk.tiketo.gate`) keeps uploads behind door lookups and within
+``upload.concurrency`` requests in flight.
+
 A scan is marked uploaded only after the server confirmed it. A crash between the server's
 answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
 which is how the server side recognises the retry. Every process on one data folder (the
@@ -30,9 +36,12 @@ from typing import Any
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
+from kiosk.scanning.batching import BatchSizer, split
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.scanning.followups import FollowUpSender
 from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
+from kiosk.tiketo.batch import NotAttempted, ScanEventInput
+from kiosk.tiketo.errors import RequestTooLarge, TimedOut
 from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
@@ -40,6 +49,7 @@ log = logging.getLogger(__name__)
 REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-64 s later
 REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
+DEFAULT_BATCH_SIZE = 100
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
 LOCK_BUSY_RETRY_SECONDS = 2.0  # another process was uploading: look again this soon
 
@@ -73,7 +83,7 @@ class Uploader:
 
     def __init__(self, journal: Journal, client: TiketoClient, connectivity: Connectivity, *,
                  device: str, concurrency: int, max_backoff_seconds: float,
-                 workspace: str | None = None,
+                 workspace: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
                  clock: Callable[[], datetime] = utc_now,
                  on_change: Callable[[], None] | None = None) -> None:
         self._journal = journal
@@ -85,6 +95,7 @@ class Uploader:
         self._clock = clock
         self._on_change = on_change or (lambda: None)
         self._concurrency = max(1, concurrency)
+        self.sizer = BatchSizer(batch_size)
         self._pool = ThreadPoolExecutor(max_workers=self._concurrency,
                                         thread_name_prefix="kiosk-upload")
         self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
@@ -213,60 +224,80 @@ class Uploader:
         uploaded = 0
         stopped: str | None = None
         rejected: set[str] = set()
+        slots = self._client.gate.upload_slots
         with self._drain_lock:
             while stopped is None:
                 if deadline is not None and time.monotonic() >= deadline:
                     stopped = "Time ran out before every scan was uploaded."
                     break
+                size = self.sizer.size
+                room = size * slots
                 # Scans rejected in this drain stay queued; skip them (the limit allows for them).
-                batch = [item for item in self._journal.due_uploads(
-                    self._clock() if due_only else None, self._concurrency * 16 + len(rejected),
-                    self._identity)
-                    if item.scan_id not in rejected][: self._concurrency * 16]
-                if not batch:
+                due = [item for item in self._journal.due_uploads(
+                    self._clock() if due_only else None, room + len(rejected), self._identity)
+                    if item.scan_id not in rejected][:room]
+                if not due:
                     break
-                futures = [(item, self._pool.submit(self._upload_one, item, deadline))
-                           for item in batch]
-                for item, future in futures:
-                    outcome = _result(future)
-                    if outcome is None:
-                        uploaded += 1
-                    elif stopped is None:
-                        stopped = self._handle_failure(item, outcome)
-                        if isinstance(outcome, UnreadableAnswer):
-                            rejected.add(item.scan_id)
-                        if stopped is not None:
-                            for _, pending in futures:
-                                pending.cancel()
+                futures = [(chunk, self._pool.submit(self._upload_batch, chunk, deadline))
+                           for chunk in split(due, size, slots)]
+                for chunk, future in futures:
+                    for item, outcome in zip(chunk, _results(future, len(chunk)), strict=True):
+                        if outcome is None:
+                            uploaded += 1
+                        elif isinstance(outcome, NotAttempted) or stopped is not None:
+                            continue  # queued still: the next round sends it
+                        else:
+                            stopped = self._handle_failure(item, outcome)
+                            if isinstance(outcome, UnreadableAnswer):
+                                rejected.add(item.scan_id)
+                            if stopped is not None:
+                                for _, pending in futures:
+                                    pending.cancel()
                 self._on_change()
             if stopped is None:  # then the steps owed after confirmed scan events
                 _, stopped = self.follow_ups.send_due(due_only, deadline, self._identity)
                 self._on_change()
         return DrainResult(uploaded, stopped)
 
-    def _upload_one(self, item: PendingUpload, ends_at: float | None) -> Exception | None:
-        """Send one scan (by the drain's deadline, if any) and record the server's
-        confirmation; an exception is returned."""
+    def _upload_batch(self, items: list[PendingUpload],
+                      ends_at: float | None) -> list[Exception | None]:
+        """Send ``items`` in one request (by the drain's deadline, if any) and record the
+        server's confirmations in one transaction; one outcome per item: None (uploaded),
+        an exception, or _SEND_AGAIN (the batch was too large: it goes again, smaller)."""
         if self._stop.is_set() and self._thread is not None:
-            return RetryLater("The kiosk is shutting down.")
+            return [RetryLater("The kiosk is shutting down.")] * len(items)
+        scans = [ScanEventInput(item.code, item.reward_points,
+                                True if item.voids_pass else None,
+                                scan_event_data(item, self._device)) for item in items]
         try:
             with call_deadline(float("inf") if ends_at is None else ends_at):
-                receipt = self._client.create_scan_event(
-                    item.code, reward_points=item.reward_points,
-                    voided=True if item.voids_pass else None,
-                    data=scan_event_data(item, self._device))
+                results = self._client.create_scan_events(scans)
+        except RequestTooLarge as exc:
+            if len(items) == 1:
+                return [exc]
+            self.sizer.shrink(len(items), too_large=True)
+            return [_SEND_AGAIN] * len(items)
         except (RetryLater, Unauthorized, UnreadableAnswer) as exc:
-            return exc
+            if isinstance(exc, TimedOut) and len(items) > 1:
+                self.sizer.shrink(len(items))
+            return [exc] * len(items)
         except Exception as exc:  # e.g. the client was closed under us at shutdown
-            return RetryLater(f"The upload was interrupted ({type(exc).__name__}).")
+            return [RetryLater(f"The upload was interrupted ({type(exc).__name__}).")] * len(
+                items)
+        confirmed = [(item.scan_id, result.id or None) for item, result in zip(
+            items, results, strict=True) if not isinstance(result, Exception)]
         try:
-            self._journal.mark_uploaded(item.scan_id, receipt.id, self._clock())
+            self._journal.mark_uploaded_many(confirmed, self._clock())
         except JournalUnavailable as exc:
-            return exc
-        self.follow_ups.note_receipt(item, receipt)
-        log_event(log, "upload", result="ok", scan_id=item.scan_id, event_id=receipt.id,
-                  attempt=item.attempts + 1)
-        return None
+            return [exc] * len(items)
+        self.sizer.grow()
+        for item, result in zip(items, results, strict=True):
+            if not isinstance(result, Exception):
+                self.follow_ups.note_receipt(item, result)
+                # No id: recorded before a refused scan emptied the batch's answer.
+                log_event(log, "upload", result="ok", scan_id=item.scan_id,
+                          event_id=result.id or "unanswered", attempt=item.attempts + 1)
+        return [result if isinstance(result, Exception) else None for result in results]
 
     def _handle_failure(self, item: PendingUpload, outcome: Exception) -> str | None:
         """Record what went wrong; returns why draining must stop, or None to go on."""
@@ -298,7 +329,10 @@ class Uploader:
             log.exception("Could not record the failed upload of %s", item.scan_id)
 
 
-def _result(future: Future[Exception | None]) -> Exception | None:
+_SEND_AGAIN = NotAttempted("The batch was too large; it is sent again in smaller ones.")
+
+
+def _results(future: Future[list[Exception | None]], count: int) -> list[Exception | None]:
     if future.cancelled():
-        return RetryLater("The upload was cancelled.")
+        return [RetryLater("The upload was cancelled.")] * count
     return future.result()

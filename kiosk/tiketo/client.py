@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
+import ssl
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,16 +20,21 @@ from typing import Any
 import httpx
 
 from kiosk import __version__
+from kiosk.tiketo.batch import ScanEventInput, has_event_id, read_answers, request_for
 from kiosk.tiketo.errors import (
     ApiUnreachable,
     GraphQLErrors,
     PassNotFound,
     RateLimited,
+    RequestTooLarge,
     ServerError,
     ServiceBusy,
+    TiketoError,
+    TimedOut,
     Unauthorized,
     UnreadableAnswer,
 )
+from kiosk.tiketo.gate import RequestGate
 from kiosk.tiketo.models import Pass, PassState, Registration, ScanEventReceipt, parse_datetime
 from kiosk.tiketo.operations import operation_text
 from kiosk.tiketo.pass_ops import PassOperations
@@ -45,6 +52,8 @@ from kiosk.tiketo.urls import check_api_url
 log = logging.getLogger(__name__)
 
 MAX_RESPONSE_BYTES = 1024 * 1024
+# Queries only: asking again can change nothing on the server.
+SAFE_TO_REPEAT = frozenset({"PassByScanCode", "Projects", "Ping"})
 MAX_RETRY_AFTER_SECONDS = 3600.0
 # GraphQL error types (AppSync ``errorType``, or ``extensions.code``) that say the service is
 # throttled or temporarily unavailable: the server could not do the work *now*, which is an
@@ -73,6 +82,11 @@ class Timeouts:
 class TiketoClient(PassOperations):
     """One pooled HTTP connection set to one API, authenticated with one token.
 
+    Connections are kept alive and use HTTP/2 when the server offers it. ``ca_file`` (PEM)
+    replaces the system's certificate authorities (a venue proxy's CA, the tests' CA);
+    certificates are always verified. ``gate`` bounds calls in flight across the clients
+    sharing it (:mod:`kiosk.tiketo.gate`); ``door`` calls (lookups) go through it first.
+
     Thread-safe for concurrent calls (httpx.Client is); close it when done.
     """
 
@@ -84,10 +98,23 @@ class TiketoClient(PassOperations):
         timeouts: Timeouts | None = None,
         transport: httpx.BaseTransport | None = None,
         max_connections: int = 4,
+        ca_file: str | None = None,
+        http2: bool = True,
+        gate: RequestGate | None = None,
+        door: bool = False,
     ) -> None:
         self.api_url = check_api_url(api_url)
         self._token = token
         self.timeouts = timeouts or Timeouts()
+        self.gate = gate or RequestGate(max_connections)
+        self._door = door
+        self._last_used = time.monotonic()
+        verify: ssl.SSLContext | bool = True
+        if ca_file:
+            try:
+                verify = ssl.create_default_context(cafile=ca_file)
+            except (OSError, ssl.SSLError) as exc:
+                raise ValueError(f"The CA file {ca_file} cannot be used ({exc}).") from exc
         self._http = httpx.Client(
             timeout=httpx.Timeout(
                 self.timeouts.read, connect=self.timeouts.connect, pool=self.timeouts.connect
@@ -95,7 +122,8 @@ class TiketoClient(PassOperations):
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            transport=transport or deadline_transport(max_connections),
+            transport=transport or deadline_transport(
+                max_connections, verify=verify, http2=http2),
             headers={"User-Agent": f"tiketo-kiosk/{__version__}",
                      "Accept-Encoding": ACCEPT_ENCODING},
             follow_redirects=False,
@@ -145,33 +173,35 @@ class TiketoClient(PassOperations):
         receipt whatever else is odd about it (errors beside it, a ``createdAt`` that cannot
         be read): the odd parts are logged, and the scan is never sent again.
         """
-        scan_input: dict[str, Any] = {"code": code, "rewardPoints": int(reward_points)}
-        if voided is not None:
-            scan_input["voided"] = voided
-        if data is not None:
-            scan_input["data"] = json.dumps(data, separators=(",", ":"), sort_keys=True)
-        payload = self._request("CreateScanEvent", {"input": scan_input})
+        scan = ScanEventInput(code, reward_points, voided, data)
+        payload = self._request("CreateScanEvent", {"input": scan.variables()})
         raw = _answer_field(payload, "createScanEvent")
-        if not isinstance(raw, dict) or raw.get("id") in (None, "") or isinstance(
-                raw.get("id"), dict | list):
+        if not has_event_id(raw):
             _graphql_data(payload)  # raises for the errors that explain the missing id
             raise UnreadableAnswer("The server did not confirm the scan event.")
-        if isinstance(payload, dict) and payload.get("errors"):
-            log.warning("The server recorded scan event %s but also reported: %.200s",
-                        raw["id"], payload["errors"])
-        points = raw.get("rewardPoints")
-        try:
-            created_at = parse_datetime(raw.get("createdAt"))
-        except UnreadableAnswer as exc:
-            log.warning("Scan event %s recorded; its createdAt is unreadable: %s", raw["id"], exc)
-            created_at = None
-        return ScanEventReceipt(
-            id=str(raw["id"]),
-            code=str(raw.get("code", code)),
-            reward_points=points if isinstance(points, int) else None,
-            created_at=created_at,
-            pass_state=PassState.from_api(raw.get("pass")),
-        )
+        return _receipt(raw, code, payload.get("errors"))
+
+    def create_scan_events(self, scans: Sequence[ScanEventInput],
+                           ) -> list[ScanEventReceipt | TiketoError]:
+        """Record several scans in one request (aliased mutations, see
+        :mod:`kiosk.tiketo.batch`); one result per scan, in order: a receipt, or the error
+        that scan alone met (refused, busy, or NotAttempted: send it again).
+
+        Raises what failed the whole request: RetryLater, Unauthorized, RequestTooLarge (HTTP
+        413: send fewer at once), or UnreadableAnswer when the answer cannot be read at all.
+        """
+        query, variables, keys = request_for(list(scans))
+        payload = self._request("CreateScanEvent", variables, query=query)
+        return read_answers(payload, keys, [scan.code for scan in scans], _receipt,
+                            _error_for)
+
+    def ping(self) -> None:
+        """The cheapest call there is (``{ __typename }``): keeps a connection warm."""
+        _graphql_data(self._request("Ping", {}))
+
+    def idle_seconds(self) -> float:
+        """Seconds since this client's last call ended (or started)."""
+        return time.monotonic() - self._last_used
 
     def register_device(self, name: str | None) -> Registration:
         """Exchange this client's (workspace) token for a device token."""
@@ -197,22 +227,39 @@ class TiketoClient(PassOperations):
     def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
         return _graphql_data(self._request(operation, variables))
 
-    def _request(self, operation: str, variables: dict[str, Any]) -> Any:
-        """POST one operation; the parsed JSON answer (not yet checked for errors)."""
-        body = {"query": operation_text(operation), "operationName": operation,
+    def _request(self, operation: str, variables: dict[str, Any],
+                 query: str | None = None) -> Any:
+        """POST one operation (``query`` replaces its file's text: a generated batch); the
+        parsed JSON answer (not yet checked for errors). Waits for a slot of the gate."""
+        body = {"query": query or operation_text(operation), "operationName": operation,
                 "variables": variables}
         headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
         ends_at = min(time.monotonic() + self.timeouts.total, current_deadline())
-        try:
-            with deadline(ends_at), self._http.stream(
-                    "POST", self.api_url, json=body, headers=headers) as response:
-                self._raise_for_status(response)
-                payload = _read_capped(response, ends_at)
-        except httpx.TimeoutException as exc:
-            raise ApiUnreachable("The Tiketo server did not answer in time.") from exc
-        except httpx.TransportError as exc:
-            raise ApiUnreachable(_describe_transport_error(exc)) from exc
-        return payload
+        again = True
+        while True:
+            try:
+                with self.gate.slot(door=self._door, ends_at=ends_at), deadline(ends_at), \
+                        self._http.stream("POST", self.api_url, json=body,
+                                          headers=headers) as response:
+                    self._raise_for_status(response)
+                    return _read_capped(response, ends_at)
+            except httpx.TimeoutException as exc:
+                raise TimedOut("The Tiketo server did not answer in time.") from exc
+            except httpx.TransportError as exc:
+                # A kept-alive connection the server closed while it was idle fails only
+                # when used (httpcore does not notice for HTTP/2). A request that could not
+                # be written never reached the server, so it goes once more on a new
+                # connection; so does a query whatever failed (asking again changes
+                # nothing). A connection that cannot even be opened is an outage.
+                repeatable = operation in SAFE_TO_REPEAT or isinstance(exc, httpx.WriteError)
+                if again and repeatable and not isinstance(exc, httpx.ConnectError) \
+                        and time.monotonic() < ends_at:
+                    again = False
+                    log.info("Connection dropped (%s); asking again on a new one", exc)
+                    continue
+                raise ApiUnreachable(_describe_transport_error(exc)) from exc
+            finally:
+                self._last_used = time.monotonic()
 
     def _raise_for_status(self, response: httpx.Response) -> None:
         status = response.status_code
@@ -223,7 +270,11 @@ class TiketoClient(PassOperations):
             )
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if retry_after:
+                self.gate.hold_off(retry_after)  # every call waits it out, not just this one
             raise RateLimited("The Tiketo server asked us to slow down.", retry_after)
+        if status == 413:
+            raise RequestTooLarge("The Tiketo server refused a request this large (HTTP 413).")
         if status >= 500:
             raise ServerError(f"The Tiketo server has a problem (HTTP {status}).")
         if 300 <= status < 400:
@@ -268,7 +319,7 @@ def _read_capped(response: httpx.Response, ends_at: float) -> Any:
             if received > MAX_RESPONSE_BYTES:
                 raise BodyTooLarge
             if time.monotonic() > ends_at:
-                raise ApiUnreachable("The Tiketo server did not answer in time.")
+                raise TimedOut("The Tiketo server did not answer in time.")
             chunks.append(inflater.feed(raw))
         chunks.append(inflater.finish())
     except BodyTooLarge as exc:
@@ -288,24 +339,47 @@ def _answer_field(payload: Any, name: str) -> Any:
     return data.get(name) if isinstance(data, dict) else None
 
 
+def _receipt(raw: dict[str, Any], code: str, errors: list[Any] | None) -> ScanEventReceipt:
+    """A receipt for a recorded scan, whatever else is odd about its answer: the event id
+    means the server has it, so it is never sent again (the odd parts are logged)."""
+    if errors:
+        log.warning("The server recorded scan event %s but also reported: %.200s",
+                    raw["id"], errors)
+    points = raw.get("rewardPoints")
+    try:
+        created_at = parse_datetime(raw.get("createdAt"))
+    except UnreadableAnswer as exc:
+        log.warning("Scan event %s recorded; its createdAt is unreadable: %s", raw["id"], exc)
+        created_at = None
+    return ScanEventReceipt(
+        id=str(raw["id"]),
+        code=str(raw.get("code", code)),
+        reward_points=points if isinstance(points, int) else None,
+        created_at=created_at,
+        pass_state=PassState.from_api(raw.get("pass")),
+    )
+
+
 def _graphql_data(payload: Any) -> dict[str, Any]:
     if not isinstance(payload, dict):
         raise UnreadableAnswer("The Tiketo server sent a malformed answer.")
     errors = payload.get("errors")
     if errors:
-        listed = errors if isinstance(errors, list) else [errors]
-        messages = [_error_message(e) for e in listed]
-        if any(_error_type(e) == "unauthorized" for e in listed):
-            raise Unauthorized(
-                "The server refused this device's token. Provision the device again."
-            )
-        if any(_error_type(e) in BUSY_ERROR_TYPES for e in listed):
-            raise ServiceBusy(f"The Tiketo server is busy or unavailable: {messages[0]:.200}")
-        raise GraphQLErrors(f"The Tiketo server reported an error: {messages[0]:.200}", messages)
+        raise _error_for(errors if isinstance(errors, list) else [errors])
     data = payload.get("data")
     if not isinstance(data, dict):
         raise UnreadableAnswer("The Tiketo server sent an answer without data.")
     return data
+
+
+def _error_for(listed: list[Any]) -> TiketoError:
+    """What a list of GraphQL errors means: a revoked token, a busy service, or a refusal."""
+    messages = [_error_message(e) for e in listed] or ["(no message)"]
+    if any(_error_type(e) == "unauthorized" for e in listed):
+        return Unauthorized("The server refused this device's token. Provision the device again.")
+    if any(_error_type(e) in BUSY_ERROR_TYPES for e in listed):
+        return ServiceBusy(f"The Tiketo server is busy or unavailable: {messages[0]:.200}")
+    return GraphQLErrors(f"The Tiketo server reported an error: {messages[0]:.200}", messages)
 
 
 def _error_message(error: Any) -> str:
@@ -337,6 +411,8 @@ def _describe_transport_error(exc: httpx.TransportError) -> str:
         return "No internet: the Tiketo server's address could not be looked up."
     if "refused" in text:
         return "The Tiketo server is not accepting connections."
-    if "certificate" in text or "ssl" in text or "tls" in text:
+    if "certificate" in text:
         return "The secure connection to the Tiketo server failed (certificate problem)."
+    if "ssl" in text or "tls" in text:  # e.g. an EOF: not the certificate's fault
+        return "The secure connection to the Tiketo server failed."
     return "The Tiketo server cannot be reached."

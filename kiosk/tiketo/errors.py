@@ -3,13 +3,15 @@
     TiketoError
     ├── RetryLater                 the server could not be talked to: offline, retry later
     │   ├── ApiUnreachable         DNS, refused connection, TLS failure, timeout, deadline
+    │   │   └── TimedOut           no (whole) answer by the call's deadline
     │   ├── RateLimited            HTTP 429; ``retry_after`` seconds from Retry-After
     │   ├── ServerError            HTTP 5xx (and 3xx: a proxy or a wrong URL in the way)
     │   └── ServiceBusy            GraphQL errors whose type says throttled / unavailable
     ├── UnreadableAnswer           the server answered, but with something the kiosk cannot
     │   │                          read (not JSON, wrong types, too large, other 4xx): the
     │   │                          server is reachable, so this is never an outage
-    │   └── GraphQLErrors          the server answered with GraphQL ``errors`` (it refused)
+    │   ├── GraphQLErrors          the server answered with GraphQL ``errors`` (it refused)
+    │   └── RequestTooLarge        HTTP 413: fewer scans per request may pass
     ├── Unauthorized               401/403: the device token was revoked, provision again
     └── PassNotFound               passByScanCode returned null: the code is unknown
 
@@ -38,6 +40,10 @@ class ApiUnreachable(RetryLater):
     """The server could not be reached or did not answer in time."""
 
 
+class TimedOut(ApiUnreachable):
+    """The call's deadline passed before the whole answer arrived."""
+
+
 class RateLimited(RetryLater):
     """The server asked us to slow down (HTTP 429)."""
 
@@ -64,6 +70,10 @@ class GraphQLErrors(UnreadableAnswer):
     def __init__(self, message: str, messages: list[str]) -> None:
         super().__init__(message)
         self.messages = messages
+
+
+class RequestTooLarge(UnreadableAnswer):
+    """HTTP 413: the server refused the request for its size (a batch: send fewer scans)."""
 
 
 class Unauthorized(TiketoError):

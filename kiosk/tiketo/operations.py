@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 
 OPERATION_NAMES = ("PassByScanCode", "CreateScanEvent", "RegisterDevice", "Projects", "Pass",
-                   "UpdatePass", "PassTemplates", "PutPassMessage")
+                   "UpdatePass", "PassTemplates", "PutPassMessage", "Ping")
 
 
 @cache

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ipaddress
 import queue
 import socket
+import ssl
 import threading
 import time
 import typing
@@ -133,10 +134,20 @@ def _resolve(host: str, port: int, timeout: float | None) -> str:
     return str(found)
 
 
-def deadline_transport(max_connections: int) -> httpx.HTTPTransport:
-    """An httpx transport whose sockets obey :func:`deadline`."""
-    transport = httpx.HTTPTransport(limits=httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections))
+KEEPALIVE_SECONDS = 120.0  # httpx's default of 5 s re-paid TCP + TLS after every pause
+
+
+def deadline_transport(max_connections: int, *, verify: ssl.SSLContext | bool = True,
+                       http2: bool = True) -> httpx.HTTPTransport:
+    """An httpx transport whose sockets obey :func:`deadline`: kept-alive connections, and
+    HTTP/2 when the server offers it through ALPN (HTTP/1.1 otherwise).
+
+    With HTTP/2 several calls share one connection and whichever thread waits reads for
+    all of them; each socket read is still bounded by the reading thread's deadline, and a
+    call whose deadline passed ends (httpcore then retires that connection)."""
+    transport = httpx.HTTPTransport(verify=verify, http2=http2, limits=httpx.Limits(
+        max_connections=max_connections, max_keepalive_connections=max_connections,
+        keepalive_expiry=KEEPALIVE_SECONDS))
     pool = transport._pool
     if not hasattr(pool, "_network_backend"):  # httpcore changed: fail loudly, not silently
         raise RuntimeError("httpcore's ConnectionPool has no _network_backend to bound.")
