@@ -79,7 +79,8 @@ def test_server_messages_with_escapes_and_echoed_tokens(run_cli, credentials, pa
 def test_holder_names_and_codes_are_escaped(run_cli, credentials, paths, demo_server):
     code = "TKT-\x1b[2J-EVIL"
     demo_server.state.add_pass(DemoPass(code, "evil-1", DOORS.id, "Festival Day Ticket",
-                                        "eventTicket", {"holderName": EVIL}, FAR_FUTURE))
+                                        "eventTicket", {"firstName": EVIL, "lastName": "Doe"},
+                                        FAR_FUTURE))
     text = run_cli("scan", code)
     assert text.returncode == 0 and text.stdout.startswith("VALID")
     assert_clean(text.stdout)
