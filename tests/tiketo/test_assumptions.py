@@ -68,7 +68,7 @@ def test_doctor_reports_what_the_demo_server_confirms(credentials, demo_server):
     schema = results["schema"]
     assert schema.status is Status.OK, schema
     assert "confirms API assumptions A1, A2, A3, A6, A7" in schema.detail
-    assert "A4, A5, A9, A11, A20 cannot be seen in a schema" in schema.detail
+    assert "A4, A5, A9, A11, A20, A21 cannot be seen in a schema" in schema.detail
     assert "PRIVATE" in schema.detail  # the server's other variable scopes are named
 
 
