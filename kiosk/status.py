@@ -11,7 +11,7 @@ from kiosk.journal import passcache
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.store import QUEUED_STATES, read_last_sync
+from kiosk.journal.store import QUEUED_STATES, REJECTED, read_last_sync
 from kiosk.paths import Paths
 
 
@@ -27,6 +27,7 @@ class JournalSummary:
     last_sync: str | None
     error: str | None = None
     moved_aside: list[Path] = field(default_factory=list)
+    rejected: int | None = None  # of ``pending``: scans the server refused (retried slowly)
 
 
 def journal_summary(paths: Paths) -> JournalSummary:
@@ -37,15 +38,16 @@ def journal_summary(paths: Paths) -> JournalSummary:
     """
     moved = moved_aside(paths.journal_file)
     if not paths.journal_file.exists():
-        return JournalSummary(0, None, None, moved)
+        return JournalSummary(0, None, None, moved, rejected=0)
     try:
         conn = open_read_only(paths.journal_file)
     except JournalUnavailable as exc:
         return JournalSummary(None, None, str(exc), moved)
     try:
-        pending = conn.execute(
-            "SELECT count(*) FROM scans WHERE upload_state IN (?, ?)", QUEUED_STATES
-        ).fetchone()[0] + _open_follow_ups(conn)
+        counts = dict(conn.execute(
+            "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+            " GROUP BY upload_state", QUEUED_STATES).fetchall())
+        pending = sum(counts.values()) + _open_follow_ups(conn)
         last_sync = read_last_sync(conn)
     except sqlite3.Error as exc:
         return JournalSummary(None, None, str(explain(paths.journal_file, exc, reading=True)),
@@ -53,7 +55,8 @@ def journal_summary(paths: Paths) -> JournalSummary:
     finally:
         conn.close()
     return JournalSummary(int(pending), None if last_sync is None
-                          else last_sync.isoformat().replace("+00:00", "Z"), None, moved)
+                          else last_sync.isoformat().replace("+00:00", "Z"), None, moved,
+                          rejected=int(counts.get(REJECTED, 0)))
 
 
 

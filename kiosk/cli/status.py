@@ -43,6 +43,7 @@ def _run(args: argparse.Namespace) -> int:
         "device": credentials.device_name if credentials else None,
         "api_url": credentials.api_url if credentials else None,
         "pending": summary.pending,
+        "rejected": summary.rejected,
         "last_sync": summary.last_sync,
         "cache_age": cache_age(paths),
     }
@@ -62,7 +63,9 @@ def _run(args: argparse.Namespace) -> int:
     if summary.error:
         say(f"The journal cannot be read: {summary.error}")
     else:
-        say(f"Scans waiting to upload: {summary.pending}")
+        say(f"Scans waiting to upload: {summary.pending}"
+            + (f" ({summary.rejected} refused by the server, retried)" if summary.rejected
+               else ""))
         say(f"Last upload: {summary.last_sync or 'never'}")
         age = report["cache_age"]
         say("Pass cache: " + ("empty" if age is None else

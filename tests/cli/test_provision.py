@@ -29,8 +29,8 @@ def test_status_json_reports_without_the_token(run_cli, credentials):
     assert result.returncode == 0
     [report] = result.json_lines()
     assert report == {"provisioned": True, "workspace": "Demo Venue", "device": "door-1",
-                      "api_url": credentials.api_url, "pending": 0, "last_sync": None,
-                      "cache_age": None}
+                      "api_url": credentials.api_url, "pending": 0, "rejected": 0,
+                      "last_sync": None, "cache_age": None}
     assert credentials.token not in result.stdout
 
 

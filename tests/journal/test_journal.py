@@ -183,6 +183,7 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     assert journal.next_attempt_at(stepped_back) == stepped_back
     summary = journal_summary(paths)
     assert summary.pending == 1 and summary.last_sync == "2026-06-01T19:00:00Z"
+    assert summary.rejected == 1  # the one left is the scan the server refused
 
 
 def test_status_summary_without_a_journal(paths):
