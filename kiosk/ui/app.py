@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from kiosk.capture.types import CameraState
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
 from kiosk.journal import JournalUnavailable
 from kiosk.paths import Paths
@@ -304,14 +305,14 @@ class KioskApp(QObject):
     # -- camera ------------------------------------------------------------------------------------
 
     def _start_camera(self) -> None:
-        if self._source_factory is None:
-            self._camera_state("stopped", "")
-            return
-        source = self._source_factory(self.settings.camera)
+        source = None
+        if self._source_factory is not None:
+            source = self._source_factory(self.settings.camera)
         if source is None:
-            self._camera_state("stopped", "")
+            self.camera.stop()
+            self._camera_state(CameraState.STOPPED, "")
             return
-        self.camera.start(source, self.settings.camera)
+        self.camera.start(self.settings.camera, source)
 
     def _show_preview(self) -> None:
         latest = self.camera.take_preview()
@@ -322,28 +323,27 @@ class KioskApp(QObject):
         target = w.first_run.camera if w.current is w.first_run else w.scanning.camera
         target.show_frame(image, outlines)
 
-    def _camera_state(self, state: str, message: str) -> None:
+    def _camera_state(self, state: CameraState, message: str) -> None:
         self.camera.state = state
         if self.runner is not None and hasattr(self.runner.backend, "camera_state"):
-            self.runner.backend.camera_state = state  # shared with the other doors (fleet)
+            self.runner.backend.camera_state = state.value  # shared with the other doors
         words = {
-            "connecting": self.tr("starting"),
-            "connected": self.tr("ready"),
-            "disconnected": self.tr("not found, retrying"),
-            "reconnecting": self.tr("reconnecting"),
-            "ended": self.tr("ended"), "stopped": self.tr("off"),
+            CameraState.CONNECTING: self.tr("starting"),
+            CameraState.CONNECTED: self.tr("ready"),
+            CameraState.DISCONNECTED: self.tr("not found, retrying"),
+            CameraState.RECONNECTING: self.tr("reconnecting"),
+            CameraState.ENDED: self.tr("ended"), CameraState.STOPPED: self.tr("off"),
         }
-        self.window.status_bar.set_camera(words.get(state, state))
-        if state == "connected":
+        self.window.status_bar.set_camera(words[state])
+        if state is CameraState.CONNECTED:
             notice = ""
         else:
             notice = self.tr("No camera picture. Use the USB scanner or type the code below.")
-            if message and state != "stopped":
+            if message and state is not CameraState.STOPPED:
                 notice = f"{notice}\n{message}"
-        scanning_state = "running" if state == "connected" else state
-        self.window.scanning.set_camera_state(scanning_state, notice)
+        self.window.scanning.set_camera_state(state, notice)
         self.window.first_run.camera.set_message(
-            "" if state == "connected" else
+            "" if state is CameraState.CONNECTED else
             self.tr("No camera picture: type the API URL and the token instead."))
 
     # -- history -----------------------------------------------------------------------------------

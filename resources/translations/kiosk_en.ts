@@ -3,6 +3,10 @@
 <context>
     <name>AdminScreen</name>
     <message>
+        <source>The camera setting cannot be used: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Not in a venue fleet.</source>
         <translation type="unfinished" />
     </message>

@@ -4,6 +4,10 @@
 <context>
     <name>AdminScreen</name>
     <message>
+        <source>The camera setting cannot be used: %1</source>
+        <translation>Nie można użyć tego ustawienia kamery: %1</translation>
+    </message>
+    <message>
         <source>Not in a venue fleet.</source>
         <translation>Poza siecią kiosków obiektu.</translation>
     </message>

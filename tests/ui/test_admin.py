@@ -134,3 +134,18 @@ def test_scans_are_ignored_while_admin_is_open(qtbot, kiosk):
     kiosk.submit(VALID_CODE, "camera")
     qtbot.wait(300)
     assert kiosk.window.current is kiosk.window.admin
+
+
+def test_camera_choice_is_checked_before_it_is_saved(qtbot, kiosk, paths, tmp_path):
+    """Admin lists the synthetic camera and refuses a file that is not there (the camera
+    would never start), keeping the stored setting as it was."""
+    admin = open_admin(qtbot, kiosk)
+    assert admin.camera.findData("synthetic") >= 0
+    admin.camera.setEditText(f"file:{tmp_path}/missing.mp4")
+    qtbot.mouseClick(admin.save, LEFT)
+    assert admin.message.text().startswith("The camera setting cannot be used:")
+    assert load_settings(paths.settings_file).settings.camera.device == "0"
+    admin.camera.setCurrentIndex(admin.camera.findData("synthetic"))
+    qtbot.mouseClick(admin.save, LEFT)
+    assert admin.message.text() == "Settings saved."
+    assert load_settings(paths.settings_file).settings.camera.device == "synthetic"
