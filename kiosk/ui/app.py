@@ -147,7 +147,7 @@ class KioskApp(QObject):
             return Screen.HELD_VERDICT if w.verdict.held else Screen.VERDICT
         screens = {w.scanning: Screen.SCANNING, w.history: Screen.HISTORY,
                    w.first_run: Screen.FIRST_RUN, w.pin: Screen.PIN, w.admin: Screen.ADMIN}
-        return screens[current]
+        return Screen.SCANNING if current is None else screens[current]
 
     # -- wiring ------------------------------------------------------------------------------------
 

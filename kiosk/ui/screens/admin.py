@@ -91,9 +91,9 @@ class AdminScreen(QWidget):
         volume_row.addWidget(self.sound_on)
         volume_row.addWidget(self.volume, 1)
         volume_row.addWidget(self.test_sound)
-        fields = (self.mode, self.entry_points, self.reward_points, self.redeem_points,
-                  self.camera, self.language, self.reentry, self.offline_policy,
-                  self.verdict_seconds, volume_row)
+        fields: tuple[QWidget | QHBoxLayout, ...] = (
+            self.mode, self.entry_points, self.reward_points, self.redeem_points, self.camera,
+            self.language, self.reentry, self.offline_policy, self.verdict_seconds, volume_row)
         for index, (row_label, field) in enumerate(zip(self._labels, fields, strict=True)):
             cell = QVBoxLayout()
             cell.setSpacing(2)
@@ -274,7 +274,9 @@ class AdminScreen(QWidget):
         self.test_sound.setText(self.tr("Test"))
         self.hide_names.setText(self.tr("Hide names (privacy)"))
         self.start_fullscreen.setText(self.tr("Start full-screen"))
-        self.camera.lineEdit().setPlaceholderText(self.tr("0, 1, … or part of the name"))
+        editor = self.camera.lineEdit()
+        if editor is not None:  # the combo box is editable: it has one
+            editor.setPlaceholderText(self.tr("0, 1, … or part of the name"))
         self.save.setText(self.tr("Save settings"))
         self.upload_now.setText(self.tr("Upload now"))
         self.export.setText(self.tr("Export journal (CSV)"))

@@ -11,7 +11,7 @@ import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, verify_pin
 from kiosk.ui.widgets import button, label, mark_screen
@@ -77,7 +77,7 @@ class PinScreen(QWidget):
         layout.addLayout(bottom)
         self.retranslate()
 
-    def _key(self, name: str):
+    def _key(self, name: str) -> QPushButton:
         key = button("primary" if name == "ok" else "key")
         if name == "ok":
             key.setProperty("role", "key")
