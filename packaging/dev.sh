@@ -4,7 +4,9 @@
 #   packaging/dev.sh test   lint (ruff), type-check (mypy --strict kiosk/) and run the whole test suite
 #   packaging/dev.sh bundle build the one-folder app with PyInstaller and smoke-test it
 # It creates .venv/ in the checkout and, when run as root on Debian, installs the system
-# libraries that Qt (PySide6) and zbar need. Re-running it is cheap: it reinstalls only when
+# libraries that Qt (PySide6) and zbar need. Python packages come from packaging/requirements.lock
+# (exact versions, what CI tested; packaging/lock.sh regenerates it), then the kiosk itself
+# without dependencies. Re-running it is cheap: it reinstalls only when the lock or
 # pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,15 +35,16 @@ install_debian_libs() {
 }
 
 install_python_env() {
-    local venv=.venv stamp=.venv/.installed-from
+    local venv=.venv stamp=.venv/.installed-from lock=packaging/requirements.lock
     local want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) dev,packaging"
+    want="$(cat pyproject.toml "$lock" | sha256sum | cut -d' ' -f1) lock"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv"
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         "$venv/bin/python" -m pip install -q --upgrade pip
-        "$venv/bin/python" -m pip install -q -e ".[dev,packaging]"
+        "$venv/bin/python" -m pip install -q -r "$lock"
+        "$venv/bin/python" -m pip install -q --no-deps -e .
         echo "$want" > "$stamp"
     fi
 }
