@@ -8,7 +8,7 @@ only through the :class:`~kiosk.ui.app.KioskApp` that owns it.
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -91,9 +91,8 @@ class AdminActions(QObject):
 
     def _test_sound(self, volume: float) -> None:
         sounds = self.app.sounds
-        sound = copy.deepcopy(self.app.settings.sound)
-        sound.volume, sound.enabled = volume, True
-        sounds.configure(sound)
+        sounds.configure(dataclasses.replace(self.app.settings.sound, volume=volume,
+                                             enabled=True))
         sounds.play(ACCEPTED)
         QTimer.singleShot(700, lambda: sounds.play(REJECTED))
         QTimer.singleShot(1500, lambda: sounds.configure(self.app.settings.sound))

@@ -149,3 +149,16 @@ def test_camera_choice_is_checked_before_it_is_saved(qtbot, kiosk, paths, tmp_pa
     qtbot.mouseClick(admin.save, LEFT)
     assert admin.message.text() == "Settings saved."
     assert load_settings(paths.settings_file).settings.camera.device == "synthetic"
+
+
+def test_test_sound_plays_both_at_the_chosen_volume_then_restores(qtbot, kiosk):
+    kiosk.settings.sound.enabled = False  # muted: the test button still plays
+    kiosk.sounds.configure(kiosk.settings.sound)
+    admin = open_admin(qtbot, kiosk)
+    admin.volume.setValue(40)
+    played = len(kiosk.sounds.played)
+    qtbot.mouseClick(admin.test_sound, LEFT)
+    assert kiosk.sounds.volume == 0.4 and kiosk.sounds.enabled
+    wait_until(qtbot, lambda: kiosk.sounds.played[played:] == ["accepted", "rejected"])
+    wait_until(qtbot, lambda: not kiosk.sounds.enabled)  # the saved settings again
+    assert not kiosk.settings.sound.enabled and kiosk.settings.sound.volume == 0.8
