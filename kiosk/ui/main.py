@@ -12,6 +12,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QLoggingCategory
 from PySide6.QtWidgets import QApplication
@@ -38,10 +39,10 @@ def application() -> QApplication:
 
 
 def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = None,
-              **options: object) -> int:
+              **options: Any) -> int:
     """Show the kiosk until it is quit (Admin, SIGTERM, or closing the demo window)."""
     app = application()
-    kiosk = KioskApp(paths, **options)  # type: ignore[arg-type]
+    kiosk = KioskApp(paths, **options)  # options: KioskApp's keyword arguments
     signals = SignalWatch(lambda number: _quit(app, kiosk, number))
     try:
         kiosk.start()
