@@ -23,22 +23,26 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from kiosk.capture.decoder import Decoder, load_zbar
+from kiosk.capture.decoder import Decoder
 from kiosk.capture.formats import KNOWN_FORMATS
+from kiosk.capture.readers import ReaderUnavailable, load_pyzbar
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent / "out" / "corpus"
 
 
 def readers(budget: float) -> dict[str, Callable[[np.ndarray], list[str]]]:
     kiosk = Decoder(None, still_budget_s=budget)
-    zbar = load_zbar()
+    try:
+        zbar = load_pyzbar()
+    except ReaderUnavailable:
+        zbar = None
     out: dict[str, Callable[[np.ndarray], list[str]]] = {
         "kiosk": lambda image: [d.text for d in kiosk.decode_still(image)],
         "zxing-cpp": lambda image: [r.text for r in zxingcpp.read_barcodes(image)],
     }
     if zbar is not None:
         out["pyzbar"] = lambda image: [r.data.decode("utf-8", "replace")
-                                       for r in zbar.decode(image)]  # type: ignore[attr-defined]
+                                       for r in zbar.decode(image)]
     return out
 
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer and for CI: installs what the kiosk needs, then runs it.
 #   packaging/dev.sh demo   start the kiosk demo (embedded API server + simulated camera)
-#   packaging/dev.sh test   lint and run the whole test suite
+#   packaging/dev.sh test   lint (ruff), type-check (mypy --strict kiosk/) and run the whole test suite
 #   packaging/dev.sh bundle build the one-folder app with PyInstaller and smoke-test it
 # It creates .venv/ in the checkout and, when run as root on Debian, installs the system
-# libraries that Qt (PySide6) and zbar need. Re-running it is cheap: it reinstalls only when
+# libraries that Qt (PySide6) and zbar need. Python packages come from packaging/requirements.lock
+# (exact versions, what CI tested; packaging/lock.sh regenerates it), then the kiosk itself
+# without dependencies. Re-running it is cheap: it reinstalls only when the lock or
 # pyproject.toml changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,15 +35,16 @@ install_debian_libs() {
 }
 
 install_python_env() {
-    local venv=.venv stamp=.venv/.installed-from
+    local venv=.venv stamp=.venv/.installed-from lock=packaging/requirements.lock
     local want
-    want="$(sha256sum pyproject.toml | cut -d' ' -f1) dev,packaging"
+    want="$(cat pyproject.toml "$lock" | sha256sum | cut -d' ' -f1) lock"
     if [ ! -x "$venv/bin/python" ]; then
         python3 -m venv "$venv"
     fi
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
         "$venv/bin/python" -m pip install -q --upgrade pip
-        "$venv/bin/python" -m pip install -q -e ".[dev,packaging]"
+        "$venv/bin/python" -m pip install -q -r "$lock"
+        "$venv/bin/python" -m pip install -q --no-deps -e .
         echo "$want" > "$stamp"
     fi
 }
@@ -57,18 +60,18 @@ case "${1:-}" in
     test)
         shift
         .venv/bin/ruff check .
+        .venv/bin/mypy kiosk/   # strict: see [tool.mypy] in pyproject.toml
         QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@"
         ;;
     bundle)
         shift
-        # PyInstaller is in the "packaging" extra, installed only for this command (CI needs none);
-        # on Linux it reads libraries with objdump (Debian package binutils)
+        # PyInstaller (the "packaging" extra) is installed with everything else: the test suite
+        # builds the bundle too (tests/ops/test_packaging.py). On Linux it reads libraries with
+        # objdump (Debian package binutils, in DEBIAN_LIBS)
         if ! command -v objdump >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
             if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq binutils >/dev/null
             else echo "PyInstaller needs objdump: sudo apt-get install binutils" >&2; fi
         fi
-        .venv/bin/python -c "import PyInstaller" 2>/dev/null \
-            || .venv/bin/python -m pip install -q -e ".[dev,packaging]"
         exec .venv/bin/python packaging/build_bundle.py "$@"
         ;;
     *)

@@ -67,10 +67,6 @@ class Debouncer:
     def is_held(self, code: str, now: float) -> bool:
         return self._held_until.get(code, float("-inf")) > now
 
-    def reset(self) -> None:
-        self._seen.clear()
-        self._held_until.clear()
-
     def _forget(self, now: float) -> None:
         for key in [k for k, s in self._seen.items() if now - s.last > self.gap_seconds]:
             del self._seen[key]

@@ -6,7 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kiosk.capture.sources import CameraSource, FileSource, FrameSource
+from kiosk.capture.sources import (
+    CameraSource,
+    FileSource,
+    FrameSource,
+    SourceUnavailable,
+    list_cameras,
+    resolve_camera,
+)
 from kiosk.capture.synthetic import SyntheticSource
 from kiosk.capture.types import Preview, StateChange
 from kiosk.capture.worker import CaptureWorker, ScanEvent
@@ -26,6 +33,33 @@ def source_from_settings(camera: CameraSettings) -> FrameSource:
         return FileSource(Path(device[len(FILE_PREFIX):]).expanduser(), fps=camera.fps,
                           loop=True)
     return CameraSource(device, camera.width, camera.height, camera.fps)
+
+
+def device_choices() -> list[tuple[str, str]]:
+    """(setting value, label) for each camera connected now, then the synthetic camera: what
+    Admin offers for ``camera.device``."""
+    choices = [(str(index), f"{index}: {name}") for index, name in list_cameras()]
+    return [*choices, (SYNTHETIC, SYNTHETIC)]
+
+
+def device_problem(device: str) -> str | None:
+    """Why ``camera.device`` names nothing the kiosk can open, in one sentence; None if it
+    can be used. An index is always accepted (a camera may be plugged in later)."""
+    text = device.strip()
+    if not text or text.isdigit() or text.casefold() == SYNTHETIC:
+        return None
+    if text.startswith(FILE_PREFIX):
+        path = Path(text[len(FILE_PREFIX):]).expanduser()
+        if not text[len(FILE_PREFIX):].strip():
+            return "file: needs the path of a video file or an image folder."
+        if not path.exists():
+            return f"{path} does not exist."
+        return None
+    try:
+        resolve_camera(text)
+    except SourceUnavailable as exc:
+        return str(exc)
+    return None
 
 
 def worker_from_settings(

@@ -32,13 +32,13 @@ def sample_image() -> Any:
 
 def zxing_check() -> CheckResult:
     name = "decoder.zxing-cpp"
-    try:
-        import zxingcpp
+    try:  # the reader scanning uses (kiosk/capture/readers/), not a second way to call it
+        from kiosk.capture.readers import ZxingReader
     except ImportError as exc:
         return fail(name, f"zxing-cpp cannot be loaded ({exc}).",
                     "Reinstall the kiosk: zxing-cpp is its main barcode decoder.")
     try:
-        texts = [result.text for result in zxingcpp.read_barcodes(sample_image())]
+        texts = [found.text for found in ZxingReader(["QRCode"]).read(sample_image())]
     except Exception as exc:
         return fail(name, f"zxing-cpp failed to decode a test code ({exc}).",
                     "Reinstall the kiosk: zxing-cpp is its main barcode decoder.")
@@ -52,12 +52,17 @@ def zxing_check() -> CheckResult:
 def pyzbar_check() -> CheckResult:
     name = "decoder.pyzbar"
     try:
-        from pyzbar import pyzbar
-    except ImportError as exc:  # pyzbar raises ImportError when libzbar is missing
+        from kiosk.capture.readers import ReaderUnavailable, ZbarReader
+    except ImportError as exc:
+        return warn(name, f"The second decoder (pyzbar/zbar) cannot be loaded ({exc}).",
+                    _zbar_advice())
+    try:
+        reader = ZbarReader(["QRCode"])
+    except ReaderUnavailable as exc:  # libzbar is missing or broken
         return warn(name, f"The second decoder (pyzbar/zbar) is not available ({exc}).",
                     _zbar_advice())
     try:
-        texts = [r.data.decode("utf-8", "replace") for r in pyzbar.decode(sample_image())]
+        texts = [found.text for found in reader.read(sample_image())]
     except Exception as exc:
         return warn(name, f"pyzbar failed to decode a test code ({exc}).", _zbar_advice())
     if SAMPLE_TEXT not in texts:

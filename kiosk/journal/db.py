@@ -376,7 +376,7 @@ def _journal_id(uri: str) -> str | None:
 
 def _migrate(conn: sqlite3.Connection) -> bool:
     """Apply the missing migrations; True when any was applied."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise JournalUnavailable(
             f"The journal was written by a newer kiosk (schema {version}); update this kiosk."

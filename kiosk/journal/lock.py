@@ -14,13 +14,14 @@ same file descriptor (a file lock is per open file, not per thread).
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-if os.name == "nt":  # pragma: no cover - exercised on Windows builds only
+if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds only
     import msvcrt
 
     _WINDOWS_LOCK_OFFSET = 1 << 30  # lock a byte far past the holder's pid, which stays readable

@@ -158,9 +158,10 @@ def _rows(conn: sqlite3.Connection, deadline: float, damage: list[int]) -> Any:
             damage.append(after)
             batch = _one_by_one(conn, query, after)
             if not batch:
-                after = _skip_damage(conn, query, after, deadline)
-                if after is None:
+                skipped = _skip_damage(conn, query, after, deadline)
+                if skipped is None:
                     return
+                after = skipped
                 continue
         if not batch:
             return

@@ -15,6 +15,7 @@ from kiosk.scanning.verdict import Verdict, VerdictKind
 
 if TYPE_CHECKING:
     from kiosk.fleet.fleet import FleetStatus
+    from kiosk.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,15 @@ class DayCounts:
 
 
 class ScanBackend(Protocol):
+    # Sentences about what could not be set up (a settings key, the door hook, the fleet):
+    # the kiosk runs without it, and the screen logs them once it has the backend.
+    problems: list[str]
+    # The screen's camera state ("connected", ...), told to the venue's other doors.
+    camera_state: str | None
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Admin saved ``settings``: they take effect from the next scan (no restart)."""
+
     def scan(self, code: str, source: str = "manual") -> Verdict:
         """Decide, journal and (when accepted) queue the upload of one code.
 

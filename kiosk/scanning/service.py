@@ -131,6 +131,10 @@ class ScanService:
 
     # --- ScanBackend ----------------------------------------------------------------------------
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Every scan reads ``self.settings`` anew, so a new object takes effect at once."""
+        self.settings = settings
+
     def scan(self, code: str, source: str = "manual") -> Verdict:
         now = self._clock()
         scanning = self.settings.scanning

@@ -51,7 +51,7 @@ def current_deadline() -> float:
 
 def _left(timeout: float | None, error: type[Exception] = httpcore.ReadTimeout) -> float | None:
     """``timeout`` capped at what is left of the deadline; raises once it has passed."""
-    at = getattr(_deadline, "at", None)
+    at: float | None = getattr(_deadline, "at", None)
     if at is None or at == float("inf"):
         return timeout
     left = at - time.monotonic()

@@ -2,37 +2,33 @@
 
 This is the only place that knows what happens when: a code arrives (camera, USB scanner,
 manual entry) -> the scan worker -> the verdict screen + sound -> back to scanning; the
-status bar refreshes every second through the status worker; first run provisions off the UI
-thread; Admin saves settings and applies them at once. The business rules stay in the
-backend: this class only forwards and shows.
+status bar refreshes every second through the status worker. Which screen takes a code is
+the Qt-free policy in kiosk/ui/policy.py; Admin's buttons and the PIN are
+kiosk/ui/admin_actions.py, registration kiosk/ui/registration.py. The business rules stay
+in the backend: this class only forwards and shows.
 """
 
 from __future__ import annotations
 
 import copy
-import csv
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from kiosk.capture.types import CameraState
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
-from kiosk.journal import JournalUnavailable
 from kiosk.paths import Paths
-from kiosk.provisioning import (
-    ProvisioningFailed,
-    default_device_name,
-    hand_over_queue,
-    provision,
-)
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
-from kiosk.settings import Settings, load_settings, save_settings
+from kiosk.settings import Settings, load_settings
+from kiosk.ui.admin_actions import AdminActions
 from kiosk.ui.camera import CaptureBridge, SourceFactory, camera_source
 from kiosk.ui.i18n import LanguageSwitcher
+from kiosk.ui.policy import CodeRoute, Screen, route_code, scanner_listens, shows_verdict
+from kiosk.ui.registration import RegistrationFlow
 from kiosk.ui.screens.history import LIMIT as HISTORY_LIMIT
 from kiosk.ui.sound import ACCEPTED, REJECTED, Sounds
 from kiosk.ui.wedge import WedgeFilter
@@ -44,7 +40,6 @@ log = logging.getLogger(__name__)
 
 BackendFactory = Callable[[Paths, DeviceCredentials, Settings], ScanBackend]
 STATUS_INTERVAL_MS = 1000
-EXPORT_LIMIT = 10_000_000
 
 
 def scan_service(paths: Paths, credentials: DeviceCredentials, settings: Settings) -> ScanBackend:
@@ -91,6 +86,8 @@ class KioskApp(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
         self._timer.timeout.connect(self._tick)
+        self.admin_actions = AdminActions(self)
+        self.registration = RegistrationFlow(self)
         self._connect()
         self._apply_settings(settings)
 
@@ -106,7 +103,7 @@ class KioskApp(QObject):
         self._install_wedge()
         self._start_camera()
         if self.credentials is None:
-            self._show_first_run(first=True)
+            self.registration.show(first=True)
             if problem:
                 self.window.first_run.show_failure(problem)
         else:
@@ -135,9 +132,22 @@ class KioskApp(QObject):
         self.window.close()
         self.language.remove()
 
-    def _quit(self) -> None:
+    def quit(self) -> None:
+        """Admin's "Quit kiosk" (behind the PIN): end the event loop; shutdown() follows."""
         self.window.close_authorized = True
-        QApplication.instance().quit()
+        app = QApplication.instance()
+        if app is not None:
+            app.quit()
+
+    def screen(self) -> Screen:
+        """The screen up now, in the policy's terms."""
+        w = self.window
+        current = w.current
+        if current is w.verdict:
+            return Screen.HELD_VERDICT if w.verdict.held else Screen.VERDICT
+        screens = {w.scanning: Screen.SCANNING, w.history: Screen.HISTORY,
+                   w.first_run: Screen.FIRST_RUN, w.pin: Screen.PIN, w.admin: Screen.ADMIN}
+        return Screen.SCANNING if current is None else screens[current]
 
     # -- wiring ------------------------------------------------------------------------------------
 
@@ -145,26 +155,10 @@ class KioskApp(QObject):
         w = self.window
         w.scanning.codeEntered.connect(lambda code: self.submit(code, "manual"))
         w.scanning.historyRequested.connect(self._open_history)
-        w.scanning.adminRequested.connect(lambda: self._ask_pin(self._open_admin))
         w.verdict.finished.connect(self._verdict_done)
-        w.history.backRequested.connect(self._back_to_scanning)
+        w.history.backRequested.connect(self.back_to_scanning)
         w.history.searchChanged.connect(self._load_history)
-        w.first_run.registerRequested.connect(self._register)
-        w.first_run.continueRequested.connect(self._back_to_scanning)
-        w.first_run.cancelRequested.connect(lambda: w.show_screen(w.admin))
-        w.pin.unlocked.connect(self._pin_unlocked)
-        w.pin.pinChosen.connect(self._pin_chosen)
-        w.pin.cancelled.connect(self._back_to_scanning)
-        w.admin.saveRequested.connect(self.save_settings)
-        w.admin.uploadNowRequested.connect(self._upload_now)
-        w.admin.exportRequested.connect(self._export)
-        w.admin.reprovisionRequested.connect(lambda: self._show_first_run(first=False))
-        w.admin.fullscreenToggleRequested.connect(self._toggle_fullscreen)
-        w.admin.quitRequested.connect(self._quit)
-        w.admin.backRequested.connect(self._back_to_scanning)
-        w.admin.testSoundRequested.connect(self._test_sound)
         w.status_bar.tryNowRequested.connect(self._try_now)
-        w.closeRefused.connect(lambda: self._ask_pin(self._quit))
         self.camera.previewReady.connect(self._show_preview)
         self.camera.scanned.connect(lambda code: self.submit(code, "camera"))
         self.camera.stateChanged.connect(self._camera_state)
@@ -183,12 +177,9 @@ class KioskApp(QObject):
         self._update_wedge()
 
     def _update_wedge(self) -> None:
-        w = self.window
         if self.wedge is None:
             return
-        listening = not self._closed and (
-            w.current is w.scanning or (w.current is w.verdict and not w.verdict.held))
-        if listening:
+        if not self._closed and scanner_listens(self.screen()):
             self.wedge.install()
         else:
             self.wedge.uninstall()
@@ -211,7 +202,7 @@ class KioskApp(QObject):
         runner.scanFailed.connect(self._scan_failed)
         runner.statusReady.connect(self._status_ready)
         self.runner = runner
-        for problem in getattr(backend, "problems", []):
+        for problem in backend.problems:
             log.warning("%s", problem)
         runner.refresh_status()
         queued, self._queued_codes = self._queued_codes, []
@@ -225,7 +216,7 @@ class KioskApp(QObject):
             "The kiosk could not open its journal: %1")
                                  .replace("%1", str(exc)))
 
-    def _replace_backend(self, credentials: DeviceCredentials) -> None:
+    def replace_backend(self, credentials: DeviceCredentials) -> None:
         runner, self.runner = self.runner, None
         if runner is not None:
             self.calls.submit("io", runner.backend.close)
@@ -236,13 +227,11 @@ class KioskApp(QObject):
     def submit(self, code: str, source: str) -> None:
         """A code from the camera, the USB scanner or the keyboard."""
         w = self.window
-        screen = w.current
-        if screen is w.first_run:
-            if source != "manual":
-                w.first_run.offer_code(code)
+        route = route_code(self.screen(), source)
+        if route is CodeRoute.FILL_FORM:
+            w.first_run.offer_code(code)
+        if route is not CodeRoute.SCAN:
             return
-        if screen in (w.pin, w.admin) or (screen is w.verdict and w.verdict.held):
-            return  # staff are busy with the kiosk, or a supervisor must look first
         if self.runner is None:
             if self.credentials is not None and len(self._queued_codes) < 20:
                 self._queued_codes.append((code, source))
@@ -258,7 +247,7 @@ class KioskApp(QObject):
         self.sounds.play(ACCEPTED if verdict.accepted else REJECTED)
         # The door hook and the scan log line belong to ScanService, which fires and writes
         # them for every accepted scan whatever its source (screen or command line).
-        if w.current in (w.pin, w.admin, w.first_run):
+        if not shows_verdict(self.screen()):
             return  # recorded and counted; staff opened Admin meanwhile
         w.verdict.show_verdict(verdict)
         w.show_screen(w.verdict)
@@ -277,9 +266,9 @@ class KioskApp(QObject):
     def _verdict_done(self) -> None:
         if self.window.current is self.window.verdict:
             self.window.verdict.verdict = None
-            self._back_to_scanning()
+            self.back_to_scanning()
 
-    def _back_to_scanning(self) -> None:
+    def back_to_scanning(self) -> None:
         self.window.show_screen(self.window.scanning)
 
     # -- status bar --------------------------------------------------------------------------------
@@ -304,14 +293,14 @@ class KioskApp(QObject):
     # -- camera ------------------------------------------------------------------------------------
 
     def _start_camera(self) -> None:
-        if self._source_factory is None:
-            self._camera_state("stopped", "")
-            return
-        source = self._source_factory(self.settings.camera)
+        source = None
+        if self._source_factory is not None:
+            source = self._source_factory(self.settings.camera)
         if source is None:
-            self._camera_state("stopped", "")
+            self.camera.stop()
+            self._camera_state(CameraState.STOPPED, "")
             return
-        self.camera.start(source, self.settings.camera)
+        self.camera.start(self.settings.camera, source)
 
     def _show_preview(self) -> None:
         latest = self.camera.take_preview()
@@ -322,28 +311,27 @@ class KioskApp(QObject):
         target = w.first_run.camera if w.current is w.first_run else w.scanning.camera
         target.show_frame(image, outlines)
 
-    def _camera_state(self, state: str, message: str) -> None:
+    def _camera_state(self, state: CameraState, message: str) -> None:
         self.camera.state = state
-        if self.runner is not None and hasattr(self.runner.backend, "camera_state"):
-            self.runner.backend.camera_state = state  # shared with the other doors (fleet)
+        if self.runner is not None:
+            self.runner.backend.camera_state = state.value  # shared with the other doors
         words = {
-            "connecting": self.tr("starting"),
-            "connected": self.tr("ready"),
-            "disconnected": self.tr("not found, retrying"),
-            "reconnecting": self.tr("reconnecting"),
-            "ended": self.tr("ended"), "stopped": self.tr("off"),
+            CameraState.CONNECTING: self.tr("starting"),
+            CameraState.CONNECTED: self.tr("ready"),
+            CameraState.DISCONNECTED: self.tr("not found, retrying"),
+            CameraState.RECONNECTING: self.tr("reconnecting"),
+            CameraState.ENDED: self.tr("ended"), CameraState.STOPPED: self.tr("off"),
         }
-        self.window.status_bar.set_camera(words.get(state, state))
-        if state == "connected":
+        self.window.status_bar.set_camera(words[state])
+        if state is CameraState.CONNECTED:
             notice = ""
         else:
             notice = self.tr("No camera picture. Use the USB scanner or type the code below.")
-            if message and state != "stopped":
+            if message and state is not CameraState.STOPPED:
                 notice = f"{notice}\n{message}"
-        scanning_state = "running" if state == "connected" else state
-        self.window.scanning.set_camera_state(scanning_state, notice)
+        self.window.scanning.set_camera_state(state, notice)
         self.window.first_run.camera.set_message(
-            "" if state == "connected" else
+            "" if state is CameraState.CONNECTED else
             self.tr("No camera picture: type the API URL and the token instead."))
 
     # -- history -----------------------------------------------------------------------------------
@@ -361,49 +349,18 @@ class KioskApp(QObject):
     def _history_ready(self, entries: list[HistoryEntry]) -> None:
         self.window.history.show_entries(entries)
 
-    # -- PIN and admin -----------------------------------------------------------------------------
-
-    def _ask_pin(self, then: Callable[[], None]) -> None:
-        w = self.window
-        if w.current is w.pin:
-            return
-        self._after_pin = then
-        w.pin.start(self.settings.admin.pin_hash)
-        w.show_screen(w.pin)
-
-    def _pin_unlocked(self) -> None:
-        then = getattr(self, "_after_pin", self._open_admin)
-        self._after_pin = self._open_admin
-        then()
-
-    def _pin_chosen(self, pin_hash: str) -> None:
-        self.settings.admin.pin_hash = pin_hash
-        self._save(self.settings)
-
-    def _open_admin(self) -> None:
-        w = self.window
-        w.admin.load(self.settings, fullscreen=w.isFullScreen())
-        w.show_screen(w.admin)
+    # -- settings -------------------------------------------------------------------------------
 
     def save_settings(self, settings: Settings) -> None:
         """Store and apply the settings from Admin at once (no restart)."""
         camera_changed = settings.camera != self.settings.camera
         settings.admin.pin_hash = self.settings.admin.pin_hash
         self.settings = settings
-        if self._save(settings):
-            self.window.admin.say(self.tr("Settings saved."))
+        if self.admin_actions.save(settings):
+            self.admin_actions.say_saved()
         self._apply_settings(settings)
         if camera_changed:
             self._start_camera()
-
-    def _save(self, settings: Settings) -> bool:
-        try:
-            save_settings(self.paths.settings_file, settings)
-        except OSError as exc:
-            self.window.admin.say(self.tr("Could not save the settings: %1").replace(
-                "%1", exc.strerror or str(exc)))
-            return False
-        return True
 
     def _apply_settings(self, settings: Settings) -> None:
         w = self.window
@@ -415,111 +372,5 @@ class KioskApp(QObject):
                             settings.screen.hide_holder_names)
         w.history.hide_holder = settings.screen.hide_holder_names
         w.scanning.set_mode(settings.scanning)
-        backend = self.runner.backend if self.runner is not None else None
-        if backend is not None and hasattr(backend, "settings"):
-            # ScanService reads its settings per scan: a new object takes effect at once.
-            backend.settings = copy.deepcopy(settings)
-
-    def _toggle_fullscreen(self) -> None:
-        w = self.window
-        if w.isFullScreen():
-            w.show_windowed()
-        else:
-            w.show_fullscreen()
-        w.admin.fullscreen = w.isFullScreen()
-        w.admin.retranslate()
-
-    def _test_sound(self, volume: float) -> None:
-        sound = copy.deepcopy(self.settings.sound)
-        sound.volume, sound.enabled = volume, True
-        self.sounds.configure(sound)
-        self.sounds.play(ACCEPTED)
-        QTimer.singleShot(700, lambda: self.sounds.play(REJECTED))
-        QTimer.singleShot(1500, lambda: self.sounds.configure(self.settings.sound))
-
-    def _upload_now(self) -> None:
-        if self.runner is None:
-            return
-        self.window.admin.say(self.tr("Uploading…"))
-        self.runner.try_now(lambda _: self.window.admin.say(
-            self.tr("Upload attempt finished.")))
-
-    def _export(self) -> None:
-        if self.runner is None:
-            return
-        target = self.paths.data_dir / "exports" / (
-            f"journal-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv")
-        backend = self.runner.backend
-        self.window.admin.say(self.tr("Exporting…"))
-        self.runner.run(
-            lambda: export_journal_csv(backend, target),
-            lambda count: self.window.admin.say(
-                self.tr("Exported %1 scans to %2").replace("%1", str(count))
-                .replace("%2", str(target))),
-            lambda exc: self.window.admin.say(
-                self.tr("Export failed: %1").replace("%1", str(exc))))
-
-    # -- first run and provisioning ---------------------------------------------------------------
-
-    def _show_first_run(self, first: bool) -> None:
-        w = self.window
-        creds = self.credentials
-        w.first_run.prepare(api_url=creds.api_url if creds else "",
-                            device_name=creds.device_name if creds else default_device_name(),
-                            pin_required=first or not self.settings.admin.pin_hash,
-                            cancellable=not first)
-        w.show_screen(w.first_run)
-
-    def _register(self, api_url: str, token: str, name: str, pin: str) -> None:
-        device_file = self.paths.device_file
-
-        def work() -> tuple[DeviceCredentials, str]:
-            from kiosk.ui.pin import hash_pin
-
-            old = self.credentials
-            credentials = provision(device_file, api_url, token, name)
-            try:  # another device's queued scans are held, never sent as this one
-                hand_over_queue(self.paths.journal_file, old, credentials)
-            except JournalUnavailable as exc:
-                log.error("Queued scans could not be kept for their device: %s", exc)
-            return credentials, hash_pin(pin) if pin else ""
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, ProvisioningFailed):
-                self.window.first_run.show_failure(str(exc))
-            else:
-                self.window.first_run.show_failure(
-                    self.tr("Registration failed: %1").replace("%1", str(exc)))
-
-        self.calls.submit("io", work, self._registered, failed)
-
-    def _registered(self, result: tuple[DeviceCredentials, str]) -> None:
-        credentials, pin_hash = result
-        if pin_hash:
-            self.settings.admin.pin_hash = pin_hash
-            self._save(self.settings)
-        self.credentials = credentials
-        self.window.first_run.show_success(credentials.workspace, credentials.device_name)
-        self._replace_backend(credentials)
-
-
-def export_journal_csv(backend: ScanBackend, target: Path) -> int:
-    """Every scan the journal holds, oldest first, as CSV (for the venue's records)."""
-    entries = backend.history(EXPORT_LIMIT, "")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    with tmp.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(["scanned_at", "code", "verdict", "offline", "holder", "reward_points",
-                         "upload_state", "scan_id"])
-        for entry in reversed(entries):
-            writer.writerow([_iso(entry.scanned_at), entry.code, entry.kind.value,
-                             "yes" if entry.offline else "no", entry.holder or "",
-                             entry.reward_points, entry.upload_state, entry.scan_id])
-    tmp.replace(target)
-    return len(entries)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
+        if self.runner is not None:  # the backend reads them per scan: at once
+            self.runner.backend.apply_settings(copy.deepcopy(settings))

@@ -18,9 +18,10 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, Signal
 from PySide6.QtGui import QImage, QPolygonF
 
+from kiosk.capture.types import CameraState
 from kiosk.settings import CameraSettings
 
-if TYPE_CHECKING:  # the capture package pulls in the decoders: load it when a camera starts
+if TYPE_CHECKING:
     from kiosk.capture import CaptureWorker, FrameSource, Preview, ScanEvent, StateChange
 
 PREVIEW_MAX_WIDTH = 960
@@ -30,7 +31,7 @@ PREVIEW_MIN_INTERVAL = 1 / 20  # 20 fps is smooth enough to aim a phone
 class CaptureBridge(QObject):
     previewReady = Signal()  # pull the frame with take_preview()
     scanned = Signal(str)
-    stateChanged = Signal(str, str)  # CameraState value, the worker's sentence
+    stateChanged = Signal(object, str)  # CameraState, the worker's sentence
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -39,16 +40,18 @@ class CaptureBridge(QObject):
         self._signalled = False
         self._last_preview = 0.0
         self.worker: CaptureWorker | None = None
-        self.state = "stopped"
+        self.state = CameraState.STOPPED
 
-    def start(self, source: FrameSource, camera: CameraSettings) -> None:
-        from kiosk.capture import CaptureWorker
+    def start(self, camera: CameraSettings, source: FrameSource | None = None) -> None:
+        """Start the worker the [camera] settings describe (the one construction path,
+        ``kiosk.capture.factory.worker_from_settings``); ``source`` replaces the device the
+        settings name (the demo's scripted phone, the tests' synthetic camera)."""
+        from kiosk.capture.factory import worker_from_settings
 
         self.stop()
-        self.worker = CaptureWorker(
-            source, formats=camera.formats, confirmations=camera.confirmations,
-            hold_seconds=camera.hold_seconds, on_scan=self._on_scan,
-            on_preview=self._on_preview, on_state=self._on_state)
+        self.worker = worker_from_settings(
+            camera, source=source, on_scan=self._on_scan, on_preview=self._on_preview,
+            on_state=self._on_state)
         self.worker.start()
 
     def stop(self) -> None:
@@ -73,7 +76,7 @@ class CaptureBridge(QObject):
         self.scanned.emit(event.code)
 
     def _on_state(self, change: StateChange) -> None:
-        self.stateChanged.emit(change.state.value, change.message)
+        self.stateChanged.emit(change.state, change.message)
 
     def _on_preview(self, preview: Preview) -> None:
         now = time.monotonic()
@@ -107,15 +110,13 @@ def _to_qimage(frame: np.ndarray) -> tuple[QImage, float]:
     return QImage(frame.data, w, h, frame.strides[0], fmt).copy(), factor
 
 
+# Builds the frame source for the [camera] settings; a factory returning None means no camera.
 SourceFactory = Callable[[CameraSettings], "FrameSource | None"]
 
 
 def camera_source(camera: CameraSettings) -> FrameSource | None:
-    """The camera named in the settings: a webcam, or 'synthetic' / 'file:PATH' as documented
-    for ``camera.device`` (one reading of the setting, in kiosk.capture.factory)."""
+    """The screen's default: the device ``camera.device`` names (a webcam, 'synthetic' or
+    'file:PATH'), read by ``kiosk.capture.factory.source_from_settings`` as for the doctor."""
     from kiosk.capture.factory import source_from_settings
 
     return source_from_settings(camera)
-
-
-

@@ -1,7 +1,7 @@
 """Starting and stopping the kiosk screen: the Qt application, signals, the event loop.
 
-SIGTERM (systemd, ``kill``) and Ctrl+C quit cleanly: Python handles signals only between
-bytecodes, and Qt's event loop runs in C++, so a 200 ms timer gives Python a turn to notice.
+SIGTERM (systemd, ``kill``) and Ctrl+C quit cleanly, woken through a socket notifier
+(kiosk/ui/signals.py), not a polling timer.
 Whatever ends the loop, :meth:`KioskApp.shutdown` stops the camera, waits for running calls
 and closes the journal before the process exits.
 """
@@ -12,12 +12,14 @@ import logging
 import signal
 import sys
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QLoggingCategory, QTimer
+from PySide6.QtCore import QLoggingCategory
 from PySide6.QtWidgets import QApplication
 
 from kiosk.paths import Paths
 from kiosk.ui.app import KioskApp
+from kiosk.ui.signals import SignalWatch
 
 log = logging.getLogger(__name__)
 
@@ -37,14 +39,11 @@ def application() -> QApplication:
 
 
 def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = None,
-              **options: object) -> int:
+              **options: Any) -> int:
     """Show the kiosk until it is quit (Admin, SIGTERM, or closing the demo window)."""
     app = application()
-    kiosk = KioskApp(paths, **options)  # type: ignore[arg-type]
-    previous = _quit_on_signals(app, kiosk)
-    heartbeat = QTimer()
-    heartbeat.start(200)
-    heartbeat.timeout.connect(lambda: None)
+    kiosk = KioskApp(paths, **options)  # options: KioskApp's keyword arguments
+    signals = SignalWatch(lambda number: _quit(app, kiosk, number))
     try:
         kiosk.start()
         if on_started is not None:
@@ -52,19 +51,10 @@ def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = N
         app.setQuitOnLastWindowClosed(True)
         code = app.exec()
     finally:
-        heartbeat.stop()
         kiosk.shutdown()
-        _restore_signals(previous)
+        signals.close()
     log.info("Kiosk screen closed.")
     return int(code)
-
-
-def _quit_on_signals(app: QApplication, kiosk: KioskApp) -> dict[int, object]:
-    previous = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        previous[sig] = signal.getsignal(sig)
-        signal.signal(sig, lambda number, _frame: _quit(app, kiosk, number))
-    return previous
 
 
 def _quit(app: QApplication, kiosk: KioskApp, number: int) -> None:
@@ -72,8 +62,3 @@ def _quit(app: QApplication, kiosk: KioskApp, number: int) -> None:
     log.info("Signal %s: quitting.", signal.Signals(number).name)
     kiosk.window.close_authorized = True  # Qt 6 asks every window before quitting
     app.quit()
-
-
-def _restore_signals(previous: dict[int, object]) -> None:
-    for sig, handler in previous.items():
-        signal.signal(sig, handler)  # type: ignore[arg-type]

@@ -55,7 +55,7 @@ class Sounds(QObject):
             self.available = bool(multimedia.QMediaDevices.audioOutputs())
             self.problem = ("" if self.available else
                             "No audio output found; verdict sounds are off.")
-        if not self.available:
+        if multimedia is None or not self.available:
             _warn_once(self.problem)
         else:
             for name in (ACCEPTED, REJECTED):

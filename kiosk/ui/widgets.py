@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainterPath,
     QPen,
     QPolygonF,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QLabel, QPushButton, QSizePolicy, QWidget
 
@@ -80,12 +81,9 @@ class FitLabel(QLabel):
         super().setText(text)
         self._fit()
 
-    def resizeEvent(self, event: object) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._fit()
-
-    def fitted_size(self) -> int:
-        return self._fitted
 
     def _fit(self) -> None:
         font = QFont(self.font())
@@ -163,7 +161,7 @@ class CameraView(QWidget):
             for outline in self._outlines:
                 painter.drawPolygon(QPolygonF([
                     QPointF(target.left() + p.x() * sx, target.top() + p.y() * sy)
-                    for p in outline]))
+                    for p in (outline.at(i) for i in range(outline.size()))]))
 
     def _paint_message(self, painter: QPainter) -> None:
         if not self._message:

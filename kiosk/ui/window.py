@@ -62,7 +62,7 @@ class KioskWindow(QWidget):
         self._restyle()
 
     @property
-    def current(self) -> QWidget:
+    def current(self) -> QWidget | None:
         return self.stack.currentWidget()
 
     def show_screen(self, screen: QWidget) -> None:

@@ -92,7 +92,6 @@ class BackendRunner(QObject):
     scanned = Signal(object)  # Verdict
     scanFailed = Signal(str, str)  # code, one sentence
     statusReady = Signal(object, object)  # ConnectionStatus, DayCounts
-    statusFailed = Signal(str)
 
     def __init__(self, backend: ScanBackend, calls: BackgroundCalls,
                  parent: QObject | None = None) -> None:
@@ -131,7 +130,7 @@ class BackendRunner(QObject):
 
         def failed(exc: BaseException) -> None:
             self._status_in_flight = False
-            self.statusFailed.emit(str(exc))
+            log.warning("The status could not be read: %s", exc)  # the next tick retries
 
         if not self._calls.submit("status", fetch, done, failed):
             self._status_in_flight = False

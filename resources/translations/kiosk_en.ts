@@ -1,7 +1,42 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en_GB">
 <context>
+    <name>AdminActions</name>
+    <message>
+        <source>Could not save the settings: %1</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Uploading…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Upload attempt finished.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Exported %1 scans to %2</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>AdminScreen</name>
+    <message>
+        <source>The camera setting cannot be used: %1</source>
+        <translation type="unfinished" />
+    </message>
     <message>
         <source>Not in a venue fleet.</source>
         <translation type="unfinished" />
@@ -315,38 +350,6 @@
         <source>No camera picture: type the API URL and the token instead.</source>
         <translation type="unfinished" />
     </message>
-    <message>
-        <source>Settings saved.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Could not save the settings: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Uploading…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Upload attempt finished.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Exported %1 scans to %2</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Export failed: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>Registration failed: %1</source>
-        <translation type="unfinished" />
-    </message>
 </context>
 <context>
     <name>KioskWindow</name>
@@ -401,6 +404,13 @@
     </message>
     <message>
         <source>Cancel</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
+    <name>RegistrationFlow</name>
+    <message>
+        <source>Registration failed: %1</source>
         <translation type="unfinished" />
     </message>
 </context>

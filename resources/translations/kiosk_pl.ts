@@ -2,7 +2,42 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pl_PL">
 <context>
+    <name>AdminActions</name>
+    <message>
+        <source>Could not save the settings: %1</source>
+        <translation>Nie udało się zapisać ustawień: %1</translation>
+    </message>
+    <message>
+        <source>Settings saved.</source>
+        <translation>Zapisano ustawienia.</translation>
+    </message>
+    <message>
+        <source>Uploading…</source>
+        <translation>Wysyłanie…</translation>
+    </message>
+    <message>
+        <source>Upload attempt finished.</source>
+        <translation>Próba wysyłki zakończona.</translation>
+    </message>
+    <message>
+        <source>Exporting…</source>
+        <translation>Eksportowanie…</translation>
+    </message>
+    <message>
+        <source>Exported %1 scans to %2</source>
+        <translation>Wyeksportowano skany (%1) do %2</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Eksport nie powiódł się: %1</translation>
+    </message>
+</context>
+<context>
     <name>AdminScreen</name>
+    <message>
+        <source>The camera setting cannot be used: %1</source>
+        <translation>Nie można użyć tego ustawienia kamery: %1</translation>
+    </message>
     <message>
         <source>Not in a venue fleet.</source>
         <translation>Poza siecią kiosków obiektu.</translation>
@@ -316,38 +351,6 @@
         <source>No camera picture: type the API URL and the token instead.</source>
         <translation>Brak obrazu z kamery: wpisz adres API i token ręcznie.</translation>
     </message>
-    <message>
-        <source>Settings saved.</source>
-        <translation>Zapisano ustawienia.</translation>
-    </message>
-    <message>
-        <source>Could not save the settings: %1</source>
-        <translation>Nie udało się zapisać ustawień: %1</translation>
-    </message>
-    <message>
-        <source>Uploading…</source>
-        <translation>Wysyłanie…</translation>
-    </message>
-    <message>
-        <source>Upload attempt finished.</source>
-        <translation>Próba wysyłki zakończona.</translation>
-    </message>
-    <message>
-        <source>Exporting…</source>
-        <translation>Eksportowanie…</translation>
-    </message>
-    <message>
-        <source>Exported %1 scans to %2</source>
-        <translation>Wyeksportowano skany (%1) do %2</translation>
-    </message>
-    <message>
-        <source>Export failed: %1</source>
-        <translation>Eksport nie powiódł się: %1</translation>
-    </message>
-    <message>
-        <source>Registration failed: %1</source>
-        <translation>Rejestracja nie powiodła się: %1</translation>
-    </message>
 </context>
 <context>
     <name>KioskWindow</name>
@@ -405,6 +408,13 @@
     <message>
         <source>Cancel</source>
         <translation>Anuluj</translation>
+    </message>
+</context>
+<context>
+    <name>RegistrationFlow</name>
+    <message>
+        <source>Registration failed: %1</source>
+        <translation>Rejestracja nie powiodła się: %1</translation>
     </message>
 </context>
 <context>

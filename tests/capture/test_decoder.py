@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import cv2
@@ -9,9 +10,10 @@ import numpy as np
 import pytest
 import zxingcpp
 
-from kiosk.capture import decoder as decoder_module
+from kiosk.capture import readers
 from kiosk.capture.decoder import Decoder, looks_like_code, to_grey
 from kiosk.capture.formats import KNOWN_FORMATS
+from kiosk.capture.readers import load_pyzbar
 from kiosk.capture.types import Detection
 from tests.capture.conftest import EXPECTED, PAYLOADS, READ_AS, as_bgr, frame_with, symbol
 
@@ -117,9 +119,9 @@ def test_missing_libzbar_is_said_once_and_zxing_reads_alone(
         return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(builtins, "__import__", no_zbar)
-    monkeypatch.setattr(decoder_module, "_zbar_checked", False)
-    monkeypatch.setattr(decoder_module, "_zbar_module", None)
-    with caplog.at_level(logging.WARNING, logger="kiosk.capture.decoder"):
+    load_pyzbar.cache_clear()
+    monkeypatch.setattr(readers, "_warn_once", functools.cache(readers._warn_once.__wrapped__))
+    with caplog.at_level(logging.WARNING, logger="kiosk.capture.readers"):
         first, second = Decoder(), Decoder()
     assert first.zbar is None and second.zbar is None
     warnings = [r for r in caplog.records if "libzbar" in r.getMessage()]
@@ -132,7 +134,7 @@ def test_zbar_reading_of_a_code_zxing_also_read_is_not_a_duplicate() -> None:
     frame = as_bgr(frame_with(symbol("5901234123457"[:-1], "EAN13")))
     decoder = Decoder()
     assert decoder.zbar is not None
-    assert decoder.zbar_decode(frame) and decoder.zxing(frame)  # both backends read it
+    assert decoder.zbar.read(frame) and decoder.zxing.read(frame)  # both readers read it
     assert len(decoder.decode_still(frame)) == 1
 
 
@@ -160,7 +162,7 @@ def test_tilted_linear_code_is_turned_upright_and_mapped_back() -> None:
 
 
 def test_merge_keeps_the_longer_reading_of_one_itf_symbol() -> None:
-    from kiosk.capture.decoder import merge
+    from kiosk.capture.merging import merge
 
     quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 1.0), (0.0, 1.0))
     part = Detection("371062", "ITF", quad, b"371062")

@@ -49,3 +49,15 @@ def test_camera_names_resolve_to_indexes() -> None:
     assert resolve_camera("1", cameras) == 1
     with pytest.raises(SourceUnavailable, match="Logitech BRIO"):
         resolve_camera("Razer", cameras)
+
+
+def test_device_problem_names_what_cannot_be_opened(tmp_path) -> None:
+    from kiosk.capture.factory import device_choices, device_problem
+
+    for usable in ("0", "3", "synthetic", " Synthetic ", f"file:{tmp_path}", ""):
+        assert device_problem(usable) is None, usable
+    assert "does not exist" in (device_problem(f"file:{tmp_path}/missing.mp4") or "")
+    assert "needs the path" in (device_problem("file:") or "")
+    assert "No camera named like 'no-such-camera-xyz'" in (
+        device_problem("no-such-camera-xyz") or "")
+    assert device_choices()[-1] == ("synthetic", "synthetic")

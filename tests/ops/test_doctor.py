@@ -321,3 +321,30 @@ def test_screen_check_on_a_real_x_server():
         os.close(read_end)
         xvfb.terminate()
         xvfb.wait(timeout=10)
+
+
+def test_decoder_checks_use_the_scanning_readers_and_name_a_missing_libzbar(monkeypatch):
+    """Both checks read a generated code through kiosk/capture/readers/; without libzbar the
+    second one is a warning that says what to install (scanning goes on with zxing-cpp)."""
+    import builtins
+
+    from kiosk.capture.readers import load_pyzbar
+    from kiosk.doctor.decoders import pyzbar_check, zxing_check
+
+    assert zxing_check().status is Status.OK
+    assert pyzbar_check().status is Status.OK
+    real_import = builtins.__import__
+
+    def no_zbar(name, *args, **kwargs):
+        if name.startswith("pyzbar"):
+            raise ImportError("Unable to find zbar shared library")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_zbar)
+    load_pyzbar.cache_clear()
+    try:
+        result = pyzbar_check()
+    finally:
+        load_pyzbar.cache_clear()  # the next reader loads the real library again
+    assert result.status is Status.WARN
+    assert "zbar shared library" in result.detail and "libzbar0" in result.advice

@@ -134,3 +134,31 @@ def test_scans_are_ignored_while_admin_is_open(qtbot, kiosk):
     kiosk.submit(VALID_CODE, "camera")
     qtbot.wait(300)
     assert kiosk.window.current is kiosk.window.admin
+
+
+def test_camera_choice_is_checked_before_it_is_saved(qtbot, kiosk, paths, tmp_path):
+    """Admin lists the synthetic camera and refuses a file that is not there (the camera
+    would never start), keeping the stored setting as it was."""
+    admin = open_admin(qtbot, kiosk)
+    assert admin.camera.findData("synthetic") >= 0
+    admin.camera.setEditText(f"file:{tmp_path}/missing.mp4")
+    qtbot.mouseClick(admin.save, LEFT)
+    assert admin.message.text().startswith("The camera setting cannot be used:")
+    assert load_settings(paths.settings_file).settings.camera.device == "0"
+    admin.camera.setCurrentIndex(admin.camera.findData("synthetic"))
+    qtbot.mouseClick(admin.save, LEFT)
+    assert admin.message.text() == "Settings saved."
+    assert load_settings(paths.settings_file).settings.camera.device == "synthetic"
+
+
+def test_test_sound_plays_both_at_the_chosen_volume_then_restores(qtbot, kiosk):
+    kiosk.settings.sound.enabled = False  # muted: the test button still plays
+    kiosk.sounds.configure(kiosk.settings.sound)
+    admin = open_admin(qtbot, kiosk)
+    admin.volume.setValue(40)
+    played = len(kiosk.sounds.played)
+    qtbot.mouseClick(admin.test_sound, LEFT)
+    assert kiosk.sounds.volume == 0.4 and kiosk.sounds.enabled
+    wait_until(qtbot, lambda: kiosk.sounds.played[played:] == ["accepted", "rejected"])
+    wait_until(qtbot, lambda: not kiosk.sounds.enabled)  # the saved settings again
+    assert not kiosk.settings.sound.enabled and kiosk.settings.sound.volume == 0.8

@@ -50,3 +50,47 @@ def test_no_camera_says_what_to_do(qtbot, make_app, credentials):
     wait_until(qtbot, lambda: "not found" in window.status_bar.camera.text(), timeout=10)
     assert window.scanning.ready.text() == "READY: use the scanner or type the code"
     assert "USB scanner" in window.scanning.camera._message
+
+
+def test_default_factory_opens_the_synthetic_device(qtbot, make_app, credentials, ui_settings):
+    """``camera.device = "synthetic"`` on the screen's own path (no injected source), with the
+    thorough budget and reconnect limit of the settings reaching the worker."""
+    from kiosk.ui.camera import camera_source
+
+    ui_settings.camera.device = "synthetic"
+    ui_settings.camera.width, ui_settings.camera.height, ui_settings.camera.fps = 640, 360, 15
+    ui_settings.camera.thorough_budget_ms = 12
+    ui_settings.camera.reconnect_max_seconds = 42
+    kinds = []
+    kiosk = make_app(ui_settings, source_factory=camera_source)
+    kiosk.verdictShown.connect(lambda verdict: kinds.append(verdict.kind))
+    worker = kiosk.camera.worker
+    assert worker is not None
+    assert worker.decoder.live_budget_s == 0.012
+    assert worker.backoff_max_s == 42
+    wait_until(qtbot, lambda: kinds, timeout=20)
+    assert kinds[0] is VerdictKind.VALID  # the first demo pass
+    assert "ready" in kiosk.window.status_bar.camera.text()
+
+
+def test_default_factory_opens_an_image_folder(qtbot, make_app, credentials, ui_settings,
+                                                tmp_path):
+    """``camera.device = "file:FOLDER"``: the screen reads the folder's images in a loop."""
+    import cv2
+
+    from kiosk.ui.camera import camera_source
+
+    phone = SyntheticSource([EXPIRED_CODE], width=480, height=320, fps=10, show_seconds=10,
+                            gap_seconds=0, motion=False, realtime=False)
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    for index in range(3):
+        assert cv2.imwrite(str(folder / f"{index:03d}.png"), phone.render(index).image)
+    ui_settings.camera.device = f"file:{folder}"
+    ui_settings.camera.fps = 10
+    kinds = []
+    kiosk = make_app(ui_settings, source_factory=camera_source)
+    kiosk.verdictShown.connect(lambda verdict: kinds.append(verdict.kind))
+    wait_until(qtbot, lambda: kinds, timeout=20)
+    assert kinds == [VerdictKind.EXPIRED]
+    assert kiosk.camera.worker is not None and kiosk.camera.worker.running

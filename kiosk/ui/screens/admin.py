@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QGridLayout,
     QHBoxLayout,
-    QLineEdit,
     QScrollArea,
     QScroller,
     QSlider,
@@ -53,7 +52,10 @@ class AdminScreen(QWidget):
         self.fullscreen = True
         self.title = label("title")
         self.fleet_line = label("hint", wrap=True)  # the venue broker and the other doors
-        self.camera = QLineEdit()
+        # The cameras connected now and the synthetic one; editable for 'file:PATH' or a name,
+        # checked on Save (kiosk.capture.factory.device_problem) so a typo cannot stop the camera.
+        self.camera = QComboBox()
+        self.camera.setEditable(True)
         self.mode = QComboBox()
         self.entry_points = self._spin(1_000_000)
         self.reward_points = self._spin(1_000_000)
@@ -89,9 +91,9 @@ class AdminScreen(QWidget):
         volume_row.addWidget(self.sound_on)
         volume_row.addWidget(self.volume, 1)
         volume_row.addWidget(self.test_sound)
-        fields = (self.mode, self.entry_points, self.reward_points, self.redeem_points,
-                  self.camera, self.language, self.reentry, self.offline_policy,
-                  self.verdict_seconds, volume_row)
+        fields: tuple[QWidget | QHBoxLayout, ...] = (
+            self.mode, self.entry_points, self.reward_points, self.redeem_points, self.camera,
+            self.language, self.reentry, self.offline_policy, self.verdict_seconds, volume_row)
         for index, (row_label, field) in enumerate(zip(self._labels, fields, strict=True)):
             cell = QVBoxLayout()
             cell.setSpacing(2)
@@ -161,7 +163,7 @@ class AdminScreen(QWidget):
         self.settings = copy.deepcopy(settings)
         self.fullscreen = fullscreen
         s = self.settings
-        self.camera.setText(s.camera.device)
+        self._load_cameras(s.camera.device)
         self._select(self.mode, s.scanning.mode)
         self.entry_points.setValue(s.scanning.entry_points)
         self.reward_points.setValue(s.scanning.reward_points)
@@ -181,7 +183,7 @@ class AdminScreen(QWidget):
     def edited(self) -> Settings:
         """The settings as the form shows them."""
         s = copy.deepcopy(self.settings)
-        s.camera.device = self.camera.text().strip() or "0"
+        s.camera.device = self.camera_device()
         s.scanning.mode = self.mode.currentData()
         s.scanning.entry_points = self.entry_points.value()
         s.scanning.reward_points = self.reward_points.value()
@@ -197,7 +199,33 @@ class AdminScreen(QWidget):
         s.screen.fullscreen = self.start_fullscreen.isChecked()
         return s
 
+    def _load_cameras(self, current: str) -> None:
+        from kiosk.capture.factory import device_choices
+
+        self.camera.clear()
+        for value, name in device_choices():
+            self.camera.addItem(name, value)
+        index = self.camera.findData(current)
+        if index < 0:
+            self.camera.setEditText(current)
+        else:
+            self.camera.setCurrentIndex(index)
+
+    def camera_device(self) -> str:
+        """The ``camera.device`` value chosen or typed: a listed camera's index, or the text."""
+        text = self.camera.currentText().strip()
+        index = self.camera.findText(text)
+        if index >= 0:
+            return str(self.camera.itemData(index))
+        return text or "0"
+
     def _save(self) -> None:
+        from kiosk.capture.factory import device_problem
+
+        problem = device_problem(self.camera_device())
+        if problem:
+            self.say(self.tr("The camera setting cannot be used: %1").replace("%1", problem))
+            return
         self.saveRequested.emit(self.edited())
 
     def set_fleet(self, fleet: FleetStatus | None) -> None:
@@ -246,7 +274,9 @@ class AdminScreen(QWidget):
         self.test_sound.setText(self.tr("Test"))
         self.hide_names.setText(self.tr("Hide names (privacy)"))
         self.start_fullscreen.setText(self.tr("Start full-screen"))
-        self.camera.setPlaceholderText(self.tr("0, 1, … or part of the name"))
+        editor = self.camera.lineEdit()
+        if editor is not None:  # the combo box is editable: it has one
+            editor.setPlaceholderText(self.tr("0, 1, … or part of the name"))
         self.save.setText(self.tr("Save settings"))
         self.upload_now.setText(self.tr("Upload now"))
         self.export.setText(self.tr("Export journal (CSV)"))

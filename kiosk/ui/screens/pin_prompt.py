@@ -11,7 +11,7 @@ import time
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.ui.pin import MAX_DIGITS, MIN_DIGITS, hash_pin, verify_pin
 from kiosk.ui.widgets import button, label, mark_screen
@@ -45,7 +45,7 @@ class PinScreen(QWidget):
         self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid = QGridLayout()
         grid.setSpacing(10)
-        self.keys: dict[str, object] = {}
+        self.keys: dict[str, QPushButton] = {}
         for index, digit in enumerate("123456789"):
             grid.addWidget(self._key(digit), index // 3, index % 3)
         self.clear_key = self._key("clear")
@@ -77,7 +77,7 @@ class PinScreen(QWidget):
         layout.addLayout(bottom)
         self.retranslate()
 
-    def _key(self, name: str):
+    def _key(self, name: str) -> QPushButton:
         key = button("primary" if name == "ok" else "key")
         if name == "ok":
             key.setProperty("role", "key")
@@ -161,7 +161,7 @@ class PinScreen(QWidget):
     def _update_lock(self) -> None:
         remaining = self._locked_until - time.monotonic()
         for key in self.keys.values():
-            key.setEnabled(remaining <= 0)  # type: ignore[attr-defined]
+            key.setEnabled(remaining <= 0)
         if remaining > 0:
             self.message.setText(self.tr("Too many wrong PINs. Try again in %n s.", "",
                                          max(1, round(remaining))))
@@ -198,8 +198,8 @@ class PinScreen(QWidget):
             self.title.setText(self.tr("Type the new PIN again"))
         else:
             self.title.setText(self.tr("Choose an admin PIN (4 to 12 digits)"))
-        self.keys["clear"].setText(self.tr("Clear"))  # type: ignore[attr-defined]
-        self.keys["ok"].setText(self.tr("OK"))  # type: ignore[attr-defined]
+        self.keys["clear"].setText(self.tr("Clear"))
+        self.keys["ok"].setText(self.tr("OK"))
         self.cancel.setText(self.tr("Cancel"))
         self.hint.setText(self.hint_text)
         self._show_dots()

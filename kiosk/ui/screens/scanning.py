@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
+from kiosk.capture.types import CameraState
 from kiosk.settings import ScanningSettings
 from kiosk.ui import texts
 from kiosk.ui.widgets import CameraView, FitLabel, button, label, mark_screen
@@ -25,7 +26,7 @@ class ScanningScreen(QWidget):
         self._mode = "entry"
         self._points = 0
         self._checking = 0
-        self._camera_state = "starting"
+        self._camera_state = CameraState.CONNECTING
         self.mode_badge = label()
         self.mode_badge.setObjectName("ModeBadge")
         self.history_button = button()
@@ -77,7 +78,7 @@ class ScanningScreen(QWidget):
         self._checking = scans_in_flight
         self._update_ready()
 
-    def set_camera_state(self, state: str, message: str) -> None:
+    def set_camera_state(self, state: CameraState, message: str) -> None:
         self._camera_state = state
         self.camera.set_message(message)
         self._update_ready()
@@ -113,7 +114,7 @@ class ScanningScreen(QWidget):
     def _update_ready(self) -> None:
         if self._checking:
             self.ready.setText(self.tr("Checking…"))
-        elif self._camera_state == "running":
+        elif self._camera_state is CameraState.CONNECTED:
             self.ready.setText(self.tr("READY TO SCAN"))
         else:
             self.ready.setText(self.tr("READY: use the scanner or type the code"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from kiosk.scanning.verdict import Verdict, VerdictKind
@@ -148,7 +148,7 @@ class VerdictScreen(QWidget):
             line = f"{line}\n{posted}" if line else posted
         return line
 
-    def paintEvent(self, event: object) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:
         if self.verdict is not None:
             painter = QPainter(self)
             painter.fillRect(self.rect(), VERDICT_COLOURS[self.verdict.kind].background)
