@@ -50,7 +50,8 @@ def _field(schema: GraphQLSchema, type_name: str, field: str) -> GraphQLField | 
     kind = schema.type_map.get(type_name)
     if not isinstance(kind, GraphQLObjectType):
         return None
-    return kind.fields.get(field)
+    found: GraphQLField | None = kind.fields.get(field)
+    return found
 
 
 def _nullable_returns(type_name: str, field: str, returns: str) -> Check:
@@ -131,7 +132,9 @@ DEVICE_TOKEN_ENTRY = "A6"
 def check_assumptions(schema: GraphQLSchema | None) -> Outcome:
     """Sort every header entry into confirmed / contradicted / not checkable here
     (everything is "not checkable" without a published schema)."""
-    confirmed, contradicted, unknown = [], [], []
+    confirmed: list[str] = []
+    contradicted: list[str] = []
+    unknown: list[str] = []
     for entry in assumption_ids():
         check = CHECKS.get(entry)
         if schema is None or check is None:

@@ -172,13 +172,14 @@ class ScanService:
                 lookup = replace(lookup, facts=replace(lookup.facts, voided=True))
             other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
             verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
-            verdict = replace(verdict, scan_id=str(uuid.uuid4()))
+            scan_id = str(uuid.uuid4())
+            verdict = replace(verdict, scan_id=scan_id)
             if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
                 tx.put_pass(_cached(code, lookup.facts), now)
             tx.insert_scan(replace(_record(verdict, source), device=self._device,
                                    workspace=self._workspace))
             for step in followups.plan(verdict, lookup.facts, scanning, self._device):
-                tx.add_follow_up(verdict.scan_id, *step)
+                tx.add_follow_up(scan_id, *step)
             if verdict.accepted and verdict.voids_pass:
                 tx.mark_pass_voided(code)
             shared = self.fleet is not None and self.fleet.record(
