@@ -25,7 +25,7 @@ from tests.cli.test_scan_crash import _wait_for_first_line
 from tests.conftest import REPO_ROOT
 
 ROUNDS = 4
-CODES_PER_ROUND = 40
+CODES_PER_ROUND = 120  # enough work that a kill lands mid-round on a fast machine
 
 
 @pytest.mark.slow
@@ -35,8 +35,10 @@ def test_sigkill_between_scan_event_and_void_never_loses_or_repeats_a_void(
     rng = random.Random(seed)
     for number in range(ROUNDS * CODES_PER_ROUND):
         demo_server.state.add_pass(guest_pass(number))
-    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n',
-                                   encoding="utf-8")
+    # One scan per upload request: batched uploads finish a round before the kill comes,
+    # and the window between a scan event and its void step is what this test is after.
+    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n'
+                                   '[upload]\nbatch_size = 1\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
     printed: list[dict[str, object]] = []
@@ -55,7 +57,7 @@ def test_sigkill_between_scan_event_and_void_never_loses_or_repeats_a_void(
             proc.stdin.write("".join(code + "\n" for code in codes).encode())
             proc.stdin.close()
             _wait_for_first_line(out_file, proc)
-            time.sleep(rng.uniform(0.0, 1.5))
+            time.sleep(rng.uniform(0.0, 1.0))
             if proc.poll() is None:
                 proc.send_signal(signal.SIGKILL)
                 kills += 1
@@ -120,8 +122,10 @@ def test_three_syncs_at_once_void_each_pass_once(credentials, demo_server, paths
         codes.append(guest_pass(number).code)
     with ScanService(paths, credentials, settings, background=False) as service:
         assert all(service.scan(code).accepted for code in codes)  # queued, none sent
-    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n',
-                                   encoding="utf-8")
+    # One scan per upload request: batched uploads finish a round before the kill comes,
+    # and the window between a scan event and its void step is what this test is after.
+    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n'
+                                   '[upload]\nbatch_size = 1\n', encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
     procs = [subprocess.Popen(

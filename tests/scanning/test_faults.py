@@ -106,6 +106,9 @@ def test_offline_after_an_unreadable_answer_is_still_not_an_admission(service, d
 
 
 def test_retry_after_is_honoured(service, demo_server):
+    # the background's start-up call (the daily template fetch) first, so that every call
+    # counted below comes after the 429
+    wait_for(lambda: not service.templates.due(datetime.now(UTC)))
     demo_server.set_fault(Fault.RATE_LIMITED, retry_after="3")
     before = datetime.now(UTC)
     service.scan(VALID_CODE)
