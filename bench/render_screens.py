@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QWidget
 
 from kiosk.capture import SyntheticSource
 from kiosk.capture.decoder import Decoder
+from kiosk.capture.types import CameraState
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
 from kiosk.demo.passes import (
     EVENT_CODE,
@@ -173,7 +174,7 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
         kiosk = make_kiosk(tmp / f"main-{size[0]}", server, True, size)
         w = kiosk.window
         try:
-            kiosk._camera_state("connected", "")
+            kiosk._camera_state(CameraState.CONNECTED, "")
             w.scanning.camera.show_frame(*frame)
             w.scanning.camera._outlined_at = time.monotonic() + 3600  # keep the outline
             renderer.shot(kiosk, "scanning", size)
@@ -196,7 +197,7 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             kiosk._open_history()
             wait(lambda: w.history.table.rowCount() >= 7)
             renderer.shot(kiosk, "history", size)
-            kiosk._ask_pin(kiosk._open_admin)
+            kiosk.admin_actions.ask_pin(kiosk.admin_actions.open_admin)
             for digit in "24":
                 w.pin.press(digit)
             renderer.shot(kiosk, "pin", size)
@@ -206,7 +207,8 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             kiosk.shutdown()
         kiosk = make_kiosk(tmp / f"first-{size[0]}", server, False, size)
         try:
-            kiosk._camera_state("disconnected", "Camera 0 not found. Retrying in 2 s.")
+            kiosk._camera_state(CameraState.DISCONNECTED,
+                                "Camera 0 not found. Retrying in 2 s.")
             renderer.shot(kiosk, "first-run", size)
         finally:
             kiosk.shutdown()
@@ -218,7 +220,7 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             scan(kiosk, VALID_CODE)
             renderer.shot(kiosk, "pl-verdict-already-scanned", size)
             kiosk.window.verdict.dismiss()
-            kiosk._open_admin()
+            kiosk.admin_actions.open_admin()
             renderer.shot(kiosk, "pl-admin", size)
         finally:
             kiosk.shutdown()
