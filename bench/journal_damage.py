@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 
@@ -35,7 +35,7 @@ def build(path: Path, count: int) -> None:
                     tx.insert_scan(ScanRecord(
                         str(uuid.uuid4()), f"TKT-{number:010d}-" + "x" * 45, "valid", "entry",
                         0, False, NOW + timedelta(seconds=number), True, "camera",
-                        "Welcome, Guest", PENDING, "pass-1", "Guest"))
+                        "Welcome, Guest", UploadState.PENDING, "pass-1", "Guest"))
 
 
 def seconds(action) -> float:  # type: ignore[no-untyped-def]

@@ -40,7 +40,7 @@ from kiosk.demo.certs import TestCertificates, make_test_certificates
 from kiosk.demo.link import Link
 from kiosk.demo.passes import VOIDED_CODE, guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
 from kiosk.scanning.service import ScanService
@@ -120,7 +120,8 @@ def measure(rtt_ms: float, args: argparse.Namespace, certs: TestCertificates,
             for _ in range(args.backlog):
                 tx.insert_scan(ScanRecord(
                     str(uuid.uuid4()), f"BENCH-{uuid.uuid4().hex[:12]}", "valid", "entry", 0,
-                    False, datetime.now(UTC), True, "manual", "Accepted offline.", PENDING,
+                    False, datetime.now(UTC), True, "manual", "Accepted offline.",
+                    UploadState.PENDING,
                     device=credentials.device_name, workspace=credentials.workspace))
         with ScanService(paths, credentials, settings, background=False) as service:
             scan_times(service, [next(codes)])

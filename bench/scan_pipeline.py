@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
 from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
@@ -104,7 +104,8 @@ def main() -> None:
 
 def _record() -> ScanRecord:
     return ScanRecord(str(uuid.uuid4()), f"BENCH-{uuid.uuid4().hex[:12]}", "valid", "entry", 0,
-                      False, datetime.now(UTC), True, "manual", "Accepted offline.", PENDING)
+                      False, datetime.now(UTC), True, "manual", "Accepted offline.",
+                      UploadState.PENDING)
 
 
 if __name__ == "__main__":

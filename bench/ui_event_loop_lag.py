@@ -42,7 +42,7 @@ from kiosk.capture import SyntheticSource
 from kiosk.demo import DEMO_WORKSPACE_TOKEN
 from kiosk.demo.passes import VALID_CODE, guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
 from kiosk.settings import Settings
@@ -139,7 +139,7 @@ def fill_backlog(journal_file: Path, count: int, codes: list[str]) -> None:
         for index in range(count):
             tx.insert_scan(ScanRecord(
                 str(uuid.uuid4()), codes[index % len(codes)], "valid", "entry", 0, False, now,
-                True, "camera", "Accepted offline.", PENDING))
+                True, "camera", "Accepted offline.", UploadState.PENDING))
 
 
 def main() -> int:

@@ -11,7 +11,8 @@ from kiosk.journal import passcache
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.store import QUEUED_STATES, REJECTED, read_last_sync
+from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.store import read_last_sync
 from kiosk.paths import Paths
 
 
@@ -56,7 +57,7 @@ def journal_summary(paths: Paths) -> JournalSummary:
         conn.close()
     return JournalSummary(int(pending), None if last_sync is None
                           else last_sync.isoformat().replace("+00:00", "Z"), None, moved,
-                          rejected=int(counts.get(REJECTED, 0)))
+                          rejected=int(counts.get(UploadState.REJECTED, 0)))
 
 
 
@@ -84,6 +85,7 @@ def _open_follow_ups(conn: sqlite3.Connection) -> int:
     try:
         return int(conn.execute(
             "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-            " WHERE f.state IN (?, ?) AND s.upload_state != 'held'", QUEUED_STATES).fetchone()[0])
+            " WHERE f.state IN (?, ?) AND s.upload_state != ?",
+            (*QUEUED_STATES, UploadState.HELD)).fetchone()[0])
     except sqlite3.OperationalError:
         return 0

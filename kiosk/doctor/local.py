@@ -13,7 +13,7 @@ from kiosk.doctor.model import CheckResult, fail, ok, warn
 from kiosk.hooks.door import check_hook_command, check_hook_url
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.store import QUEUED_STATES
+from kiosk.journal.states import QUEUED_STATES
 from kiosk.paths import Paths
 from kiosk.resources import resources_root
 from kiosk.settings import DoorHookSettings, load_settings

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.journal.store import PENDING, REJECTED, RETRY_HORIZON, UPLOADED, Journal, to_db_time
+from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.store import RETRY_HORIZON, Journal, to_db_time
 
 VOID = "void"
 MESSAGE = "message"
@@ -56,15 +57,15 @@ class FollowUpStore:
         query = ("SELECT f.scan_id, f.step, s.code, f.project_id, f.pass_id, f.payload,"
                  " f.attempts, f.state FROM follow_ups f JOIN scans s USING (scan_id)"
                  " WHERE s.upload_state = ? AND f.state IN (?, ?)")
-        params: tuple[Any, ...] = (UPLOADED, PENDING, REJECTED)
+        params: tuple[Any, ...] = (UploadState.UPLOADED, *QUEUED_STATES)
         if identity is not None:  # never send another device's steps with this token
             query += " AND (s.device IS NULL OR (s.device = ? AND s.workspace IS ?))"
             params += identity
         if now is not None:
             query += (" AND (f.state = ? OR f.next_attempt_at <= ? OR f.next_attempt_at > ?)")
-            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
         query += (" ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?")
-        params += (REJECTED, MESSAGE, limit)
+        params += (UploadState.REJECTED, MESSAGE, limit)
         with self._journal.connection() as conn:
             rows = conn.execute(query, params).fetchall()
         return [FollowUp(r[0], r[1], r[2], r[3], r[4], _payload(r[5]), r[6], r[7])
@@ -81,7 +82,8 @@ class FollowUpStore:
     def mark_rejected(self, scan_id: str, step: str, error: str,
                       next_attempt_at: datetime) -> None:
         self._set(scan_id, step, "state = ?, last_error = ?, next_attempt_at = ?,"
-                  " attempts = attempts + 1", (REJECTED, error[:500], to_db_time(next_attempt_at)))
+                  " attempts = attempts + 1",
+                  (UploadState.REJECTED, error[:500], to_db_time(next_attempt_at)))
 
     def fill_pass(self, scan_id: str, project_id: str | None, pass_id: str) -> None:
         """The scan event's answer named the pass: fill in ids a step made offline lacked."""
@@ -103,7 +105,7 @@ class FollowUpStore:
         with self._journal.connection() as conn:
             conn.execute(
                 f"UPDATE follow_ups SET {assignments} WHERE scan_id = ? AND step = ?"
-                " AND state IN (?, ?)", (*values, scan_id, step, PENDING, REJECTED))
+                " AND state IN (?, ?)", (*values, scan_id, step, *QUEUED_STATES))
 
 
 def _payload(text: str) -> dict[str, Any]:

@@ -14,7 +14,8 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from kiosk.journal.store import QUEUED_STATES, Journal, from_db_time, to_db_time
+from kiosk.journal.states import QUEUED_STATES
+from kiosk.journal.store import Journal, from_db_time, to_db_time
 from kiosk.tiketo.templates import PassTemplate, parse_variables
 
 # A cached pass stays voided while this kiosk still owes the server the void that made it so

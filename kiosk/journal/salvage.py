@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.journal.pages import leaf_records
+from kiosk.journal.states import UploadState
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +41,9 @@ COLUMNS = ("scan_id", "code", "verdict", "mode", "reward_points", "voids_pass", 
 LATER_COLUMNS = ("device", "workspace")
 VERDICTS = {"valid", "voided", "expired", "unknown", "duplicate", "error"}
 # Later states win; "failed" is what "rejected" was called before the rejected migration.
-STATES = {"not-needed": 0, "pending": 1, "failed": 2, "rejected": 2, "held": 2, "uploaded": 3}
-QUEUED = ("pending", "failed", "rejected")
+STATES = {UploadState.NOT_NEEDED: 0, UploadState.PENDING: 1, "failed": 2,
+          UploadState.REJECTED: 2, UploadState.HELD: 2, UploadState.UPLOADED: 3}
+QUEUED = (UploadState.PENDING, "failed", UploadState.REJECTED)
 _TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
@@ -246,4 +248,4 @@ def _padded(record: list[Any] | tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _current(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A recovered row in today's vocabulary ("failed" is now "rejected")."""
-    return (*row[:12], "rejected", *row[13:]) if row[12] == "failed" else row
+    return (*row[:12], UploadState.REJECTED, *row[13:]) if row[12] == "failed" else row

@@ -22,21 +22,14 @@ from typing import Any, TypeVar
 
 from kiosk.journal.db import JournalRecovered, open_database, reopen_damaged
 from kiosk.journal.problems import explain, is_corrupt_error
+from kiosk.journal.states import QUEUED_STATES, UploadState
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-# Upload states. Only accepted scans are queued ("pending"); a scan the server refused is
-# "rejected" but stays queued (retried on its own slow schedule, never deleted).
-NOT_NEEDED = "not-needed"
-PENDING = "pending"
-REJECTED = "rejected"
-UPLOADED = "uploaded"
-HELD = "held"  # another device's scan, kept (never sent as this device) until it returns
-QUEUED_STATES = (PENDING, REJECTED)
 # A scan whose follow-up steps (void, wallet message) are not done yet is never pruned.
 KEEP_OPEN_FOLLOW_UPS = (" AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
-                        " WHERE state IN ('pending', 'rejected'))")
+                        f" WHERE state IN ('{UploadState.PENDING}', '{UploadState.REJECTED}'))")
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
 RETRY_HORIZON = timedelta(hours=2)
@@ -67,7 +60,7 @@ class ScanRecord:
     offline: bool
     source: str
     message: str
-    upload_state: str
+    upload_state: UploadState
     pass_id: str | None = None
     holder: str | None = None
     device: str | None = None  # the device (and workspace) the scan was made under
@@ -160,7 +153,8 @@ class JournalTransaction:
             (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
              int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
              record.source, record.pass_id, record.holder, record.message, record.upload_state,
-             to_db_time(record.scanned_at) if record.upload_state == PENDING else None,
+             to_db_time(record.scanned_at)
+             if record.upload_state == UploadState.PENDING else None,
              record.device, record.workspace),
         )
 
@@ -180,8 +174,9 @@ class JournalTransaction:
         """A step to upload after this scan's event (see kiosk/journal/followups.py)."""
         self._conn.execute(
             "INSERT INTO follow_ups (scan_id, step, project_id, pass_id, payload, state)"
-            " VALUES (?,?,?,?,?,'pending')",
-            (scan_id, step, project_id, pass_id, json.dumps(payload, sort_keys=True)))
+            " VALUES (?,?,?,?,?,?)",
+            (scan_id, step, project_id, pass_id, json.dumps(payload, sort_keys=True),
+             UploadState.PENDING))
 
     def void_owed(self, code: str) -> bool:
         """This kiosk voided ``code``'s pass and has not told the server yet (a queued scan
@@ -258,7 +253,8 @@ class Journal:
                 "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
                 " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
                 " WHERE scan_id = ?",
-                [(UPLOADED, stamp, event_id, scan_id) for scan_id, event_id in receipts])
+                [(UploadState.UPLOADED, stamp, event_id, scan_id)
+                 for scan_id, event_id in receipts])
             self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)",
                                (stamp,))
             self._conn.execute("COMMIT")
@@ -271,22 +267,24 @@ class Journal:
             self._conn.execute(
                 "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
-                (error[:500], to_db_time(next_attempt_at), REJECTED, scan_id, *QUEUED_STATES))
+                (error[:500], to_db_time(next_attempt_at), UploadState.REJECTED, scan_id,
+                 *QUEUED_STATES))
 
     @_retried_after_recovery
     def prune(self, now: datetime) -> int:
         """Delete uploaded (and never-queued) scans older than the retention or beyond the
         size limit, and passes not seen within the retention. Queued scans are never pruned."""
         cutoff = to_db_time(now - self.retention)
+        done = (UploadState.UPLOADED, UploadState.NOT_NEEDED)
         with self._lock, self._guard():
             self._conn.execute("BEGIN IMMEDIATE")
             removed = self._conn.execute(
                 "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?"
-                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, cutoff)).rowcount
+                + KEEP_OPEN_FOLLOW_UPS, (*done, cutoff)).rowcount
             removed += self._conn.execute(
                 "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
                 " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)"
-                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, self.max_entries)).rowcount
+                + KEEP_OPEN_FOLLOW_UPS, (*done, self.max_entries)).rowcount
             self._conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
                                " (SELECT scan_id FROM scans)")
             self._conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
@@ -333,9 +331,9 @@ class Journal:
         if now is not None:
             query += (" AND (upload_state = ? OR next_attempt_at <= ?"
                       " OR next_attempt_at > ?)")
-            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
         query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
-        params += (REJECTED,)
+        params += (UploadState.REJECTED,)
         with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, limit)).fetchall()
         return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
@@ -351,14 +349,14 @@ class Journal:
             if old is not None:
                 self._conn.execute(
                     "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
-                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, HELD))
+                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, UploadState.HELD))
             held = self._conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
                 " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
-                (HELD, *QUEUED_STATES, *new)).rowcount
+                (UploadState.HELD, *QUEUED_STATES, *new)).rowcount
             released = self._conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
-                " AND workspace IS ?", (PENDING, HELD, *new)).rowcount
+                " AND workspace IS ?", (UploadState.PENDING, UploadState.HELD, *new)).rowcount
             self._conn.execute("COMMIT")
         return held, released
 
@@ -373,9 +371,9 @@ class Journal:
             steps = dict(self._conn.execute(
                 "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
                 " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
-                (*QUEUED_STATES, HELD)).fetchall())
-        return (rows.get(PENDING, 0) + steps.get(PENDING, 0),
-                rows.get(REJECTED, 0) + steps.get(REJECTED, 0))
+                (*QUEUED_STATES, UploadState.HELD)).fetchall())
+        return (rows.get(UploadState.PENDING, 0) + steps.get(UploadState.PENDING, 0),
+                rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0))
 
     @_retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
@@ -384,7 +382,8 @@ class Journal:
         with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT min(next_attempt_at), coalesce(sum(upload_state = ?), 0)"
-                " FROM scans WHERE upload_state IN (?, ?)", (PENDING, *QUEUED_STATES)).fetchone()
+                " FROM scans WHERE upload_state IN (?, ?)",
+                (UploadState.PENDING, *QUEUED_STATES)).fetchone()
         earliest = from_db_time(row[0])
         if now is None or earliest is None:
             return earliest
@@ -398,7 +397,8 @@ class Journal:
             return read_last_sync(self._conn)
 
     @_retried_after_recovery
-    def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, str]]:
+    def history(self, limit: int = 100,
+                search: str = "") -> list[tuple[ScanRecord, UploadState]]:
         """Newest first; ``search`` matches part of the code or the holder's name."""
         query = ("SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
                  " offline, source, message, upload_state, pass_id, holder FROM scans")
@@ -412,7 +412,8 @@ class Journal:
         with self._lock, self._guard():
             rows = self._conn.execute(query, (*params, max(0, limit))).fetchall()
         return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
-                            r[8], r[9], r[10], r[11], r[12]), r[10]) for r in rows]
+                            r[8], r[9], UploadState(r[10]), r[11], r[12]), UploadState(r[10]))
+                for r in rows]
 
     @_retried_after_recovery
     def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:

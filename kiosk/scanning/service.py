@@ -30,7 +30,7 @@ from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.passcache import PassCacheStore
-from kiosk.journal.store import NOT_NEEDED, PENDING
+from kiosk.journal.states import UploadState
 from kiosk.logs import log_event, log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes, followups
@@ -416,5 +416,6 @@ def _record(verdict: Verdict, source: str) -> ScanRecord:
         mode=verdict.mode.value, reward_points=verdict.reward_points,
         voids_pass=verdict.voids_pass, scanned_at=verdict.scanned_at, offline=verdict.offline,
         source=source, message=verdict.message,
-        upload_state=PENDING if verdict.accepted else NOT_NEEDED,
+        upload_state=(UploadState.PENDING if verdict.accepted
+                      else UploadState.NOT_NEEDED),
         pass_id=verdict.pass_id, holder=verdict.holder)

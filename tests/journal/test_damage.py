@@ -13,14 +13,15 @@ import pytest
 
 from kiosk.journal import Journal, ScanRecord
 from kiosk.journal.salvage import moved_aside, salvage
-from kiosk.journal.store import PENDING, UPLOADED
+from kiosk.journal.states import UploadState
 from kiosk.scanning.verdict import VerdictKind
 
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 PAGE = 4096
 
 
-def queue_scans(journal: Journal, count: int, *, state: str = PENDING) -> list[str]:
+def queue_scans(journal: Journal, count: int, *,
+                state: UploadState = UploadState.PENDING) -> list[str]:
     """``count`` accepted scans (long codes, so they fill several pages); their scan ids."""
     ids = []
     with journal.transaction() as tx:
@@ -68,7 +69,7 @@ def test_damaged_root_page_loses_no_queued_scan(paths):
         assert queued_ids(journal) == set(ids)  # same scan ids: uploaded once, as themselves
         with journal.transaction() as tx:  # and the new journal takes new scans
             tx.insert_scan(ScanRecord("new", "C", "valid", "entry", 0, False, NOW, False,
-                                      "manual", "m", PENDING))
+                                      "manual", "m", UploadState.PENDING))
     [moved] = moved_aside(paths.journal_file)
     assert moved.name.startswith("journal.sqlite3.corrupt-")
     with Journal(paths.journal_file) as again:  # recovered once, not at every start
@@ -89,7 +90,7 @@ def test_damaged_leaf_page_costs_only_its_own_rows(paths):
 
 def test_uploaded_scans_stay_uploaded_when_recovered(paths):
     with Journal(paths.journal_file) as journal:
-        sent = queue_scans(journal, 30, state=UPLOADED)
+        sent = queue_scans(journal, 30, state=UploadState.UPLOADED)
         waiting = queue_scans(journal, 30)
     trample(paths.journal_file, 2)
     with Journal(paths.journal_file) as journal:

@@ -12,7 +12,7 @@ import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
 from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
-from kiosk.journal.store import NOT_NEEDED, PENDING, REJECTED, UPLOADED
+from kiosk.journal.states import UploadState
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
 from kiosk.status import journal_summary
@@ -20,8 +20,8 @@ from kiosk.status import journal_summary
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 
 
-def record(scan_id: str, *, code: str = "C", state: str = PENDING, at: datetime = NOW,
-           verdict: str = "valid") -> ScanRecord:
+def record(scan_id: str, *, code: str = "C", state: UploadState = UploadState.PENDING,
+           at: datetime = NOW, verdict: str = "valid") -> ScanRecord:
     return ScanRecord(scan_id, code, verdict, "entry", 0, False, at, False, "manual", "m", state)
 
 
@@ -140,11 +140,12 @@ def test_prune_by_age_keeps_queued_scans(paths):
     with Journal(paths.journal_file, retention_days=30) as journal:
         old = NOW - timedelta(days=31)
         with journal.transaction() as tx:
-            tx.insert_scan(record("old-uploaded", state=UPLOADED, at=old))
-            tx.insert_scan(record("old-rejected", state=NOT_NEEDED, at=old, verdict="voided"))
-            tx.insert_scan(record("old-pending", state=PENDING, at=old))
-            tx.insert_scan(record("old-failed", state=REJECTED, at=old))
-            tx.insert_scan(record("new-uploaded", state=UPLOADED, at=NOW))
+            tx.insert_scan(record("old-uploaded", state=UploadState.UPLOADED, at=old))
+            tx.insert_scan(record("old-rejected", state=UploadState.NOT_NEEDED, at=old,
+                                  verdict="voided"))
+            tx.insert_scan(record("old-pending", state=UploadState.PENDING, at=old))
+            tx.insert_scan(record("old-failed", state=UploadState.REJECTED, at=old))
+            tx.insert_scan(record("new-uploaded", state=UploadState.UPLOADED, at=NOW))
             tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
             tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
         assert journal.prune(NOW) == 2
@@ -156,9 +157,9 @@ def test_prune_by_count_removes_the_oldest_uploaded(paths):
     with Journal(paths.journal_file, max_entries=3) as journal:
         with journal.transaction() as tx:
             for number in range(6):
-                tx.insert_scan(record(f"u{number}", state=UPLOADED,
+                tx.insert_scan(record(f"u{number}", state=UploadState.UPLOADED,
                                       at=NOW - timedelta(minutes=number)))
-            tx.insert_scan(record("p", state=PENDING, at=NOW - timedelta(days=1)))
+            tx.insert_scan(record("p", state=UploadState.PENDING, at=NOW - timedelta(days=1)))
         journal.prune(NOW)
         assert journal.scan_ids() == {"u0", "u1", "u2", "p"}
 
@@ -208,14 +209,14 @@ def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths)
     with Journal(paths.journal_file) as journal:
         assert journal.queue_counts() == (0, 1)
         [(_entry, state)] = journal.history()
-        assert state == REJECTED
+        assert state == UploadState.REJECTED
 
 
 def test_the_last_admission_is_the_one_nearest_now_on_either_side(journal):
     with journal.transaction() as tx:
-        tx.insert_scan(record("future", verdict="valid", state=UPLOADED,
+        tx.insert_scan(record("future", verdict="valid", state=UploadState.UPLOADED,
                               at=NOW + timedelta(days=1)))
-        tx.insert_scan(record("recent", verdict="valid", state=UPLOADED,
+        tx.insert_scan(record("recent", verdict="valid", state=UploadState.UPLOADED,
                               at=NOW - timedelta(minutes=1)))
     with journal.transaction() as tx:
         assert tx.last_accepted_at("C", NOW) == NOW - timedelta(minutes=1)

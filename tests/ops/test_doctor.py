@@ -268,18 +268,20 @@ def by_name_json(lines):
 def test_journal_pending_count_and_stuck_uploads(paths):
     from datetime import UTC, datetime, timedelta
 
-    from kiosk.journal.store import PENDING, Journal, ScanRecord
+    from kiosk.journal.states import UploadState
+    from kiosk.journal.store import Journal, ScanRecord
 
     now = datetime.now(UTC)
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
         for index, age in enumerate((timedelta(minutes=5), timedelta(minutes=1))):
             tx.insert_scan(ScanRecord(f"s{index}", "TKT-VALID-0001", "valid", "entry", 0, False,
-                                      now - age, True, "camera", "Welcome", PENDING))
+                                      now - age, True, "camera", "Welcome", UploadState.PENDING))
     result = journal_check(paths)
     assert result.status is Status.OK and "2 scan(s) waiting" in result.detail
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
         tx.insert_scan(ScanRecord("old", "TKT-EVENT-0005", "valid", "entry", 0, False,
-                                  now - timedelta(hours=3), True, "camera", "Welcome", PENDING))
+                                  now - timedelta(hours=3), True, "camera", "Welcome",
+                                  UploadState.PENDING))
     result = journal_check(paths)
     assert result.status is Status.WARN and "3 scan(s) waiting" in result.detail
     assert "kiosk sync" in result.advice

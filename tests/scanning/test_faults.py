@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer, DemoState, Fault
 from kiosk.demo.passes import VALID_CODE, guest_pass
-from kiosk.journal.store import REJECTED
+from kiosk.journal.states import UploadState
 from kiosk.provisioning import provision
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.scanning.verdict import VerdictKind
@@ -178,7 +178,7 @@ def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(
         for _ in range(5):
             service.sync(5)
         [entry] = [h for h in service.history() if h.scan_id == poisoned.scan_id]
-        assert entry.upload_state == REJECTED  # shown as rejected, never deleted
+        assert entry.upload_state == UploadState.REJECTED  # shown as rejected, never deleted
         status = service.status()
         assert status.pending == 1 and status.rejected == 1 and status.online
         assert len(server.state.events()) == 3
@@ -198,7 +198,7 @@ def test_rejected_uploads_never_switch_the_kiosk_offline(make_service, demo_serv
     assert result.uploaded == 0
     status = service.status()
     assert status.online and status.rejected == 5 and status.pending == 5
-    assert {h.upload_state for h in service.history()} == {REJECTED}
+    assert {h.upload_state for h in service.history()} == {UploadState.REJECTED}
     # The server voids a pass: the kiosk asks it, and refuses the pass.
     demo_server.state.passes[VALID_CODE].voided = True
     verdict = service.scan(VALID_CODE)

@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from kiosk.demo import DEMO_WORKSPACE_TOKEN
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal
-from kiosk.journal.store import HELD
+from kiosk.journal.states import UploadState
 from tests.ui.conftest import wait_until
 from tests.ui.test_scanning import scan_manually
 
@@ -36,4 +36,4 @@ def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo
     assert queued.scan_id not in {e.data["scanId"] for e in demo_server.state.events()}
     with Journal(paths.journal_file) as journal:
         states = {record.scan_id: state for record, state in journal.history()}
-    assert states[queued.scan_id] == HELD
+    assert states[queued.scan_id] == UploadState.HELD
