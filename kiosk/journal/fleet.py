@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.journal.store import from_db_time, to_db_time
+from kiosk.journal.records import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)

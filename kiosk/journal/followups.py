@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.journal.records import named_rows, to_db_time
 from kiosk.journal.states import QUEUED_STATES, UploadState
-from kiosk.journal.store import RETRY_HORIZON, Journal, to_db_time
+from kiosk.journal.store import RETRY_HORIZON, Journal
 
 VOID = "void"
 MESSAGE = "message"
@@ -67,9 +68,11 @@ class FollowUpStore:
         query += (" ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?")
         params += (UploadState.REJECTED, MESSAGE, limit)
         with self._journal.connection() as conn:
-            rows = conn.execute(query, params).fetchall()
-        return [FollowUp(r[0], r[1], r[2], r[3], r[4], _payload(r[5]), r[6], r[7])
-                for r in rows]
+            rows = named_rows(conn, query, params)
+        return [FollowUp(scan_id=r["scan_id"], step=r["step"], code=r["code"],
+                         project_id=r["project_id"], pass_id=r["pass_id"],
+                         payload=_payload(r["payload"]), attempts=r["attempts"],
+                         state=r["state"]) for r in rows]
 
     def mark_done(self, scan_id: str, step: str, now: datetime) -> None:
         self._set(scan_id, step, "state = ?, done_at = ?, last_error = NULL,"

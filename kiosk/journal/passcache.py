@@ -14,8 +14,9 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from kiosk.journal.records import from_db_time, to_db_time
 from kiosk.journal.states import QUEUED_STATES
-from kiosk.journal.store import Journal, from_db_time, to_db_time
+from kiosk.journal.store import Journal
 from kiosk.tiketo.templates import PassTemplate, parse_variables
 
 # A cached pass stays voided while this kiosk still owes the server the void that made it so

@@ -15,13 +15,23 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.journal.db import JournalRecovered, open_database, reopen_damaged
 from kiosk.journal.problems import explain, is_corrupt_error
+from kiosk.journal.records import (
+    CachedPass,
+    PendingUpload,
+    ScanRecord,
+    cached_pass_from,
+    from_db_time,
+    named_rows,
+    pending_upload_from,
+    scan_record_from,
+    to_db_time,
+)
 from kiosk.journal.states import QUEUED_STATES, UploadState
 
 log = logging.getLogger(__name__)
@@ -33,72 +43,6 @@ KEEP_OPEN_FOLLOW_UPS = (" AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
 RETRY_HORIZON = timedelta(hours=2)
-
-
-def to_db_time(moment: datetime) -> str:
-    """Fixed-width UTC text, so comparisons and ORDER BY work on the text itself."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def from_db_time(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class ScanRecord:
-    """One journaled scan, whatever its verdict."""
-
-    scan_id: str
-    code: str
-    verdict: str
-    mode: str
-    reward_points: int
-    voids_pass: bool
-    scanned_at: datetime
-    offline: bool
-    source: str
-    message: str
-    upload_state: UploadState
-    pass_id: str | None = None
-    holder: str | None = None
-    device: str | None = None  # the device (and workspace) the scan was made under
-    workspace: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingUpload:
-    """An accepted scan waiting for its createScanEvent."""
-
-    scan_id: str
-    code: str
-    mode: str
-    reward_points: int
-    voids_pass: bool
-    scanned_at: datetime
-    offline: bool
-    source: str
-    attempts: int
-    device: str | None = None
-
-
-@dataclass(frozen=True)
-class CachedPass:
-    """What the kiosk remembers of a pass to decide offline."""
-
-    code: str
-    pass_id: str
-    holder: str | None
-    voided: bool
-    expires_at: datetime | None
-    pass_type: str | None
-    template_name: str | None
-    scan_config: dict[str, Any] = field(default_factory=dict)
-    seen_at: datetime | None = None
-    project_id: str | None = None  # what pass(projectId, id) and updatePass need
-    template_id: str | None = None
-    checked_at: datetime | None = None  # when the server last confirmed these facts
 
 
 def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -296,19 +240,12 @@ class Journal:
     @_retried_after_recovery
     def cached_pass(self, code: str) -> CachedPass | None:
         with self._lock, self._guard():
-            row = self._conn.execute(
+            rows = named_rows(
+                self._conn,
                 "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
                 " scan_config, seen_at, project_id, template_id, checked_at FROM pass_cache"
-                " WHERE code = ?", (code,)).fetchone()
-        if row is None:
-            return None
-        try:
-            config = json.loads(row[7])
-        except ValueError:
-            config = {}
-        return CachedPass(row[0], row[1], row[2], bool(row[3]), from_db_time(row[4]), row[5],
-                          row[6], config if isinstance(config, dict) else {},
-                          from_db_time(row[8]), row[9], row[10], from_db_time(row[11]))
+                " WHERE code = ?", (code,))
+        return cached_pass_from(rows[0]) if rows else None
 
     @_retried_after_recovery
     def due_uploads(self, now: datetime | None, limit: int,
@@ -322,7 +259,7 @@ class Journal:
         # (updatePass, scanning.void_with) does it after the event.
         query = ("SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
                  " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
-                 " AND f.step = 'void'), scanned_at, offline,"
+                 " AND f.step = 'void') AS voids_pass, scanned_at, offline,"
                  " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
         params: tuple[Any, ...] = QUEUED_STATES
         if identity is not None:  # only this device's scans (and ones from before the column)
@@ -335,9 +272,8 @@ class Journal:
         query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
         params += (UploadState.REJECTED,)
         with self._lock, self._guard():
-            rows = self._conn.execute(query, (*params, limit)).fetchall()
-        return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
-                              r[7], r[8], r[9]) for r in rows]
+            rows = named_rows(self._conn, query, (*params, limit))
+        return [pending_upload_from(row) for row in rows]
 
     @_retried_after_recovery
     def change_device(self, old: tuple[str, str] | None, new: tuple[str, str]) -> tuple[int, int]:
@@ -410,10 +346,8 @@ class Journal:
             params += [pattern, pattern]
         query += " ORDER BY scanned_at DESC LIMIT ?"
         with self._lock, self._guard():
-            rows = self._conn.execute(query, (*params, max(0, limit))).fetchall()
-        return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
-                            r[8], r[9], UploadState(r[10]), r[11], r[12]), UploadState(r[10]))
-                for r in rows]
+            rows = named_rows(self._conn, query, (*params, max(0, limit)))
+        return [(record, record.upload_state) for record in map(scan_record_from, rows)]
 
     @_retried_after_recovery
     def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:
@@ -494,8 +428,3 @@ def read_last_sync(conn: sqlite3.Connection) -> datetime | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'last_sync'").fetchone()
     return from_db_time(row[0]) if row else None
 
-
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment

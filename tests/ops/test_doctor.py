@@ -268,8 +268,8 @@ def by_name_json(lines):
 def test_journal_pending_count_and_stuck_uploads(paths):
     from datetime import UTC, datetime, timedelta
 
+    from kiosk.journal import Journal, ScanRecord
     from kiosk.journal.states import UploadState
-    from kiosk.journal.store import Journal, ScanRecord
 
     now = datetime.now(UTC)
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
