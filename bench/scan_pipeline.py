@@ -25,9 +25,10 @@ from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal, ScanRecord
 from kiosk.journal.states import UploadState
+from kiosk.passfacts import PassFacts
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, decide
 from kiosk.scanning.service import ScanService
 from kiosk.settings import Settings
 

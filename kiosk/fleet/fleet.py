@@ -20,8 +20,9 @@ from kiosk.fleet.link import DoorStatus, FleetLink
 from kiosk.journal import Journal
 from kiosk.journal import fleet as fleet_journal
 from kiosk.journal.store import JournalTransaction
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor
 from kiosk.scanning.verdict import Verdict
 from kiosk.settings import ScanningSettings
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.journal.states import UploadState
+from kiosk.passfacts import PassFacts
 
 
 def to_db_time(moment: datetime) -> str:
@@ -77,16 +78,8 @@ class CachedPass:
     """What the kiosk remembers of a pass to decide offline."""
 
     code: str
-    pass_id: str
-    holder: str | None
-    voided: bool
-    expires_at: datetime | None
-    pass_type: str | None
-    template_name: str | None
-    scan_config: dict[str, Any] = field(default_factory=dict)
+    facts: PassFacts  # project_id and template_id: what pass(projectId, id) and updatePass need
     seen_at: datetime | None = None
-    project_id: str | None = None  # what pass(projectId, id) and updatePass need
-    template_id: str | None = None
     checked_at: datetime | None = None  # when the server last confirmed these facts
 
 
@@ -116,13 +109,14 @@ def cached_pass_from(row: sqlite3.Row) -> CachedPass:
         config = json.loads(row["scan_config"])
     except ValueError:
         config = {}
-    return CachedPass(
-        code=row["code"], pass_id=row["pass_id"], holder=row["holder"],
-        voided=bool(row["voided"]), expires_at=from_db_time(row["expires_at"]),
-        pass_type=row["pass_type"], template_name=row["template_name"],
+    facts = PassFacts(
+        pass_id=row["pass_id"], holder=row["holder"], voided=bool(row["voided"]),
+        expires_at=from_db_time(row["expires_at"]), pass_type=row["pass_type"],
+        template_name=row["template_name"],
         scan_config=config if isinstance(config, dict) else {},
-        seen_at=from_db_time(row["seen_at"]), project_id=row["project_id"],
-        template_id=row["template_id"], checked_at=from_db_time(row["checked_at"]))
+        project_id=row["project_id"], template_id=row["template_id"])
+    return CachedPass(code=row["code"], facts=facts, seen_at=from_db_time(row["seen_at"]),
+                      checked_at=from_db_time(row["checked_at"]))
 
 
 def _time(text: str) -> datetime:

@@ -103,14 +103,15 @@ class JournalTransaction:
         )
 
     def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
+        facts = cached.facts
         self._conn.execute(
             "INSERT OR REPLACE INTO pass_cache (code, pass_id, holder, voided, expires_at,"
             " pass_type, template_name, scan_config, seen_at, project_id, template_id,"
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (cached.code, cached.pass_id, cached.holder, int(cached.voided),
-             to_db_time(cached.expires_at) if cached.expires_at else None, cached.pass_type,
-             cached.template_name, json.dumps(cached.scan_config), to_db_time(seen_at),
-             cached.project_id, cached.template_id, to_db_time(seen_at)),
+            (cached.code, facts.pass_id, facts.holder, int(facts.voided),
+             to_db_time(facts.expires_at) if facts.expires_at else None, facts.pass_type,
+             facts.template_name, json.dumps(facts.scan_config), to_db_time(seen_at),
+             facts.project_id, facts.template_id, to_db_time(seen_at)),
         )
 
     def add_follow_up(self, scan_id: str, step: str, project_id: str | None,

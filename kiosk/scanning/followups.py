@@ -23,8 +23,8 @@ from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.journal.followups import MESSAGE, VOID, FollowUp, FollowUpStore
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.logs import log_event
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.scanning.rules import PassFacts
 from kiosk.scanning.verdict import ScanMode, Verdict
 from kiosk.settings import ScanningSettings
 from kiosk.tiketo import PassNotFound, RetryLater, TiketoClient, Unauthorized, UnreadableAnswer

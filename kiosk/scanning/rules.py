@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import ScanPolicy, effective_policy
 from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
 from kiosk.settings import ScanningSettings
@@ -23,21 +24,6 @@ class LookupOutcome(enum.Enum):
     OFFLINE = "offline"  # the API could not be asked; ``facts`` from the pass cache, if any
     UNAUTHORIZED = "unauthorized"  # the API refused this device's token
     UNREADABLE = "unreadable"  # the API answered something unreadable, or refused (errors)
-
-
-@dataclass(frozen=True)
-class PassFacts:
-    """What a decision needs to know about a pass, from the API or from the cache."""
-
-    pass_id: str
-    holder: str | None
-    voided: bool
-    expires_at: datetime | None
-    pass_type: str | None = None
-    template_name: str | None = None
-    scan_config: dict[str, Any] = field(default_factory=dict)
-    project_id: str | None = None  # what the follow-up steps (void, message) need
-    template_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,14 @@ from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavaila
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.states import UploadState
 from kiosk.logs import log_event, log_scan
+from kiosk.passfacts import PassFacts
 from kiosk.paths import Paths
 from kiosk.scanning import codes, followups
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
@@ -175,7 +176,7 @@ class ScanService:
             scan_id = str(uuid.uuid4())
             verdict = replace(verdict, scan_id=scan_id)
             if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                tx.put_pass(_cached(code, lookup.facts), now)
+                tx.put_pass(CachedPass(code, lookup.facts), now)
             tx.insert_scan(replace(_record(verdict, source), device=self._device,
                                    workspace=self._workspace))
             for step in followups.plan(verdict, lookup.facts, scanning, self._device):
@@ -361,9 +362,7 @@ class ScanService:
         except Exception:
             log.exception("Pass cache unreadable")
             cached = None
-        facts = None if cached is None else PassFacts(
-            cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
-            cached.template_name, cached.scan_config, cached.project_id, cached.template_id)
+        facts = None if cached is None else cached.facts
         if self.fleet is not None:  # another door may know it is voided or expired
             try:
                 facts = self.fleet.apply_facts(code, facts)
@@ -401,12 +400,6 @@ def _facts(found: Pass) -> PassFacts:
         scan_config=found.project.scan_config if found.project else {},
         project_id=found.project.id if found.project else None,
         template_id=found.template_id)
-
-
-def _cached(code: str, facts: PassFacts) -> CachedPass:
-    return CachedPass(code, facts.pass_id, facts.holder, facts.voided, facts.expires_at,
-                      facts.pass_type, facts.template_name, facts.scan_config,
-                      project_id=facts.project_id, template_id=facts.template_id)
 
 
 def _record(verdict: Verdict, source: str) -> ScanRecord:

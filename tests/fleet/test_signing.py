@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kiosk.fleet.signing import Signer
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
+from kiosk.passfacts import PassFacts
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import ScanningSettings
 

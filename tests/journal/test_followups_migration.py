@@ -47,5 +47,6 @@ def test_a_scan_queued_before_the_upgrade_still_voids_with_its_scan_event(
     assert cache_age(paths) < 600  # the scan event's answer confirmed the cached pass
     with ScanService(paths, credentials, settings, background=False) as service:
         cached = service.journal.cached_pass(EVENT_CODE)  # and gave it the ids a refresh needs
-        assert (cached.project_id, cached.template_id) == ("proj-doors", "tpl-weekend-pass")
-        assert cached.holder is None  # guessed before templates said what is public
+        assert (cached.facts.project_id, cached.facts.template_id) == ("proj-doors",
+                                                               "tpl-weekend-pass")
+        assert cached.facts.holder is None  # guessed before templates said what is public

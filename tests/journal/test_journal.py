@@ -13,6 +13,7 @@ import pytest
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
 from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
 from kiosk.journal.states import UploadState
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
 from kiosk.status import journal_summary
@@ -146,8 +147,8 @@ def test_prune_by_age_keeps_queued_scans(paths):
             tx.insert_scan(record("old-pending", state=UploadState.PENDING, at=old))
             tx.insert_scan(record("old-failed", state=UploadState.REJECTED, at=old))
             tx.insert_scan(record("new-uploaded", state=UploadState.UPLOADED, at=NOW))
-            tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
-            tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
+            tx.put_pass(CachedPass("OLD", PassFacts("p", None, False, None)), old)
+            tx.put_pass(CachedPass("NEW", PassFacts("q", None, False, None)), NOW)
         assert journal.prune(NOW) == 2
         assert journal.scan_ids() == {"old-pending", "old-failed", "new-uploaded"}
         assert journal.cached_pass("OLD") is None and journal.cached_pass("NEW") is not None

@@ -39,7 +39,7 @@ def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
     assert upkeep.run(lambda: False) == 1
     assert demo_server.state.count("pass") == 1
     cached = service.journal.cached_pass(VALID_CODE)
-    assert cached.voided and cached.checked_at is not None
+    assert cached.facts.voided and cached.checked_at is not None
     demo_server.stop()
     service.link.failed("down", service._clock())
     verdict = service.scan(VALID_CODE)
@@ -75,7 +75,7 @@ def test_the_background_refresh_runs_when_idle(make_service, fast_settings, demo
     demo_server.state.passes[EVENT_CODE].voided = True  # first: any refresh from now sees it
     age_cache(service.journal.path, 30)
     service.uploader.wake()
-    wait_for(lambda: service.journal.cached_pass(EVENT_CODE).voided, timeout=40)
+    wait_for(lambda: service.journal.cached_pass(EVENT_CODE).facts.voided, timeout=40)
 
 
 def test_a_refresh_never_unvoids_a_pass_this_kiosk_still_owes_a_void(
@@ -89,7 +89,7 @@ def test_a_refresh_never_unvoids_a_pass_this_kiosk_still_owes_a_void(
     upkeep = Upkeep(service.journal, service._upload_client, service.link, service.templates,
                     per_minute=10, clock=service._clock)
     assert upkeep.run(lambda: False) == 1
-    assert service.journal.cached_pass(EVENT_CODE).voided
+    assert service.journal.cached_pass(EVENT_CODE).facts.voided
 
 
 def test_the_scan_event_answer_refreshes_the_cache(make_service, fast_settings, demo_server):
@@ -104,7 +104,7 @@ def test_the_scan_event_answer_refreshes_the_cache(make_service, fast_settings, 
     service.link.succeeded()
     service.sync(10)  # the event's answer says pass { voided: true }
     cached = service.journal.cached_pass(LOYALTY_CODE)
-    assert cached.voided
+    assert cached.facts.voided
     service.link.failed("down", service._clock())
     assert service.scan(LOYALTY_CODE).kind is VerdictKind.VOIDED
     assert demo_server.state.count("pass") == 0  # no refresh was needed for it

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, decide
 from kiosk.scanning.verdict import ScanMode, VerdictKind
 from kiosk.settings import ScanningSettings
 

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, decide
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import ScanningSettings
 
