@@ -90,15 +90,14 @@ class PassCacheStore:
 
     def save_templates(self, templates: list[PassTemplate], now: datetime) -> None:
         """Replace the cached templates with the server's current list."""
-        with self._journal.connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
+        with self._journal.transaction() as tx:
+            conn = tx.connection
             conn.execute("DELETE FROM pass_templates")
             conn.executemany(
                 "INSERT INTO pass_templates (id, body, fetched_at) VALUES (?,?,?)",
                 [(t.id, json.dumps(t.to_json()), to_db_time(now)) for t in templates])
             conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES"
                          " ('templates_fetched_at', ?)", (to_db_time(now),))
-            conn.execute("COMMIT")
 
     def templates(self) -> tuple[dict[str, PassTemplate], datetime | None]:
         """The cached templates by id, and when they were fetched (None: never)."""

@@ -192,17 +192,15 @@ class Journal:
         if not receipts:
             return
         stamp = to_db_time(now)
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany(
+        with self.transaction() as tx:
+            tx.connection.executemany(
                 "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
                 " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
                 " WHERE scan_id = ?",
                 [(UploadState.UPLOADED, stamp, event_id, scan_id)
                  for scan_id, event_id in receipts])
-            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)",
-                               (stamp,))
-            self._conn.execute("COMMIT")
+            tx.connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)", (stamp,))
 
     @_retried_after_recovery
     def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
@@ -221,19 +219,18 @@ class Journal:
         size limit, and passes not seen within the retention. Queued scans are never pruned."""
         cutoff = to_db_time(now - self.retention)
         done = (UploadState.UPLOADED, UploadState.NOT_NEEDED)
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
-            removed = self._conn.execute(
+        with self.transaction() as tx:
+            conn = tx.connection
+            removed = conn.execute(
                 "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?"
                 + KEEP_OPEN_FOLLOW_UPS, (*done, cutoff)).rowcount
-            removed += self._conn.execute(
+            removed += conn.execute(
                 "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
                 " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)"
                 + KEEP_OPEN_FOLLOW_UPS, (*done, self.max_entries)).rowcount
-            self._conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
-                               " (SELECT scan_id FROM scans)")
-            self._conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
-            self._conn.execute("COMMIT")
+            conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
+                         " (SELECT scan_id FROM scans)")
+            conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
         return removed
 
     # --- reading ------------------------------------------------------------------------------
@@ -281,20 +278,19 @@ class Journal:
         """Re-provisioning from ``old`` to ``new`` (device name, workspace): queued scans of
         another device are held (never sent as ``new``), held scans of ``new`` are queued
         again. Returns (held, queued again)."""
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self.transaction() as tx:
+            conn = tx.connection
             if old is not None:
-                self._conn.execute(
+                conn.execute(
                     "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
                     " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, UploadState.HELD))
-            held = self._conn.execute(
+            held = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
                 " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
                 (UploadState.HELD, *QUEUED_STATES, *new)).rowcount
-            released = self._conn.execute(
+            released = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
                 " AND workspace IS ?", (UploadState.PENDING, UploadState.HELD, *new)).rowcount
-            self._conn.execute("COMMIT")
         return held, released
 
     @_retried_after_recovery
