@@ -19,7 +19,7 @@ from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.link import DoorStatus, FleetLink
 from kiosk.journal import Journal
 from kiosk.journal import fleet as fleet_journal
-from kiosk.journal.store import JournalTransaction
+from kiosk.journal.transaction import JournalTransaction
 from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
 from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor
