@@ -15,6 +15,13 @@ from kiosk.journal.records import CachedPass, PendingUpload, ScanRecord
 from kiosk.journal.store import Journal
 
 __all__ = [
-    "CachedPass", "Journal", "JournalFull", "JournalRecovered", "JournalUnavailable",
-    "PendingUpload", "ScanRecord", "open_database", "open_read_only",
+    "CachedPass",
+    "Journal",
+    "JournalFull",
+    "JournalRecovered",
+    "JournalUnavailable",
+    "PendingUpload",
+    "ScanRecord",
+    "open_database",
+    "open_read_only",
 ]

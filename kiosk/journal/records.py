@@ -27,8 +27,9 @@ def from_db_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
-def named_rows(conn: sqlite3.Connection, query: str,
-               params: tuple[Any, ...] | list[Any] = ()) -> list[sqlite3.Row]:
+def named_rows(
+    conn: sqlite3.Connection, query: str, params: tuple[Any, ...] | list[Any] = ()
+) -> list[sqlite3.Row]:
     """The rows of ``query``, readable by column name. The row factory is set on this cursor
     only: the shared connection's other readers keep plain tuples."""
     cursor = conn.cursor()
@@ -86,21 +87,36 @@ class CachedPass:
 def scan_record_from(row: sqlite3.Row) -> ScanRecord:
     """A ``scans`` row (the history's columns) as a record."""
     return ScanRecord(
-        scan_id=row["scan_id"], code=row["code"], verdict=row["verdict"], mode=row["mode"],
-        reward_points=row["reward_points"], voids_pass=bool(row["voids_pass"]),
-        scanned_at=_time(row["scanned_at"]), offline=bool(row["offline"]),
-        source=row["source"], message=row["message"],
-        upload_state=UploadState(row["upload_state"]), pass_id=row["pass_id"],
-        holder=row["holder"])
+        scan_id=row["scan_id"],
+        code=row["code"],
+        verdict=row["verdict"],
+        mode=row["mode"],
+        reward_points=row["reward_points"],
+        voids_pass=bool(row["voids_pass"]),
+        scanned_at=_time(row["scanned_at"]),
+        offline=bool(row["offline"]),
+        source=row["source"],
+        message=row["message"],
+        upload_state=UploadState(row["upload_state"]),
+        pass_id=row["pass_id"],
+        holder=row["holder"],
+    )
 
 
 def pending_upload_from(row: sqlite3.Row) -> PendingUpload:
     """A queued ``scans`` row (:meth:`Journal.due_uploads`' columns) as an upload to send."""
     return PendingUpload(
-        scan_id=row["scan_id"], code=row["code"], mode=row["mode"],
-        reward_points=row["reward_points"], voids_pass=bool(row["voids_pass"]),
-        scanned_at=_time(row["scanned_at"]), offline=bool(row["offline"]),
-        source=row["source"], attempts=row["attempts"], device=row["device"])
+        scan_id=row["scan_id"],
+        code=row["code"],
+        mode=row["mode"],
+        reward_points=row["reward_points"],
+        voids_pass=bool(row["voids_pass"]),
+        scanned_at=_time(row["scanned_at"]),
+        offline=bool(row["offline"]),
+        source=row["source"],
+        attempts=row["attempts"],
+        device=row["device"],
+    )
 
 
 def cached_pass_from(row: sqlite3.Row) -> CachedPass:
@@ -110,13 +126,22 @@ def cached_pass_from(row: sqlite3.Row) -> CachedPass:
     except ValueError:
         config = {}
     facts = PassFacts(
-        pass_id=row["pass_id"], holder=row["holder"], voided=bool(row["voided"]),
-        expires_at=from_db_time(row["expires_at"]), pass_type=row["pass_type"],
+        pass_id=row["pass_id"],
+        holder=row["holder"],
+        voided=bool(row["voided"]),
+        expires_at=from_db_time(row["expires_at"]),
+        pass_type=row["pass_type"],
         template_name=row["template_name"],
         scan_config=config if isinstance(config, dict) else {},
-        project_id=row["project_id"], template_id=row["template_id"])
-    return CachedPass(code=row["code"], facts=facts, seen_at=from_db_time(row["seen_at"]),
-                      checked_at=from_db_time(row["checked_at"]))
+        project_id=row["project_id"],
+        template_id=row["template_id"],
+    )
+    return CachedPass(
+        code=row["code"],
+        facts=facts,
+        seen_at=from_db_time(row["seen_at"]),
+        checked_at=from_db_time(row["checked_at"]),
+    )
 
 
 def _time(text: str) -> datetime:

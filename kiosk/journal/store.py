@@ -38,8 +38,10 @@ log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
 # A scan whose follow-up steps (void, wallet message) are not done yet is never pruned.
-KEEP_OPEN_FOLLOW_UPS = (" AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
-                        f" WHERE state IN ('{UploadState.PENDING}', '{UploadState.REJECTED}'))")
+KEEP_OPEN_FOLLOW_UPS = (
+    " AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
+    f" WHERE state IN ('{UploadState.PENDING}', '{UploadState.REJECTED}'))"
+)
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
 RETRY_HORIZON = timedelta(hours=2)
@@ -62,8 +64,7 @@ def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
 class Journal:
     """The journal file at ``path``. Thread-safe; close it when done."""
 
-    def __init__(self, path: Path, *, retention_days: int = 30,
-                 max_entries: int = 500_000) -> None:
+    def __init__(self, path: Path, *, retention_days: int = 30, max_entries: int = 500_000) -> None:
         self.path = path
         self.retention = timedelta(days=retention_days)
         self.max_entries = max_entries
@@ -118,10 +119,14 @@ class Journal:
                 "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
                 " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
                 " WHERE scan_id = ?",
-                [(UploadState.UPLOADED, stamp, event_id, scan_id)
-                 for scan_id, event_id in receipts])
+                [
+                    (UploadState.UPLOADED, stamp, event_id, scan_id)
+                    for scan_id, event_id in receipts
+                ],
+            )
             tx.connection.execute(
-                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)", (stamp,))
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)", (stamp,)
+            )
 
     @_retried_after_recovery
     def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
@@ -131,8 +136,14 @@ class Journal:
             self._conn.execute(
                 "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
-                (error[:500], to_db_time(next_attempt_at), UploadState.REJECTED, scan_id,
-                 *QUEUED_STATES))
+                (
+                    error[:500],
+                    to_db_time(next_attempt_at),
+                    UploadState.REJECTED,
+                    scan_id,
+                    *QUEUED_STATES,
+                ),
+            )
 
     @_retried_after_recovery
     def prune(self, now: datetime) -> int:
@@ -144,13 +155,16 @@ class Journal:
             conn = tx.connection
             removed = conn.execute(
                 "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?"
-                + KEEP_OPEN_FOLLOW_UPS, (*done, cutoff)).rowcount
+                + KEEP_OPEN_FOLLOW_UPS,
+                (*done, cutoff),
+            ).rowcount
             removed += conn.execute(
                 "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
                 " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)"
-                + KEEP_OPEN_FOLLOW_UPS, (*done, self.max_entries)).rowcount
-            conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
-                         " (SELECT scan_id FROM scans)")
+                + KEEP_OPEN_FOLLOW_UPS,
+                (*done, self.max_entries),
+            ).rowcount
+            conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN (SELECT scan_id FROM scans)")
             conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
         return removed
 
@@ -163,12 +177,15 @@ class Journal:
                 self._conn,
                 "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
                 " scan_config, seen_at, project_id, template_id, checked_at FROM pass_cache"
-                " WHERE code = ?", (code,))
+                " WHERE code = ?",
+                (code,),
+            )
         return cached_pass_from(rows[0]) if rows else None
 
     @_retried_after_recovery
-    def due_uploads(self, now: datetime | None, limit: int,
-                    identity: tuple[str, str] | None = None) -> list[PendingUpload]:
+    def due_uploads(
+        self, now: datetime | None, limit: int, identity: tuple[str, str] | None = None
+    ) -> list[PendingUpload]:
         """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
         every pending scan whatever its time stamp (a scan stamped in the future by a clock
         that was ahead still uploads), and rejected ones whose retry time has come, or lies
@@ -176,17 +193,18 @@ class Journal:
         server keeps rejecting never blocks the others."""
         # A scan voids its pass in the scan event itself unless a "void" follow-up step
         # (updatePass, scanning.void_with) does it after the event.
-        query = ("SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
-                 " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
-                 " AND f.step = 'void') AS voids_pass, scanned_at, offline,"
-                 " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
+        query = (
+            "SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
+            " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
+            " AND f.step = 'void') AS voids_pass, scanned_at, offline,"
+            " source, attempts, device FROM scans WHERE upload_state IN (?, ?)"
+        )
         params: tuple[Any, ...] = QUEUED_STATES
         if identity is not None:  # only this device's scans (and ones from before the column)
             query += " AND (device IS NULL OR (device = ? AND workspace IS ?))"
             params += identity
         if now is not None:
-            query += (" AND (upload_state = ? OR next_attempt_at <= ?"
-                      " OR next_attempt_at > ?)")
+            query += " AND (upload_state = ? OR next_attempt_at <= ? OR next_attempt_at > ?)"
             params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
         query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
         params += (UploadState.REJECTED,)
@@ -204,14 +222,19 @@ class Journal:
             if old is not None:
                 conn.execute(
                     "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
-                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, UploadState.HELD))
+                    " AND upload_state IN (?, ?, ?)",
+                    (*old, *QUEUED_STATES, UploadState.HELD),
+                )
             held = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
                 " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
-                (UploadState.HELD, *QUEUED_STATES, *new)).rowcount
+                (UploadState.HELD, *QUEUED_STATES, *new),
+            ).rowcount
             released = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
-                " AND workspace IS ?", (UploadState.PENDING, UploadState.HELD, *new)).rowcount
+                " AND workspace IS ?",
+                (UploadState.PENDING, UploadState.HELD, *new),
+            ).rowcount
         return held, released
 
     @_retried_after_recovery
@@ -219,15 +242,24 @@ class Journal:
         """(pending, rejected) accepted scans not yet uploaded, and follow-up steps not yet
         done (a voided pass or wallet message still to send is work left, too)."""
         with self._lock, self._guard():
-            rows = dict(self._conn.execute(
-                "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
-                " GROUP BY upload_state", QUEUED_STATES).fetchall())
-            steps = dict(self._conn.execute(
-                "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-                " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
-                (*QUEUED_STATES, UploadState.HELD)).fetchall())
-        return (rows.get(UploadState.PENDING, 0) + steps.get(UploadState.PENDING, 0),
-                rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0))
+            rows = dict(
+                self._conn.execute(
+                    "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+                    " GROUP BY upload_state",
+                    QUEUED_STATES,
+                ).fetchall()
+            )
+            steps = dict(
+                self._conn.execute(
+                    "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+                    " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
+                    (*QUEUED_STATES, UploadState.HELD),
+                ).fetchall()
+            )
+        return (
+            rows.get(UploadState.PENDING, 0) + steps.get(UploadState.PENDING, 0),
+            rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0),
+        )
 
     @_retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
@@ -237,7 +269,8 @@ class Journal:
             row = self._conn.execute(
                 "SELECT min(next_attempt_at), coalesce(sum(upload_state = ?), 0)"
                 " FROM scans WHERE upload_state IN (?, ?)",
-                (UploadState.PENDING, *QUEUED_STATES)).fetchone()
+                (UploadState.PENDING, *QUEUED_STATES),
+            ).fetchone()
         earliest = from_db_time(row[0])
         if now is None or earliest is None:
             return earliest
@@ -251,15 +284,17 @@ class Journal:
             return read_last_sync(self._conn)
 
     @_retried_after_recovery
-    def history(self, limit: int = 100,
-                search: str = "") -> list[tuple[ScanRecord, UploadState]]:
+    def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, UploadState]]:
         """Newest first; ``search`` matches part of the code or the holder's name."""
-        query = ("SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
-                 " offline, source, message, upload_state, pass_id, holder FROM scans")
+        query = (
+            "SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
+            " offline, source, message, upload_state, pass_id, holder FROM scans"
+        )
         params: list[Any] = []
         if search:
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace(
-                "_", "\\_") + "%"
+            pattern = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             query += " WHERE code LIKE ? ESCAPE '\\' OR holder LIKE ? ESCAPE '\\'"
             params += [pattern, pattern]
         query += " ORDER BY scanned_at DESC LIMIT ?"
@@ -274,7 +309,8 @@ class Journal:
             row = self._conn.execute(
                 "SELECT coalesce(sum(verdict = 'valid'), 0), coalesce(sum(verdict != 'valid'), 0)"
                 " FROM scans WHERE scanned_at >= ? AND scanned_at < ?",
-                (to_db_time(start), to_db_time(end))).fetchone()
+                (to_db_time(start), to_db_time(end)),
+            ).fetchone()
         return int(row[0]), int(row[1])
 
     @_retried_after_recovery
@@ -345,4 +381,3 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 def read_last_sync(conn: sqlite3.Connection) -> datetime | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'last_sync'").fetchone()
     return from_db_time(row[0]) if row else None
-

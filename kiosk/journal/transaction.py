@@ -33,13 +33,16 @@ class JournalTransaction:
         row = self._conn.execute(
             "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
             + (" AND scanned_at <= ?" if now is not None else ""),
-            (code, to_db_time(now)) if now is not None else (code,)).fetchone()
+            (code, to_db_time(now)) if now is not None else (code,),
+        ).fetchone()
         before = from_db_time(row[0]) if row else None
         if now is None:
             return before
         row = self._conn.execute(
             "SELECT min(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
-            " AND scanned_at > ?", (code, to_db_time(now))).fetchone()
+            " AND scanned_at > ?",
+            (code, to_db_time(now)),
+        ).fetchone()
         after = from_db_time(row[0]) if row else None
         if before is None or after is None:
             return before or after
@@ -50,12 +53,26 @@ class JournalTransaction:
             "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, voids_pass,"
             " scanned_at, offline, source, pass_id, holder, message, upload_state,"
             " next_attempt_at, device, workspace) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
-             int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
-             record.source, record.pass_id, record.holder, record.message, record.upload_state,
-             to_db_time(record.scanned_at)
-             if record.upload_state == UploadState.PENDING else None,
-             record.device, record.workspace),
+            (
+                record.scan_id,
+                record.code,
+                record.verdict,
+                record.mode,
+                int(record.reward_points),
+                int(record.voids_pass),
+                to_db_time(record.scanned_at),
+                int(record.offline),
+                record.source,
+                record.pass_id,
+                record.holder,
+                record.message,
+                record.upload_state,
+                to_db_time(record.scanned_at)
+                if record.upload_state == UploadState.PENDING
+                else None,
+                record.device,
+                record.workspace,
+            ),
         )
 
     def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
@@ -64,20 +81,43 @@ class JournalTransaction:
             "INSERT OR REPLACE INTO pass_cache (code, pass_id, holder, voided, expires_at,"
             " pass_type, template_name, scan_config, seen_at, project_id, template_id,"
             " checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (cached.code, facts.pass_id, facts.holder, int(facts.voided),
-             to_db_time(facts.expires_at) if facts.expires_at else None, facts.pass_type,
-             facts.template_name, json.dumps(facts.scan_config), to_db_time(seen_at),
-             facts.project_id, facts.template_id, to_db_time(seen_at)),
+            (
+                cached.code,
+                facts.pass_id,
+                facts.holder,
+                int(facts.voided),
+                to_db_time(facts.expires_at) if facts.expires_at else None,
+                facts.pass_type,
+                facts.template_name,
+                json.dumps(facts.scan_config),
+                to_db_time(seen_at),
+                facts.project_id,
+                facts.template_id,
+                to_db_time(seen_at),
+            ),
         )
 
-    def add_follow_up(self, scan_id: str, step: str, project_id: str | None,
-                      pass_id: str | None, payload: dict[str, Any]) -> None:
+    def add_follow_up(
+        self,
+        scan_id: str,
+        step: str,
+        project_id: str | None,
+        pass_id: str | None,
+        payload: dict[str, Any],
+    ) -> None:
         """A step to upload after this scan's event (see kiosk/journal/followups.py)."""
         self._conn.execute(
             "INSERT INTO follow_ups (scan_id, step, project_id, pass_id, payload, state)"
             " VALUES (?,?,?,?,?,?)",
-            (scan_id, step, project_id, pass_id, json.dumps(payload, sort_keys=True),
-             UploadState.PENDING))
+            (
+                scan_id,
+                step,
+                project_id,
+                pass_id,
+                json.dumps(payload, sort_keys=True),
+                UploadState.PENDING,
+            ),
+        )
 
     def void_owed(self, code: str) -> bool:
         """This kiosk voided ``code``'s pass and has not told the server yet (a queued scan
@@ -86,7 +126,8 @@ class JournalTransaction:
             "SELECT EXISTS (SELECT 1 FROM follow_ups f JOIN scans s USING (scan_id)"
             " WHERE s.code = ? AND f.step = 'void' AND f.state IN (?, ?))"
             " OR EXISTS (SELECT 1 FROM scans WHERE code = ? AND voids_pass = 1"
-            " AND upload_state IN (?, ?))", (code, *QUEUED_STATES, code, *QUEUED_STATES)
+            " AND upload_state IN (?, ?))",
+            (code, *QUEUED_STATES, code, *QUEUED_STATES),
         ).fetchone()
         return bool(row[0])
 

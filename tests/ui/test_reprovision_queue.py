@@ -12,8 +12,7 @@ from tests.ui.conftest import wait_until
 from tests.ui.test_scanning import scan_manually
 
 
-def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo_server,
-                                                              paths):
+def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo_server, paths):
     from tests.ui.test_admin import open_admin
 
     demo_server.state.add_pass(guest_pass(1))
