@@ -41,8 +41,9 @@ def readers(budget: float) -> dict[str, Callable[[np.ndarray], list[str]]]:
         "zxing-cpp": lambda image: [r.text for r in zxingcpp.read_barcodes(image)],
     }
     if zbar is not None:
-        out["pyzbar"] = lambda image: [r.data.decode("utf-8", "replace")
-                                       for r in zbar.decode(image)]
+        out["pyzbar"] = lambda image: [
+            r.data.decode("utf-8", "replace") for r in zbar.decode(image)
+        ]
     return out
 
 
@@ -56,13 +57,13 @@ def run(corpus: Path, budget: float) -> dict[str, list[tuple[str, str, bool, flo
             started = time.perf_counter()
             texts = read(image)
             elapsed = time.perf_counter() - started
-            results[label].append((meta["format"], meta["damage"], meta["text"] in texts,
-                                   elapsed))
+            results[label].append((meta["format"], meta["damage"], meta["text"] in texts, elapsed))
     return results
 
 
-def table(results: dict[str, list[tuple[str, str, bool, float]]], key: int,
-          rows: list[str], title: str) -> str:
+def table(
+    results: dict[str, list[tuple[str, str, bool, float]]], key: int, rows: list[str], title: str
+) -> str:
     labels = list(results)
     head = f"| {title} | n | " + " | ".join(f"{label} read | {label} ms" for label in labels)
     lines = [head + " |", "|---" * (2 + 2 * len(labels)) + "|"]
@@ -83,8 +84,12 @@ def table(results: dict[str, list[tuple[str, str, bool, float]]], key: int,
 def main() -> None:
     parser = argparse.ArgumentParser(description="Barcode decode benchmark.")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--budget", type=float, default=3.0,
-                        help="the kiosk decoder's extra-attempt budget per image (s)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=3.0,
+        help="the kiosk decoder's extra-attempt budget per image (s)",
+    )
     args = parser.parse_args()
     cv2.setNumThreads(1)  # one core, as at the door
     warnings.simplefilter("ignore", DeprecationWarning)  # pyzbar's
@@ -102,8 +107,10 @@ def main() -> None:
         if counts["kiosk"] < best_raw:
             per_format_ok = False
             print(f"WORSE than a raw decoder on {fmt}: {counts}")
-    print("kiosk reads at least as many as the better raw decoder on every format:",
-          "yes" if per_format_ok else "NO")
+    print(
+        "kiosk reads at least as many as the better raw decoder on every format:",
+        "yes" if per_format_ok else "NO",
+    )
 
 
 if __name__ == "__main__":

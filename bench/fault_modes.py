@@ -49,8 +49,10 @@ def main() -> None:
     settings.scanning.lookup_timeout_seconds = args.lookup_timeout
     limit = args.lookup_timeout + 0.5
     gzip_bomb()  # build the demo server's bomb once, outside the timings
-    print(f"| fault mode | first scan | then (slowest of {args.scans - 1}) | verdict | "
-          f"all under {limit:.1f} s |")
+    print(
+        f"| fault mode | first scan | then (slowest of {args.scans - 1}) | verdict | "
+        f"all under {limit:.1f} s |"
+    )
     print("|---|---|---|---|---|")
     worst = 0.0
     for fault in Fault:
@@ -73,8 +75,10 @@ def main() -> None:
         first = verdicts[0]
         said = first.kind.value + (" (offline)" if first.offline else "")
         worst = max(worst, *times)
-        print(f"| {fault.value} | {times[0] * 1000:.0f} ms | {max(times[1:]) * 1000:.0f} ms | "
-              f"{said} | {'yes' if max(times) < limit else 'NO'} |")
+        print(
+            f"| {fault.value} | {times[0] * 1000:.0f} ms | {max(times[1:]) * 1000:.0f} ms | "
+            f"{said} | {'yes' if max(times) < limit else 'NO'} |"
+        )
     print(f"\nslowest scan: {worst:.2f} s (limit {limit:.1f} s)")
 
 

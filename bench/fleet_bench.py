@@ -91,8 +91,10 @@ def latency(folder: Path, server: DemoServer, broker: Broker, scans: int) -> lis
             verdict = door_a.scan(code)
             accepted = time.perf_counter()
             assert verdict.kind.value == "valid", verdict
-            while reader.execute("SELECT 1 FROM fleet_admissions WHERE key = ?",
-                                 (key,)).fetchone() is None:
+            while (
+                reader.execute("SELECT 1 FROM fleet_admissions WHERE key = ?", (key,)).fetchone()
+                is None
+            ):
                 time.sleep(0.0002)
             arrived = time.perf_counter()
             refused = door_b.scan(code)
@@ -107,15 +109,22 @@ def latency(folder: Path, server: DemoServer, broker: Broker, scans: int) -> lis
         door_a.close()
         door_b.close()
     return [
-        row("accepted at A -> admission in B's journal", len(arrive),
-            f"{statistics.median(arrive):.2f} ms", f"{pct(arrive, 99):.2f} ms"),
-        row("accepted at A -> B's DUPLICATE verdict returned", len(refuse),
-            f"{statistics.median(refuse):.2f} ms", f"{pct(refuse, 99):.2f} ms"),
+        row(
+            "accepted at A -> admission in B's journal",
+            len(arrive),
+            f"{statistics.median(arrive):.2f} ms",
+            f"{pct(arrive, 99):.2f} ms",
+        ),
+        row(
+            "accepted at A -> B's DUPLICATE verdict returned",
+            len(refuse),
+            f"{statistics.median(refuse):.2f} ms",
+            f"{pct(refuse, 99):.2f} ms",
+        ),
     ]
 
 
-def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int,
-         retained: int) -> list[str]:
+def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int, retained: int) -> list[str]:
     assert broker.proc is not None
     before = rss_kib(broker.proc.pid)
     signer = Signer(SECRET)
@@ -124,8 +133,9 @@ def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int,
     started = time.perf_counter()
     now = datetime.now(UTC).isoformat().replace("+00:00", "Z")
     for k in range(kiosks):
-        client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=f"sim-{k}",
-                             protocol=mqtt.MQTTv5)
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=f"sim-{k}", protocol=mqtt.MQTTv5
+        )
         client.max_inflight_messages_set(1000)
         client.connect("127.0.0.1", broker.port)
         client.loop_start()
@@ -135,10 +145,23 @@ def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int,
         client = clients[n % kiosks]
         key = signer.key(f"SIM-{n}")
         topic = f"{prefix}/admissions/{key}"
-        body = {"kind": "admission", "key": key, "scanId": str(uuid.uuid4()),
-                "device": f"sim-{n % kiosks}", "time": now, "mode": "entry"}
-        infos.append(client.publish(topic, signer.sign(topic, body), qos=1, retain=True,
-                                    properties=expiry_properties(3600)))
+        body = {
+            "kind": "admission",
+            "key": key,
+            "scanId": str(uuid.uuid4()),
+            "device": f"sim-{n % kiosks}",
+            "time": now,
+            "mode": "entry",
+        }
+        infos.append(
+            client.publish(
+                topic,
+                signer.sign(topic, body),
+                qos=1,
+                retain=True,
+                properties=expiry_properties(3600),
+            )
+        )
     for info in infos:
         info.wait_for_publish(60)
     published = time.perf_counter() - started
@@ -147,8 +170,9 @@ def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int,
     newcomer = kiosk(folder, "door-new", server, broker.url)
     reader = sqlite3.connect(f"{newcomer.journal.path.as_uri()}?mode=ro", uri=True)
     deadline = joined + 300
-    while (got := reader.execute("SELECT count(*) FROM fleet_admissions").fetchone()[0]) \
-            < retained and time.perf_counter() < deadline:
+    while (
+        got := reader.execute("SELECT count(*) FROM fleet_admissions").fetchone()[0]
+    ) < retained and time.perf_counter() < deadline:
         time.sleep(0.05)
     caught_up = time.perf_counter() - joined
     if got < retained:
@@ -165,20 +189,44 @@ def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int,
         client.loop_stop()
     added = statistics.median(with_fleet) - statistics.median(without)
     return [
-        row(f"{kiosks} kiosks publish {retained:,} retained admissions", retained,
-            f"{published:.1f} s total", "-"),
-        row("broker memory (RSS) before -> after", "-", f"{before / 1024:.1f} MiB",
-            f"{after / 1024:.1f} MiB"),
-        row(f"a new kiosk catches up on {retained:,} admissions", retained,
-            f"{caught_up:.1f} s", "-"),
-        row(f"door decision (offline scan) with {retained:,} fleet admissions", 500,
-            f"{statistics.median(with_fleet):.2f} ms", f"{pct(with_fleet, 99):.2f} ms"),
-        row("door decision (offline scan), same kiosk without a fleet", 500,
-            f"{statistics.median(without):.2f} ms", f"{pct(without, 99):.2f} ms"),
+        row(
+            f"{kiosks} kiosks publish {retained:,} retained admissions",
+            retained,
+            f"{published:.1f} s total",
+            "-",
+        ),
+        row(
+            "broker memory (RSS) before -> after",
+            "-",
+            f"{before / 1024:.1f} MiB",
+            f"{after / 1024:.1f} MiB",
+        ),
+        row(
+            f"a new kiosk catches up on {retained:,} admissions",
+            retained,
+            f"{caught_up:.1f} s",
+            "-",
+        ),
+        row(
+            f"door decision (offline scan) with {retained:,} fleet admissions",
+            500,
+            f"{statistics.median(with_fleet):.2f} ms",
+            f"{pct(with_fleet, 99):.2f} ms",
+        ),
+        row(
+            "door decision (offline scan), same kiosk without a fleet",
+            500,
+            f"{statistics.median(without):.2f} ms",
+            f"{pct(without, 99):.2f} ms",
+        ),
         row("added by the fleet (difference of medians; noisy)", "-", f"{added:.2f} ms", "-"),
-        row("the fleet's calls inside one decision's transaction (HMAC, duplicate query, "
-            "outbox row)", len(share), f"{statistics.median(share):.3f} ms",
-            f"{pct(share, 99):.3f} ms"),
+        row(
+            "the fleet's calls inside one decision's transaction (HMAC, duplicate query, "
+            "outbox row)",
+            len(share),
+            f"{statistics.median(share):.3f} ms",
+            f"{pct(share, 99):.3f} ms",
+        ),
     ]
 
 
@@ -193,8 +241,7 @@ def fleet_share(service: ScanService, count: int) -> list[float]:
         with service.journal.transaction() as tx:
             start = time.perf_counter()
             service.fleet.other_door(tx, verdict.code)
-            service.fleet.record(tx, verdict, lookup, service.settings.scanning,
-                                 verdict.scanned_at)
+            service.fleet.record(tx, verdict, lookup, service.settings.scanning, verdict.scanned_at)
             samples.append((time.perf_counter() - start) * 1000)
     return samples
 

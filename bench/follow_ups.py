@@ -60,8 +60,14 @@ def refresh_passes(passes: int) -> tuple[float, int]:
         with ScanService(paths, credentials, settings, background=False) as service:
             for number in range(passes):
                 service.scan(guest_pass(number).code)
-            upkeep = Upkeep(service.journal, service._upload_client, service.link,
-                            service.templates, per_minute=passes, clock=service._clock)
+            upkeep = Upkeep(
+                service.journal,
+                service._upload_client,
+                service.link,
+                service.templates,
+                per_minute=passes,
+                clock=service._clock,
+            )
             with service.journal.connection() as conn:
                 conn.execute("UPDATE pass_cache SET checked_at = '2000-01-01T00:00:00.000000Z'")
             start = time.perf_counter()
@@ -78,11 +84,15 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for void_with in ("scan-event", "update-pass"):
         seconds, calls = drain_redeems(void_with, args.scans)
-        print(f"| upload redeem+void, void_with={void_with} | {args.scans} | {seconds:.2f} s | "
-              f"{seconds / args.scans * 1000:.1f} ms | {calls} |")
+        print(
+            f"| upload redeem+void, void_with={void_with} | {args.scans} | {seconds:.2f} s | "
+            f"{seconds / args.scans * 1000:.1f} ms | {calls} |"
+        )
     seconds, done = refresh_passes(args.passes)
-    print(f"| re-read cached passes, pass(projectId, id) | {done} | {seconds:.2f} s | "
-          f"{seconds / max(done, 1) * 1000:.1f} ms | {done} |")
+    print(
+        f"| re-read cached passes, pass(projectId, id) | {done} | {seconds:.2f} s | "
+        f"{seconds / max(done, 1) * 1000:.1f} ms | {done} |"
+    )
 
 
 if __name__ == "__main__":

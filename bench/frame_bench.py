@@ -35,8 +35,9 @@ SIZES = ((640, 480), (1280, 720), (1920, 1080))
 
 
 def code_frames(width: int, height: int, count: int) -> list[tuple[np.ndarray, str]]:
-    source = SyntheticSource(width=width, height=height, fps=30, show_seconds=1.0,
-                             gap_seconds=0.0, realtime=False)
+    source = SyntheticSource(
+        width=width, height=height, fps=30, show_seconds=1.0, gap_seconds=0.0, realtime=False
+    )
     source.open()
     step = max(int(30 * 6 / count), 1)  # spread over the six demo passes
     frames = [source.render(i) for i in range(0, step * count, step)]
@@ -44,8 +45,9 @@ def code_frames(width: int, height: int, count: int) -> list[tuple[np.ndarray, s
 
 
 def empty_frames(width: int, height: int, count: int) -> list[tuple[np.ndarray, str]]:
-    source = SyntheticSource(width=width, height=height, show_seconds=0.0, gap_seconds=1.0,
-                             realtime=False)
+    source = SyntheticSource(
+        width=width, height=height, show_seconds=0.0, gap_seconds=1.0, realtime=False
+    )
     source.open()
     return [(source.render(i).image, "") for i in range(count)]
 
@@ -59,18 +61,32 @@ def busy_frames(width: int, height: int, count: int) -> list[tuple[np.ndarray, s
         for _ in range(12):
             x, y = int(rng.integers(0, width - 50)), int(rng.integers(0, height - 30))
             color = tuple(int(c) for c in rng.integers(0, 255, 3))
-            cv2.rectangle(image, (x, y), (x + int(rng.integers(30, width // 3)),
-                                          y + int(rng.integers(20, height // 3))), color, -1)
+            cv2.rectangle(
+                image,
+                (x, y),
+                (x + int(rng.integers(30, width // 3)), y + int(rng.integers(20, height // 3))),
+                color,
+                -1,
+            )
         for _ in range(8):
             x, y = int(rng.integers(0, width - 200)), int(rng.integers(20, height))
-            cv2.putText(image, "FESTIVAL GATE B 19:00", (x, y), cv2.FONT_HERSHEY_SIMPLEX,
-                        width / 1500, (20, 20, 20), 2, cv2.LINE_AA)
+            cv2.putText(
+                image,
+                "FESTIVAL GATE B 19:00",
+                (x, y),
+                cv2.FONT_HERSHEY_SIMPLEX,
+                width / 1500,
+                (20, 20, 20),
+                2,
+                cv2.LINE_AA,
+            )
         frames.append((image, ""))
     return frames
 
 
-def measure(frames: list[tuple[np.ndarray, str]],
-            run: Callable[[np.ndarray, float], list[str]]) -> tuple[float, float, float]:
+def measure(
+    frames: list[tuple[np.ndarray, str]], run: Callable[[np.ndarray, float], list[str]]
+) -> tuple[float, float, float]:
     """(median ms, p95 ms, share of code frames read correctly) over consecutive frames."""
     times, hits = [], 0
     for i, (image, truth) in enumerate(frames):
@@ -84,8 +100,7 @@ def measure(frames: list[tuple[np.ndarray, str]],
     return statistics.median(times), p95, hits / with_code if with_code else float("nan")
 
 
-def paths(formats: list[str]) -> dict[str, Callable[[], Callable[[np.ndarray, float],
-                                                               list[str]]]]:
+def paths(formats: list[str]) -> dict[str, Callable[[], Callable[[np.ndarray, float], list[str]]]]:
     zx6 = [getattr(zxingcpp.BarcodeFormat, f) for f in formats]
 
     def fast() -> Callable[[np.ndarray, float], list[str]]:
@@ -104,11 +119,20 @@ def paths(formats: list[str]) -> dict[str, Callable[[], Callable[[np.ndarray, fl
         return lambda img, now: [r.text for r in zxingcpp.read_barcodes(to_grey(img))]
 
     def zxing_six() -> Callable[[np.ndarray, float], list[str]]:
-        return lambda img, now: [r.text for r in zxingcpp.read_barcodes(
-            to_grey(img), formats=zx6, try_rotate=False, try_invert=False)]
+        return lambda img, now: [
+            r.text
+            for r in zxingcpp.read_barcodes(
+                to_grey(img), formats=zx6, try_rotate=False, try_invert=False
+            )
+        ]
 
-    return {"fast": fast, "live (30 ms budget)": live, "thorough (no budget)": thorough,
-            "zxing defaults": zxing_defaults, "zxing 6 formats": zxing_six}
+    return {
+        "fast": fast,
+        "live (30 ms budget)": live,
+        "thorough (no budget)": thorough,
+        "zxing defaults": zxing_defaults,
+        "zxing 6 formats": zxing_six,
+    }
 
 
 def main() -> None:
@@ -118,12 +142,16 @@ def main() -> None:
     cv2.setNumThreads(1)
     warnings.simplefilter("ignore", DeprecationWarning)
     formats = CameraSettings().formats
-    print(f"Enabled formats: {', '.join(formats)}; {args.frames} frames per cell; "
-          "median / p95 ms per frame (read rate on frames with a code)\n")
-    scenes = {"code in view": code_frames, "no code, empty": empty_frames,
-              "no code, busy": busy_frames}
-    cache = {(w, h, s): make(w, h, args.frames) for w, h in SIZES
-             for s, make in scenes.items()}
+    print(
+        f"Enabled formats: {', '.join(formats)}; {args.frames} frames per cell; "
+        "median / p95 ms per frame (read rate on frames with a code)\n"
+    )
+    scenes = {
+        "code in view": code_frames,
+        "no code, empty": empty_frames,
+        "no code, busy": busy_frames,
+    }
+    cache = {(w, h, s): make(w, h, args.frames) for w, h in SIZES for s, make in scenes.items()}
     factories = paths(formats)
     cells: dict[tuple[int, int, str], list[str]] = {key: [] for key in cache}
     for factory in factories.values():
@@ -135,6 +163,7 @@ def main() -> None:
     print("|---" * (2 + len(factories)) + "|")
     for (w, h, scene), row in cells.items():
         print(f"| {w}x{h} | {scene} | " + " | ".join(row) + " |")
+
 
 if __name__ == "__main__":
     main()

@@ -35,8 +35,7 @@ def main() -> int:
     shots = [  # (file name, window manager, screen size, kiosk command, code to scan)
         ("x11-demo-openbox-1280x800.png", "openbox", (1280, 800), ["demo"], ""),
         ("x11-demo-no-wm-1280x800.png", None, (1280, 800), ["demo"], ""),
-        ("x11-run-fullscreen-no-wm-1280x800.png", None, (1280, 800), ["run"],
-         "TKT-EVENT-0005"),
+        ("x11-run-fullscreen-no-wm-1280x800.png", None, (1280, 800), ["run"], "TKT-EVENT-0005"),
         ("x11-run-windowed-no-wm-800x480.png", None, (800, 480), ["run", "--windowed"], ""),
     ]
     print(f"{'screenshot':<42} {'screen':>9} {'window':>20}")
@@ -61,8 +60,7 @@ def main() -> int:
                     session.screenshot(args.out / name)
                 finally:
                     kiosk.stop()
-            print(f"{name:<42} {size[0]:>4}x{size[1]:<4} "
-                  f"{width:>4}x{height:<4} at {x},{y}")
+            print(f"{name:<42} {size[0]:>4}x{size[1]:<4} {width:>4}x{height:<4} at {x},{y}")
     return 0
 
 

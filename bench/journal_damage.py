@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 
@@ -32,10 +32,23 @@ def build(path: Path, count: int) -> None:
         for start in range(0, count, 5000):
             with journal.transaction() as tx:
                 for number in range(start, min(count, start + 5000)):
-                    tx.insert_scan(ScanRecord(
-                        str(uuid.uuid4()), f"TKT-{number:010d}-" + "x" * 45, "valid", "entry",
-                        0, False, NOW + timedelta(seconds=number), True, "camera",
-                        "Welcome, Guest", PENDING, "pass-1", "Guest"))
+                    tx.insert_scan(
+                        ScanRecord(
+                            str(uuid.uuid4()),
+                            f"TKT-{number:010d}-" + "x" * 45,
+                            "valid",
+                            "entry",
+                            0,
+                            False,
+                            NOW + timedelta(seconds=number),
+                            True,
+                            "camera",
+                            "Welcome, Guest",
+                            UploadState.PENDING,
+                            "pass-1",
+                            "Guest",
+                        )
+                    )
 
 
 def seconds(action) -> float:  # type: ignore[no-untyped-def]
@@ -62,16 +75,19 @@ def measure(count: int) -> str:
         damaged = seconds(lambda: opened.append(Journal(path, max_entries=limit)))
         recovered = opened[0].queue_counts()[0]
         opened[0].close()
-    return (f"| {count:,} | {size / 1e6:.1f} MB | {healthy * 1000:.0f} ms | "
-            f"{check * 1000:.0f} ms | {damaged:.1f} s | {recovered:,} |")
+    return (
+        f"| {count:,} | {size / 1e6:.1f} MB | {healthy * 1000:.0f} ms | "
+        f"{check * 1000:.0f} ms | {damaged:.1f} s | {recovered:,} |"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="10000,100000")
     args = parser.parse_args()
-    print("| scans | file | open (healthy) | quick_check alone | open damaged + recover | "
-          "recovered |")
+    print(
+        "| scans | file | open (healthy) | quick_check alone | open damaged + recover | recovered |"
+    )
     print("|---|---|---|---|---|---|")
     for count in (int(s) for s in args.sizes.split(",")):
         print(measure(count), flush=True)

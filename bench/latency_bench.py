@@ -40,8 +40,9 @@ def main() -> None:
     entered: dict[int, float] = {}  # presentation number -> capture time of its first frame
     verdicts: list[tuple[str, float, float, float, str]] = []
     lock = threading.Lock()
-    source = SyntheticSource(width=width, height=height, fps=args.fps, show_seconds=1.5,
-                             gap_seconds=0.7, loop=True)
+    source = SyntheticSource(
+        width=width, height=height, fps=args.fps, show_seconds=1.5, gap_seconds=0.7, loop=True
+    )
     period = source.show_seconds + source.gap_seconds
     presentations = len(source.codes) * args.rounds
 
@@ -64,14 +65,18 @@ def main() -> None:
             slot = int(event.frame_index / source.fps // period)
             with lock:
                 start = entered.get(slot, event.frame_time)
-                verdicts.append((event.code, start, event.decided_time, known,
-                                 verdict.kind.value))
+                verdicts.append((event.code, start, event.decided_time, known, verdict.kind.value))
                 if len(verdicts) >= presentations:
                     done.set()
 
         # A short hold, so the same pass shown again next round is a new scan.
-        worker = CaptureWorker(source, on_scan=on_scan, on_preview=on_preview,
-                               confirmations=args.confirmations, hold_seconds=1.0)
+        worker = CaptureWorker(
+            source,
+            on_scan=on_scan,
+            on_preview=on_preview,
+            confirmations=args.confirmations,
+            hold_seconds=1.0,
+        )
         with worker:
             done.wait(presentations * period + 10)
         service.close()
@@ -79,20 +84,23 @@ def main() -> None:
     detect = [(d - s) * 1000 for _, s, d, _, _ in verdicts]
     verdict_ms = [(k - s) * 1000 for _, s, _, k, _ in verdicts]
     decode = sorted(t * 1000 for t in worker.stats.decode_seconds)
-    print(f"{width}x{height} at {args.fps:g} fps, confirmations={args.confirmations}: "
-          f"{len(verdicts)} of {presentations} presentations scanned; frames read "
-          f"{worker.stats.frames_read}, decoded {worker.stats.frames_decoded}, dropped "
-          f"{worker.stats.frames_dropped}\n")
+    print(
+        f"{width}x{height} at {args.fps:g} fps, confirmations={args.confirmations}: "
+        f"{len(verdicts)} of {presentations} presentations scanned; frames read "
+        f"{worker.stats.frames_read}, decoded {worker.stats.frames_decoded}, dropped "
+        f"{worker.stats.frames_dropped}\n"
+    )
     print("| measure | median ms | p90 ms | max ms |")
     print("|---|---|---|---|")
-    for name, values in (("code enters view -> scan decided", detect),
-                         ("code enters view -> verdict known", verdict_ms),
-                         ("decode time per frame", decode)):
+    for name, values in (
+        ("code enters view -> scan decided", detect),
+        ("code enters view -> verdict known", verdict_ms),
+        ("decode time per frame", decode),
+    ):
         if values:
             values = sorted(values)
             p90 = values[min(int(len(values) * 0.9), len(values) - 1)]
-            print(f"| {name} | {statistics.median(values):.0f} | {p90:.0f} | "
-                  f"{max(values):.0f} |")
+            print(f"| {name} | {statistics.median(values):.0f} | {p90:.0f} | {max(values):.0f} |")
     print("\nverdicts: " + ", ".join(f"{code}={kind}" for code, _, _, _, kind in verdicts[:6]))
 
 

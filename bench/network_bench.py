@@ -40,7 +40,7 @@ from kiosk.demo.certs import TestCertificates, make_test_certificates
 from kiosk.demo.link import Link
 from kiosk.demo.passes import VOIDED_CODE, guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
 from kiosk.scanning.service import ScanService
@@ -49,8 +49,9 @@ from kiosk.settings import Settings
 GUESTS = 2000
 
 
-def serve(certs: TestCertificates, link: Link, ready: multiprocessing.Queue,
-          stop: multiprocessing.Event) -> None:  # type: ignore[valid-type]
+def serve(
+    certs: TestCertificates, link: Link, ready: multiprocessing.Queue, stop: multiprocessing.Event
+) -> None:  # type: ignore[valid-type]
     """The demo server in its own process, until ``stop``."""
     server = DemoServer(tls=certs, http2=True, link=link)
     for number in range(GUESTS):
@@ -88,8 +89,9 @@ def p99(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=100)[-1] if len(samples) > 1 else samples[0]
 
 
-def measure(rtt_ms: float, args: argparse.Namespace, certs: TestCertificates,
-            folder: Path) -> dict[str, str]:
+def measure(
+    rtt_ms: float, args: argparse.Namespace, certs: TestCertificates, folder: Path
+) -> dict[str, str]:
     link = Link(rtt_ms / 1000, args.jitter_ms / 1000, args.idle_timeout)
     context = multiprocessing.get_context("spawn")
     ready, stop = context.Queue(), context.Event()
@@ -99,8 +101,9 @@ def measure(rtt_ms: float, args: argparse.Namespace, certs: TestCertificates,
     result: dict[str, str] = {}
     try:
         paths = resolve_paths(folder / f"kiosk-{rtt_ms:g}").ensure()
-        credentials = provision(paths.device_file, url, DEMO_WORKSPACE_TOKEN, "bench",
-                                ca_file=str(certs.ca_file))
+        credentials = provision(
+            paths.device_file, url, DEMO_WORKSPACE_TOKEN, "bench", ca_file=str(certs.ca_file)
+        )
         settings = Settings()
         settings.api.ca_file = str(certs.ca_file)
         settings.api.keep_warm_seconds = args.idle_timeout / 2
@@ -118,10 +121,23 @@ def measure(rtt_ms: float, args: argparse.Namespace, certs: TestCertificates,
         settings.api.keep_warm_seconds = args.idle_timeout / 2
         with Journal(paths.journal_file) as journal, journal.transaction() as tx:
             for _ in range(args.backlog):
-                tx.insert_scan(ScanRecord(
-                    str(uuid.uuid4()), f"BENCH-{uuid.uuid4().hex[:12]}", "valid", "entry", 0,
-                    False, datetime.now(UTC), True, "manual", "Accepted offline.", PENDING,
-                    device=credentials.device_name, workspace=credentials.workspace))
+                tx.insert_scan(
+                    ScanRecord(
+                        str(uuid.uuid4()),
+                        f"BENCH-{uuid.uuid4().hex[:12]}",
+                        "valid",
+                        "entry",
+                        0,
+                        False,
+                        datetime.now(UTC),
+                        True,
+                        "manual",
+                        "Accepted offline.",
+                        UploadState.PENDING,
+                        device=credentials.device_name,
+                        workspace=credentials.workspace,
+                    )
+                )
         with ScanService(paths, credentials, settings, background=False) as service:
             scan_times(service, [next(codes)])
             door: list[float] = []
@@ -140,11 +156,13 @@ def measure(rtt_ms: float, args: argparse.Namespace, certs: TestCertificates,
             done.set()
             watcher.join()
             left = service.status().pending
-        result["backlog"] = (f"{elapsed:.1f} s" if left == 0 else
-                             f"not empty after {elapsed:.0f} s ({left} left)")
+        result["backlog"] = (
+            f"{elapsed:.1f} s" if left == 0 else f"not empty after {elapsed:.0f} s ({left} left)"
+        )
         result["rate"] = f"{drained.uploaded / elapsed:,.0f} scans/s"
-        result["door during drain"] = (f"{statistics.median(door):.1f} ms "
-                                       f"(p99 {p99(door):.1f}, n={len(door)})")
+        result["door during drain"] = (
+            f"{statistics.median(door):.1f} ms (p99 {p99(door):.1f}, n={len(door)})"
+        )
     finally:
         stop.set()
         events = ready.get(timeout=30)
@@ -158,13 +176,21 @@ def main() -> None:
     parser.add_argument("--rtt", default="0,50,150", help="round trips to emulate, in ms")
     parser.add_argument("--jitter-ms", type=float, default=0.0)
     parser.add_argument("--scans", type=int, default=60)
-    parser.add_argument("--idle-timeout", type=float, default=2.0,
-                        help="the server closes connections idle this long (seconds)")
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=2.0,
+        help="the server closes connections idle this long (seconds)",
+    )
     parser.add_argument("--idle", type=float, default=4.5, help="quiet spell (seconds)")
     parser.add_argument("--spells", type=int, default=3, help="quiet spells measured")
     parser.add_argument("--backlog", type=int, default=10_000)
-    parser.add_argument("--limit", type=float, default=120.0,
-                        help="give up draining the backlog after this long (seconds)")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        default=120.0,
+        help="give up draining the backlog after this long (seconds)",
+    )
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -173,13 +199,17 @@ def main() -> None:
             found = measure(rtt, args, certs, Path(folder))
             rows.append((rtt, found))
             print(f"# {rtt:g} ms: {found}", file=sys.stderr)
-    print("| round trip | verdict median | verdict p99 | first scan after idle (keep-warm / off)"
-          f" | backlog of {args.backlog:,} to empty | door verdict during drain |")
+    print(
+        "| round trip | verdict median | verdict p99 | first scan after idle (keep-warm / off)"
+        f" | backlog of {args.backlog:,} to empty | door verdict during drain |"
+    )
     print("|---|---|---|---|---|---|")
     for rtt, found in rows:
-        print(f"| {rtt:g} ms | {found['median']} | {found['p99']} | "
-              f"{found['after idle (warm)']} / {found['after idle (no keep-warm)']} | "
-              f"{found['backlog']} ({found['rate']}) | {found['door during drain']} |")
+        print(
+            f"| {rtt:g} ms | {found['median']} | {found['p99']} | "
+            f"{found['after idle (warm)']} / {found['after idle (no keep-warm)']} | "
+            f"{found['backlog']} ({found['rate']}) | {found['door during drain']} |"
+        )
 
 
 if __name__ == "__main__":

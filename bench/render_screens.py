@@ -74,23 +74,31 @@ def clipped_labels(window: QWidget) -> list[str]:
         if not widget.isVisible() or parent is None or _in_scroll_area(widget):
             continue
         if not parent.rect().adjusted(-1, -1, 1, 1).contains(widget.geometry()):
-            problems.append(f"{type(widget).__name__} {widget.objectName()!r} "
-                            f"{widget.geometry().getRect()} sticks out of "
-                            f"{type(parent).__name__} {parent.rect().getRect()}")
+            problems.append(
+                f"{type(widget).__name__} {widget.objectName()!r} "
+                f"{widget.geometry().getRect()} sticks out of "
+                f"{type(parent).__name__} {parent.rect().getRect()}"
+            )
     for area in window.findChildren(QAbstractScrollArea):
         inner = getattr(area, "widget", lambda: None)()
-        if area.isVisible() and inner is not None and \
-                inner.minimumSizeHint().width() > area.viewport().width() + 2:
-            problems.append(f"{type(inner).__name__} in a scroll area needs "
-                            f"{inner.minimumSizeHint().width()}px, has "
-                            f"{area.viewport().width()}px")
+        if (
+            area.isVisible()
+            and inner is not None
+            and inner.minimumSizeHint().width() > area.viewport().width() + 2
+        ):
+            problems.append(
+                f"{type(inner).__name__} in a scroll area needs "
+                f"{inner.minimumSizeHint().width()}px, has "
+                f"{area.viewport().width()}px"
+            )
     for label in window.findChildren(QLabel):
         if not label.isVisible() or label.wordWrap() or not label.text():
             continue
         width = QFontMetrics(label.font()).horizontalAdvance(label.text())
         if width > label.contentsRect().width() + 2:
-            problems.append(f"{label.text()!r} needs {width}px, has "
-                            f"{label.contentsRect().width()}px")
+            problems.append(
+                f"{label.text()!r} needs {width}px, has {label.contentsRect().width()}px"
+            )
     return problems
 
 
@@ -113,13 +121,16 @@ class Renderer:
         window = kiosk.window
         settle()
         if (window.width(), window.height()) != size:
-            tallest = max((window.stack.widget(i) for i in range(window.stack.count())),
-                          key=lambda screen: screen.minimumSizeHint().height())
+            tallest = max(
+                (window.stack.widget(i) for i in range(window.stack.count())),
+                key=lambda screen: screen.minimumSizeHint().height(),
+            )
             self.problems.append(
                 f"{name}: window is {window.width()}x{window.height()}, not "
                 f"{size[0]}x{size[1]} (needs {window.minimumSizeHint().toTuple()}; tallest "
                 f"{type(tallest).__name__} {tallest.minimumSizeHint().toTuple()}, status bar "
-                f"{window.status_bar.minimumSizeHint().toTuple()})")
+                f"{window.status_bar.minimumSizeHint().toTuple()})"
+            )
         for problem in clipped_labels(window):
             self.problems.append(f"{name} {size[0]}x{size[1]}: {problem}")
         path = self.out / f"{name}-{size[0]}x{size[1]}.png"
@@ -133,13 +144,15 @@ def camera_frame() -> tuple[QImage, list[QPolygonF]]:
     frame = source.render(12)
     detections = Decoder(["QRCode", "Aztec", "PDF417", "Code128"]).decode_still(frame.image)
     image, factor = _to_qimage(frame.image)
-    outlines = [QPolygonF([QPointF(x * factor, y * factor) for x, y in d.position])
-                for d in detections]
+    outlines = [
+        QPolygonF([QPointF(x * factor, y * factor) for x, y in d.position]) for d in detections
+    ]
     return image, outlines
 
 
-def make_kiosk(root: Path, server: DemoServer, provisioned: bool, size: tuple[int, int],
-               language: str = "en") -> KioskApp:
+def make_kiosk(
+    root: Path, server: DemoServer, provisioned: bool, size: tuple[int, int], language: str = "en"
+) -> KioskApp:
     paths = resolve_paths(root).ensure()
     if provisioned and not paths.device_file.exists():
         provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-1")
@@ -178,12 +191,15 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             w.scanning.camera.show_frame(*frame)
             w.scanning.camera._outlined_at = time.monotonic() + 3600  # keep the outline
             renderer.shot(kiosk, "scanning", size)
-            for name, code in (("verdict-valid", VALID_CODE), ("verdict-voided", VOIDED_CODE),
-                               ("verdict-expired", EXPIRED_CODE),
-                               ("verdict-unknown", UNKNOWN_CODE),
-                               ("verdict-already-scanned", VALID_CODE),
-                               ("verdict-reward", LOYALTY_CODE),
-                               ("verdict-error", "\ud800broken")):
+            for name, code in (
+                ("verdict-valid", VALID_CODE),
+                ("verdict-voided", VOIDED_CODE),
+                ("verdict-expired", EXPIRED_CODE),
+                ("verdict-unknown", UNKNOWN_CODE),
+                ("verdict-already-scanned", VALID_CODE),
+                ("verdict-reward", LOYALTY_CODE),
+                ("verdict-error", "\ud800broken"),
+            ):
                 scan(kiosk, code)
                 renderer.shot(kiosk, name, size)
                 w.verdict.dismiss()
@@ -207,8 +223,7 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             kiosk.shutdown()
         kiosk = make_kiosk(tmp / f"first-{size[0]}", server, False, size)
         try:
-            kiosk._camera_state(CameraState.DISCONNECTED,
-                                "Camera 0 not found. Retrying in 2 s.")
+            kiosk._camera_state(CameraState.DISCONNECTED, "Camera 0 not found. Retrying in 2 s.")
             renderer.shot(kiosk, "first-run", size)
         finally:
             kiosk.shutdown()
@@ -228,8 +243,9 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path,
-                        default=Path(__file__).resolve().parent.parent / "docs" / "screens")
+    parser.add_argument(
+        "--out", type=Path, default=Path(__file__).resolve().parent.parent / "docs" / "screens"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     application()

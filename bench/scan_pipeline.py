@@ -24,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
+from kiosk.passfacts import PassFacts
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, decide
 from kiosk.scanning.service import ScanService
 from kiosk.settings import Settings
 
@@ -64,27 +65,44 @@ def main() -> None:
 
         with ScanService(paths, credentials, settings, background=False) as service:
             online = iter(range(args.scans))
-            rows.append(row("scan, online (lookup + decide + journal commit)", timed(
-                lambda: service.scan(guest_pass(next(online)).code), args.scans)))
+            rows.append(
+                row(
+                    "scan, online (lookup + decide + journal commit)",
+                    timed(lambda: service.scan(guest_pass(next(online)).code), args.scans),
+                )
+            )
             server.stop()
             service.scan("warm-up: goes offline")
             offline = iter(range(args.scans, args.scans * 2))
-            rows.append(row("scan, offline (cache/policy + decide + journal commit)", timed(
-                lambda: service.scan(guest_pass(next(offline)).code), args.scans)))
+            rows.append(
+                row(
+                    "scan, offline (cache/policy + decide + journal commit)",
+                    timed(lambda: service.scan(guest_pass(next(offline)).code), args.scans),
+                )
+            )
             server.start()
             service.sync(600)  # so the backlog below is exactly --backlog scans
         facts = PassFacts("p", "Ada", False, None)
         now = datetime.now(UTC)
-        rows.append(row("decide() alone (pure function)", timed(
-            lambda: decide("C", Lookup(LookupOutcome.FOUND, facts), None, settings.scanning,
-                           now), 10_000)))
+        rows.append(
+            row(
+                "decide() alone (pure function)",
+                timed(
+                    lambda: decide(
+                        "C", Lookup(LookupOutcome.FOUND, facts), None, settings.scanning, now
+                    ),
+                    10_000,
+                ),
+            )
+        )
 
         with Journal(Path(folder) / "bench.sqlite3") as journal:
+
             def write() -> None:
                 with journal.transaction() as tx:
                     tx.insert_scan(_record())
-            rows.append(row("journal write (one scan, WAL, synchronous=FULL)",
-                            timed(write, 1000)))
+
+            rows.append(row("journal write (one scan, WAL, synchronous=FULL)", timed(write, 1000)))
 
         with Journal(paths.journal_file) as journal, journal.transaction() as tx:
             for _ in range(args.backlog):
@@ -98,13 +116,26 @@ def main() -> None:
     print("| measurement | n | median | p95 |")
     print("|---|---|---|---|")
     print("\n".join(rows))
-    print(f"| upload backlog of {pending:,} scans (concurrency {args.concurrency}) | "
-          f"{result.uploaded:,} | {rate:,.0f} scans/s | {elapsed:.1f} s total |")
+    print(
+        f"| upload backlog of {pending:,} scans (concurrency {args.concurrency}) | "
+        f"{result.uploaded:,} | {rate:,.0f} scans/s | {elapsed:.1f} s total |"
+    )
 
 
 def _record() -> ScanRecord:
-    return ScanRecord(str(uuid.uuid4()), f"BENCH-{uuid.uuid4().hex[:12]}", "valid", "entry", 0,
-                      False, datetime.now(UTC), True, "manual", "Accepted offline.", PENDING)
+    return ScanRecord(
+        str(uuid.uuid4()),
+        f"BENCH-{uuid.uuid4().hex[:12]}",
+        "valid",
+        "entry",
+        0,
+        False,
+        datetime.now(UTC),
+        True,
+        "manual",
+        "Accepted offline.",
+        UploadState.PENDING,
+    )
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from kiosk.capture import SyntheticSource
 from kiosk.demo import DEMO_WORKSPACE_TOKEN
 from kiosk.demo.passes import VALID_CODE, guest_pass
 from kiosk.journal import Journal, ScanRecord
-from kiosk.journal.store import PENDING
+from kiosk.journal.states import UploadState
 from kiosk.paths import resolve_paths
 from kiosk.provisioning import provision
 from kiosk.settings import Settings
@@ -65,9 +65,11 @@ class Phase:
         p = lambda q: lags[min(len(lags) - 1, int(q * len(lags)))]  # noqa: E731
         stutters = sum(1 for lag in lags if lag > STUTTER_MS)
         rate = f"{self.uploaded / self.seconds:,.0f}/s" if self.uploaded else "—"
-        return (f"| {self.name} | {len(lags):,} | {statistics.median(lags):.1f} | "
-                f"{p(0.95):.1f} | {p(0.99):.1f} | {max(lags):.1f} | {stutters} | "
-                f"{self.uploaded:,} ({rate}) |")
+        return (
+            f"| {self.name} | {len(lags):,} | {statistics.median(lags):.1f} | "
+            f"{p(0.95):.1f} | {p(0.99):.1f} | {max(lags):.1f} | {stutters} | "
+            f"{self.uploaded:,} ({rate}) |"
+        )
 
 
 def measure(seconds: float, until: object = None) -> tuple[list[float], float]:
@@ -114,10 +116,22 @@ class ServerProcess:
     def start(self) -> None:
         root = Path(__file__).resolve().parent.parent
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "kiosk", "--data-dir", str(self.data_dir), "demo",
-             "--server-only", "--port", str(self.port)],
-            stdout=subprocess.PIPE, text=True, cwd=root,
-            env={**os.environ, "PYTHONPATH": str(root)})
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "--data-dir",
+                str(self.data_dir),
+                "demo",
+                "--server-only",
+                "--port",
+                str(self.port),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=root,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
         assert self.proc.stdout is not None
         for line in self.proc.stdout:
             if line.startswith("Demo API server:"):
@@ -137,17 +151,30 @@ def fill_backlog(journal_file: Path, count: int, codes: list[str]) -> None:
     now = datetime.now(UTC)
     with Journal(journal_file) as journal, journal.transaction() as tx:
         for index in range(count):
-            tx.insert_scan(ScanRecord(
-                str(uuid.uuid4()), codes[index % len(codes)], "valid", "entry", 0, False, now,
-                True, "camera", "Accepted offline.", PENDING))
+            tx.insert_scan(
+                ScanRecord(
+                    str(uuid.uuid4()),
+                    codes[index % len(codes)],
+                    "valid",
+                    "entry",
+                    0,
+                    False,
+                    now,
+                    True,
+                    "camera",
+                    "Accepted offline.",
+                    UploadState.PENDING,
+                )
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backlog", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the idle phase")
-    parser.add_argument("--limit", type=float, default=120.0,
-                        help="longest an upload phase may run")
+    parser.add_argument(
+        "--limit", type=float, default=120.0, help="longest an upload phase may run"
+    )
     args = parser.parse_args()
     application()
     phases: list[Phase] = []
@@ -163,13 +190,20 @@ def main() -> int:
         fill_backlog(paths.journal_file, args.backlog, [g.code for g in guests])
 
         def camera(_: object) -> SyntheticSource | None:
-            return SyntheticSource([VALID_CODE, guests[0].code], width=960, height=540,
-                                   fps=15, show_seconds=1.0, gap_seconds=0.5)
+            return SyntheticSource(
+                [VALID_CODE, guests[0].code],
+                width=960,
+                height=540,
+                fps=15,
+                show_seconds=1.0,
+                gap_seconds=0.5,
+            )
 
         kiosk = KioskApp(paths, settings=settings, source_factory=None)
         kiosk.window.resize(1024, 600)
         kiosk.start()
         try:
+
             def pending() -> int:
                 status = kiosk.window.status_bar.status
                 return status.pending if status is not None else args.backlog
@@ -182,15 +216,15 @@ def main() -> int:
             kiosk._source_factory = camera
             kiosk._start_camera()
             scans = QTimer()
-            scans.timeout.connect(lambda: kiosk.submit(f"MANUAL-{uuid.uuid4().hex[:6]}",
-                                                       "manual"))
+            scans.timeout.connect(lambda: kiosk.submit(f"MANUAL-{uuid.uuid4().hex[:6]}", "manual"))
             scans.start(500)
             mark = pending()
             lags, took = measure(args.limit, lambda: pending() == 0)
             scans.stop()
             uploaded = mark - pending()
-            phases.append(Phase("rest of backlog + camera preview + scan every 0.5 s", lags,
-                                uploaded, took))
+            phases.append(
+                Phase("rest of backlog + camera preview + scan every 0.5 s", lags, uploaded, took)
+            )
             left = pending()
             kiosk.camera.stop()
             lags, took = measure(args.seconds)
@@ -198,8 +232,10 @@ def main() -> int:
         finally:
             kiosk.shutdown()
             server.stop()
-    print(f"Event-loop lag on the UI thread ({TICK_MS} ms timer; ms late per tick; "
-          f"stutter = later than {STUTTER_MS} ms)\n")
+    print(
+        f"Event-loop lag on the UI thread ({TICK_MS} ms timer; ms late per tick; "
+        f"stutter = later than {STUTTER_MS} ms)\n"
+    )
     print("| phase | ticks | median | p95 | p99 | max | stutters | uploaded |")
     print("|---|---|---|---|---|---|---|---|")
     for phase in phases:

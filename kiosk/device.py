@@ -89,8 +89,9 @@ def _keep_private(path: Path) -> None:
         found = path.stat()
         if found.st_uid == os.geteuid() and stat.S_IMODE(found.st_mode) & 0o077:
             path.chmod(0o600)
-            log.warning("device_file_tightened path=%s mode_was=%o", path,
-                        stat.S_IMODE(found.st_mode))
+            log.warning(
+                "device_file_tightened path=%s mode_was=%o", path, stat.S_IMODE(found.st_mode)
+            )
     except OSError:
         pass
 

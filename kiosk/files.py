@@ -42,12 +42,16 @@ def unsafe_reason(path: Path) -> str | None:
     kind = "folder" if path.is_dir() else "file"
     mode = "700" if kind == "folder" else "600"
     if found.st_uid not in (me, 0):
-        return (f"the {kind} {path} belongs to {user_name(found.st_uid)}, not to {user_name(me)}; "
-                f"if it is yours, fix it with: sudo chown {user_name(me)} {path} && "
-                f"chmod {mode} {path}")
+        return (
+            f"the {kind} {path} belongs to {user_name(found.st_uid)}, not to {user_name(me)}; "
+            f"if it is yours, fix it with: sudo chown {user_name(me)} {path} && "
+            f"chmod {mode} {path}"
+        )
     if found.st_mode & 0o022:
-        return (f"the {kind} {path} can be changed by other users (mode "
-                f"{found.st_mode & 0o777:o}); fix it with: chmod {mode} {path}")
+        return (
+            f"the {kind} {path} can be changed by other users (mode "
+            f"{found.st_mode & 0o777:o}); fix it with: chmod {mode} {path}"
+        )
     return None
 
 

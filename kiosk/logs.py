@@ -78,8 +78,9 @@ SCRUBBER = TokenScrubber()
 # Characters that can drive a terminal or hide text: C0 controls, DEL, C1 controls (a lone
 # 0x9b is a CSI on many terminals), bidirectional overrides and isolates, and lone surrogates
 # (undecodable bytes from a pipe). They are shown escaped (\x1b, \u202e), never raw.
-CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                       "\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+CONTROLS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 TEXT_LIMIT = 1000  # characters of outside text (a server message, a hook's output) shown
 
@@ -149,8 +150,7 @@ def event(name: str, **fields: Any) -> str:
     return " ".join(parts)
 
 
-def log_event(logger: logging.Logger, name: str, level: int = logging.INFO,
-              **fields: Any) -> None:
+def log_event(logger: logging.Logger, name: str, level: int = logging.INFO, **fields: Any) -> None:
     """Log one grep-able event line, e.g. ``log_event(log, "upload", scan_id=..., ok=True)``."""
     if logger.isEnabledFor(level):
         logger.log(level, "%s", event(name, **fields))
@@ -164,9 +164,18 @@ def log_scan(logger: logging.Logger, verdict: Any, source: str = "") -> None:
     journal, which stays on the kiosk.
     """
     data = verdict.to_json()
-    log_event(logger, "scan", logging.INFO, verdict=data["verdict"], offline=data["offline"],
-              mode=data["mode"], source=source or None, scan_id=data["scan_id"],
-              pass_id=data["pass_id"], points=data["reward_points"])
+    log_event(
+        logger,
+        "scan",
+        logging.INFO,
+        verdict=data["verdict"],
+        offline=data["offline"],
+        mode=data["mode"],
+        source=source or None,
+        scan_id=data["scan_id"],
+        pass_id=data["pass_id"],
+        points=data["reward_points"],
+    )
 
 
 def _field(value: Any) -> str:
@@ -183,8 +192,9 @@ def _field(value: Any) -> str:
     return f'"{escaped}"'
 
 
-def setup_logging(paths: Paths, verbose: bool = False,
-                  secrets: Iterable[str | None] = ()) -> logging.Handler:
+def setup_logging(
+    paths: Paths, verbose: bool = False, secrets: Iterable[str | None] = ()
+) -> logging.Handler:
     """Send the kiosk's log records to the rotating file (and to stderr when ``verbose``).
 
     Idempotent: calling it again (another command, a test) replaces the handlers it added
@@ -204,7 +214,10 @@ def setup_logging(paths: Paths, verbose: bool = False,
             raise PermissionError(errno.EACCES, "this user may not write there", str(target))
     formatter = OneLineFormatter()
     file_handler = _LogFile(
-        paths.log_file, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
+        paths.log_file,
+        maxBytes=MAX_LOG_BYTES,
+        backupCount=LOG_BACKUPS,
+        encoding="utf-8",
         delay=True,  # no empty file, and no open handle, until something is logged
     )
     file_handler.setFormatter(formatter)
@@ -234,9 +247,11 @@ class _LogFile(logging.handlers.RotatingFileHandler):
         if not self._told:
             self._told = True
             error = sys.exc_info()[1]
-            sys.stderr.write(f"kiosk: cannot write the log file {self.baseFilename} "
-                             f"({getattr(error, 'strerror', None) or error}); "
-                             "continuing without it\n")
+            sys.stderr.write(
+                f"kiosk: cannot write the log file {self.baseFilename} "
+                f"({getattr(error, 'strerror', None) or error}); "
+                "continuing without it\n"
+            )
 
 
 def register_secrets(paths: Paths, secrets: Iterable[str | None] = ()) -> None:

@@ -55,7 +55,10 @@ def provision(
     device_name = (name or default_device_name()).strip()
     try:
         with TiketoClient(
-            api_url, workspace_token.strip(), timeouts=Timeouts(total=15.0), transport=transport,
+            api_url,
+            workspace_token.strip(),
+            timeouts=Timeouts(total=15.0),
+            transport=transport,
             ca_file=ca_file,
         ) as client:
             registration = client.register_device(device_name)
@@ -100,8 +103,9 @@ def queued_scans(journal_file: Path) -> int:
     return pending + rejected
 
 
-def hand_over_queue(journal_file: Path, old: DeviceCredentials | None,
-                    new: DeviceCredentials) -> tuple[int, int]:
+def hand_over_queue(
+    journal_file: Path, old: DeviceCredentials | None, new: DeviceCredentials
+) -> tuple[int, int]:
     """After re-provisioning: (scans held for their own device, scans of the new device
     queued again). Scans of unknown origin are held too: never sent as the new device."""
     if not journal_file.exists():

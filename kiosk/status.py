@@ -11,7 +11,8 @@ from kiosk.journal import passcache
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.store import QUEUED_STATES, REJECTED, read_last_sync
+from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.store import read_last_sync
 from kiosk.paths import Paths
 
 
@@ -44,20 +45,28 @@ def journal_summary(paths: Paths) -> JournalSummary:
     except JournalUnavailable as exc:
         return JournalSummary(None, None, str(exc), moved)
     try:
-        counts = dict(conn.execute(
-            "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
-            " GROUP BY upload_state", QUEUED_STATES).fetchall())
+        counts = dict(
+            conn.execute(
+                "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+                " GROUP BY upload_state",
+                QUEUED_STATES,
+            ).fetchall()
+        )
         pending = sum(counts.values()) + _open_follow_ups(conn)
         last_sync = read_last_sync(conn)
     except sqlite3.Error as exc:
-        return JournalSummary(None, None, str(explain(paths.journal_file, exc, reading=True)),
-                              moved)
+        return JournalSummary(
+            None, None, str(explain(paths.journal_file, exc, reading=True)), moved
+        )
     finally:
         conn.close()
-    return JournalSummary(int(pending), None if last_sync is None
-                          else last_sync.isoformat().replace("+00:00", "Z"), None, moved,
-                          rejected=int(counts.get(REJECTED, 0)))
-
+    return JournalSummary(
+        int(pending),
+        None if last_sync is None else last_sync.isoformat().replace("+00:00", "Z"),
+        None,
+        moved,
+        rejected=int(counts.get(UploadState.REJECTED, 0)),
+    )
 
 
 def cache_age(paths: Paths, now: datetime | None = None) -> float | None:
@@ -82,8 +91,12 @@ def cache_age(paths: Paths, now: datetime | None = None) -> float | None:
 def _open_follow_ups(conn: sqlite3.Connection) -> int:
     """Follow-up steps (void, wallet message) still to send; 0 for an older journal."""
     try:
-        return int(conn.execute(
-            "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-            " WHERE f.state IN (?, ?) AND s.upload_state != 'held'", QUEUED_STATES).fetchone()[0])
+        return int(
+            conn.execute(
+                "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+                " WHERE f.state IN (?, ?) AND s.upload_state != ?",
+                (*QUEUED_STATES, UploadState.HELD),
+            ).fetchone()[0]
+        )
     except sqlite3.OperationalError:
         return 0

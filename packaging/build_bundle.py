@@ -49,8 +49,11 @@ class Step:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dist", type=Path, help="build into this folder (kept afterwards)")
-    parser.add_argument("--skip-build", action="store_true",
-                        help="smoke-test an existing DIST/kiosk without rebuilding")
+    parser.add_argument(
+        "--skip-build",
+        action="store_true",
+        help="smoke-test an existing DIST/kiosk without rebuilding",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kiosk-bundle-") as scratch:
         dist = (args.dist or Path(scratch) / "dist").resolve()
@@ -70,16 +73,34 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build(dist: Path, work: Path) -> Step:
     started = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-         "--distpath", str(dist), "--workpath", str(work), str(SPEC)],
-        cwd=ROOT, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            "--noconfirm",
+            "--clean",
+            "--log-level",
+            "WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(work),
+            str(SPEC),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
     )
     seconds = time.monotonic() - started
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-8000:])
     warnings = [line for line in proc.stdout.splitlines() if line.startswith("WARNING: lib")]
-    return Step("pyinstaller build", proc.returncode == 0, seconds,
-                "; ".join(warnings) or f"exit {proc.returncode}")
+    return Step(
+        "pyinstaller build",
+        proc.returncode == 0,
+        seconds,
+        "; ".join(warnings) or f"exit {proc.returncode}",
+    )
 
 
 def smoke(exe: Path, scratch: Path) -> list[Step]:
@@ -91,8 +112,14 @@ def smoke(exe: Path, scratch: Path) -> list[Step]:
     def run(name: str, *args: str, expect: str = "", timeout: float = 120) -> tuple[Step, str]:
         started = time.monotonic()
         try:
-            proc = subprocess.run([str(exe), *args], cwd=scratch, env=env, capture_output=True,
-                                  text=True, timeout=timeout)
+            proc = subprocess.run(
+                [str(exe), *args],
+                cwd=scratch,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+            )
         except subprocess.TimeoutExpired:
             return Step(name, False, time.monotonic() - started, "timed out"), ""
         seconds = time.monotonic() - started
@@ -107,26 +134,46 @@ def smoke(exe: Path, scratch: Path) -> list[Step]:
     if re.search(r"\bdecode\b", help_text):
         image = scratch / "sample.png"
         write_sample(image)
-        step, _ = run("kiosk decode sample.png", "--data-dir", str(data_dir), "decode",
-                      str(image), expect=SAMPLE_CODE)
+        step, _ = run(
+            "kiosk decode sample.png",
+            "--data-dir",
+            str(data_dir),
+            "decode",
+            str(image),
+            expect=SAMPLE_CODE,
+        )
     else:
-        step, _ = run("kiosk status --json", "--data-dir", str(data_dir), "status", "--json",
-                        expect='"provisioned"')
+        step, _ = run(
+            "kiosk status --json",
+            "--data-dir",
+            str(data_dir),
+            "status",
+            "--json",
+            expect='"provisioned"',
+        )
         step.note = step.note or "no decode command in this build yet"
     steps.append(step)
     steps += doctor_against_bundled_demo(exe, data_dir, scratch, env, run)
-    step, _ = run("kiosk logs --json", "--data-dir", str(data_dir), "logs", "--json",
-                  expect='"log_file"')
+    step, _ = run(
+        "kiosk logs --json", "--data-dir", str(data_dir), "logs", "--json", expect='"log_file"'
+    )
     steps.append(step)
     return steps
 
 
-def doctor_against_bundled_demo(exe: Path, data_dir: Path, scratch: Path,
-                                env: dict[str, str], run) -> list[Step]:
+def doctor_against_bundled_demo(
+    exe: Path, data_dir: Path, scratch: Path, env: dict[str, str], run
+) -> list[Step]:
     """Start the bundle's demo server, provision against it, run doctor without a camera."""
     started = time.monotonic()
-    server = subprocess.Popen([str(exe), "demo", "--server-only"], cwd=scratch, env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [str(exe), "demo", "--server-only"],
+        cwd=scratch,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         url = None
         assert server.stdout is not None
@@ -138,19 +185,44 @@ def doctor_against_bundled_demo(exe: Path, data_dir: Path, scratch: Path,
             if time.monotonic() - started > 60:
                 break
         if url is None:
-            return [Step("bundled demo server", False, time.monotonic() - started,
-                         "no URL printed")]
+            return [
+                Step("bundled demo server", False, time.monotonic() - started, "no URL printed")
+            ]
         steps = [Step("bundled demo server", True, time.monotonic() - started, url)]
-        step, _ = run("kiosk provision", "--data-dir", str(data_dir), "provision",
-                      "--api-url", url, "--token", DEMO_TOKEN, "--name", "bundle-smoke")
+        step, _ = run(
+            "kiosk provision",
+            "--data-dir",
+            str(data_dir),
+            "provision",
+            "--api-url",
+            url,
+            "--token",
+            DEMO_TOKEN,
+            "--name",
+            "bundle-smoke",
+        )
         steps.append(step)
         # a scan through the journal (SQLite) and the upload, all from the bundle
-        step, _ = run("kiosk scan TKT-VALID-0001", "--data-dir", str(data_dir), "scan",
-                      "--json", "--upload-seconds", "10", "TKT-VALID-0001",
-                      expect='"verdict": "valid"')
+        step, _ = run(
+            "kiosk scan TKT-VALID-0001",
+            "--data-dir",
+            str(data_dir),
+            "scan",
+            "--json",
+            "--upload-seconds",
+            "10",
+            "TKT-VALID-0001",
+            expect='"verdict": "valid"',
+        )
         steps.append(step)
-        step, out = run("kiosk doctor --no-camera", "--data-dir", str(data_dir), "doctor",
-                        "--json", "--no-camera")
+        step, out = run(
+            "kiosk doctor --no-camera",
+            "--data-dir",
+            str(data_dir),
+            "doctor",
+            "--json",
+            "--no-camera",
+        )
         checks = {}
         for line in out.splitlines():
             try:
@@ -162,12 +234,22 @@ def doctor_against_bundled_demo(exe: Path, data_dir: Path, scratch: Path,
         # platform plugins load from the bundle: a missing plugin is a "fail"; sound warns on
         # a build machine without an audio output
         expected_warnings = {"tls", "screen", "sound"}
-        not_ok = {k: v for k, v in checks.items()
-                  if v != "ok" and not (k in expected_warnings and v == "warn")}
-        step.ok = (step.ok and not not_ok and checks.get("decoder.pyzbar") == "ok"
-                   and checks.get("screen") == "warn")
-        step.note = (f"{len(checks)} checks; not ok: {not_ok}" if not_ok
-                     else f"{len(checks)} checks ok (tls, screen warn: http demo, offscreen)")
+        not_ok = {
+            k: v
+            for k, v in checks.items()
+            if v != "ok" and not (k in expected_warnings and v == "warn")
+        }
+        step.ok = (
+            step.ok
+            and not not_ok
+            and checks.get("decoder.pyzbar") == "ok"
+            and checks.get("screen") == "warn"
+        )
+        step.note = (
+            f"{len(checks)} checks; not ok: {not_ok}"
+            if not_ok
+            else f"{len(checks)} checks ok (tls, screen warn: http demo, offscreen)"
+        )
         steps.append(step)
         return steps
     finally:
@@ -187,8 +269,9 @@ def write_sample(path: Path) -> None:
 
     barcode = zxingcpp.create_barcode(SAMPLE_CODE, zxingcpp.BarcodeFormat.QRCode)
     image = np.array(zxingcpp.write_barcode_to_image(barcode, scale=6))
-    cv2.imwrite(str(path), cv2.copyMakeBorder(image, 40, 40, 40, 40, cv2.BORDER_CONSTANT,
-                                              value=255))
+    cv2.imwrite(
+        str(path), cv2.copyMakeBorder(image, 40, 40, 40, 40, cv2.BORDER_CONSTANT, value=255)
+    )
 
 
 def folder_size(folder: Path) -> tuple[int, int]:
@@ -201,12 +284,16 @@ def print_table(steps: list[Step], app: Path) -> None:
     print(f"| {'step':<26} | {'result':<6} | {'seconds':>7} | note")
     print(f"|{'-' * 28}|{'-' * 8}|{'-' * 9}|------")
     for step in steps:
-        print(f"| {step.name:<26} | {'ok' if step.ok else 'FAIL':<6} | {step.seconds:7.1f} | "
-              f"{step.note}")
+        print(
+            f"| {step.name:<26} | {'ok' if step.ok else 'FAIL':<6} | {step.seconds:7.1f} | "
+            f"{step.note}"
+        )
     if app.is_dir():
         size, count = folder_size(app)
-        print(f"\nbundle: {app}  {size / 1024 / 1024:.0f} MB in {count} files "
-              f"({sys.platform}, Python {sys.version.split()[0]})")
+        print(
+            f"\nbundle: {app}  {size / 1024 / 1024:.0f} MB in {count} files "
+            f"({sys.platform}, Python {sys.version.split()[0]})"
+        )
 
 
 if __name__ == "__main__":

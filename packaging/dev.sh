@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One entry point for a newcomer and for CI: installs what the kiosk needs, then runs it.
 #   packaging/dev.sh demo   start the kiosk demo (embedded API server + simulated camera)
-#   packaging/dev.sh test   lint (ruff), type-check (mypy --strict kiosk/) and run the whole test suite
+#   packaging/dev.sh test   ruff format --check, ruff check, mypy --strict kiosk/, all tests
 #   packaging/dev.sh bundle build the one-folder app with PyInstaller and smoke-test it
 # It creates .venv/ in the checkout and, when run as root on Debian, installs the system
 # libraries that Qt (PySide6) and zbar need. Python packages come from packaging/requirements.lock
@@ -59,6 +59,7 @@ case "${1:-}" in
         ;;
     test)
         shift
+        .venv/bin/ruff format --check .   # the tree is ruff-formatted (line length 100)
         .venv/bin/ruff check .
         .venv/bin/mypy kiosk/   # strict: see [tool.mypy] in pyproject.toml
         QT_QPA_PLATFORM=offscreen exec .venv/bin/python -m pytest "$@"

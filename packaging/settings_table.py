@@ -29,7 +29,7 @@ def toml_value(value: Any) -> str:
     """The default as it is written in settings.toml, on one line (a table cell)."""
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    return tomli_w.dumps({"v": value}).strip()[len("v = "):]
+    return tomli_w.dumps({"v": value}).strip()[len("v = ") :]
 
 
 def render_table() -> str:
@@ -51,8 +51,10 @@ def main(argv: list[str]) -> int:
     updated = with_table(text)
     if "--check" in argv:
         if updated != text:
-            print("README.md's settings table is out of date: "
-                  "run python packaging/settings_table.py", file=sys.stderr)
+            print(
+                "README.md's settings table is out of date: run python packaging/settings_table.py",
+                file=sys.stderr,
+            )
             return 1
         return 0
     README.write_text(updated, encoding="utf-8")

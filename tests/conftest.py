@@ -59,13 +59,18 @@ class CliResult:
 def run_cli(paths: Paths) -> Any:
     """Run ``python -m kiosk --data-dir <paths> ARGS`` as a real process."""
 
-    def run(*args: str, input: str | None = None, timeout: float = 60,
-            env: dict[str, str] | None = None) -> CliResult:
+    def run(
+        *args: str, input: str | None = None, timeout: float = 60, env: dict[str, str] | None = None
+    ) -> CliResult:
         full_env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), **(env or {})}
         full_env.pop("KIOSK_DATA_DIR", None)
         proc = subprocess.run(
             [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent), *args],
-            capture_output=True, text=True, input=input, timeout=timeout, env=full_env,
+            capture_output=True,
+            text=True,
+            input=input,
+            timeout=timeout,
+            env=full_env,
             cwd=REPO_ROOT,
         )
         return CliResult(proc.returncode, proc.stdout, proc.stderr)

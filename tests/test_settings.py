@@ -14,8 +14,10 @@ def test_missing_file_gives_defaults(tmp_path):
 
 def test_valid_values_are_applied(tmp_path):
     path = tmp_path / "settings.toml"
-    path.write_text('[scanning]\nmode = "reward"\nreward_points = 25\n'
-                    'reentry_window_minutes = 5\n[camera]\nformats = ["QRCode"]\n')
+    path.write_text(
+        '[scanning]\nmode = "reward"\nreward_points = 25\n'
+        'reentry_window_minutes = 5\n[camera]\nformats = ["QRCode"]\n'
+    )
     loaded = load_settings(path)
     assert loaded.problems == []
     assert loaded.settings.scanning.mode == "reward"
@@ -26,13 +28,21 @@ def test_valid_values_are_applied(tmp_path):
 
 def test_invalid_values_are_named_and_defaulted(tmp_path):
     path = tmp_path / "settings.toml"
-    path.write_text('[scanning]\nmode = "party"\nreward_points = -3\nredeem_voids_pass = "yes"\n'
-                    'typo_key = 1\n[camera]\nformats = ["QRCode", "Hieroglyph"]\n[nonsense]\n')
+    path.write_text(
+        '[scanning]\nmode = "party"\nreward_points = -3\nredeem_voids_pass = "yes"\n'
+        'typo_key = 1\n[camera]\nformats = ["QRCode", "Hieroglyph"]\n[nonsense]\n'
+    )
     loaded = load_settings(path)
     assert loaded.settings == Settings()
     text = "\n".join(loaded.problems)
-    for key in ("scanning.mode", "scanning.reward_points", "scanning.redeem_voids_pass",
-                "scanning.typo_key", "camera.formats", "[nonsense]"):
+    for key in (
+        "scanning.mode",
+        "scanning.reward_points",
+        "scanning.redeem_voids_pass",
+        "scanning.typo_key",
+        "camera.formats",
+        "[nonsense]",
+    ):
         assert key in text
     assert len(loaded.problems) == 6
 

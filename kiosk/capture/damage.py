@@ -12,21 +12,24 @@ import numpy as np
 Damage = Callable[[np.ndarray, np.random.Generator], np.ndarray]
 
 
-def on_canvas(symbol: np.ndarray, module_scale: float, margin: float = 0.35,
-              background: int = 235) -> np.ndarray:
+def on_canvas(
+    symbol: np.ndarray, module_scale: float, margin: float = 0.35, background: int = 235
+) -> np.ndarray:
     """BGR picture of the symbol scaled to ``module_scale`` px per module on a light card."""
     h, w = symbol.shape[:2]
-    scaled = cv2.resize(symbol, (max(int(w * module_scale), 1), max(int(h * module_scale), 1)),
-                        interpolation=cv2.INTER_NEAREST if module_scale >= 1 else cv2.INTER_AREA)
+    scaled = cv2.resize(
+        symbol,
+        (max(int(w * module_scale), 1), max(int(h * module_scale), 1)),
+        interpolation=cv2.INTER_NEAREST if module_scale >= 1 else cv2.INTER_AREA,
+    )
     sh, sw = scaled.shape[:2]
     pad_y, pad_x = int(sh * margin) + 10, int(sw * margin) + 10
     canvas = np.full((sh + 2 * pad_y, sw + 2 * pad_x), background, np.uint8)
-    canvas[pad_y:pad_y + sh, pad_x:pad_x + sw] = np.minimum(scaled, background)
+    canvas[pad_y : pad_y + sh, pad_x : pad_x + sw] = np.minimum(scaled, background)
     return cv2.cvtColor(canvas, cv2.COLOR_GRAY2BGR)
 
 
-def perspective(image: np.ndarray, rng: np.random.Generator, strength: float = 0.12
-                ) -> np.ndarray:
+def perspective(image: np.ndarray, rng: np.random.Generator, strength: float = 0.12) -> np.ndarray:
     h, w = image.shape[:2]
     src = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
     jitter = rng.uniform(-strength, strength, (4, 2)) * np.array([w, h], dtype=np.float32)
@@ -64,7 +67,7 @@ def glare(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     cx, cy = rng.uniform(0.3, 0.7) * w, rng.uniform(0.3, 0.7) * h
     radius = rng.uniform(0.15, 0.3) * max(h, w)
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
-    blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius ** 2)) * rng.uniform(110, 160)
+    blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius**2)) * rng.uniform(110, 160)
     out: np.ndarray = np.clip(image.astype(np.float32) * 0.85 + blob[:, :, None], 0, 255)
     return out.astype(np.uint8)
 

@@ -26,8 +26,9 @@ class _Seen:
 
 
 class Debouncer:
-    def __init__(self, confirmations: int = 1, hold_seconds: float = 3.0,
-                 gap_seconds: float = 0.5) -> None:
+    def __init__(
+        self, confirmations: int = 1, hold_seconds: float = 3.0, gap_seconds: float = 0.5
+    ) -> None:
         if confirmations < 1:
             raise ValueError("confirmations must be at least 1")
         self.confirmations = confirmations

@@ -47,8 +47,14 @@ class Decoder:
     """Reads barcodes from frames and still images. One per worker thread (it keeps state:
     the region of interest and the learned cost of each thorough step)."""
 
-    def __init__(self, formats: Sequence[str] | None = None, *, use_zbar: bool = True,
-                 live_budget_s: float = 0.030, still_budget_s: float = 3.0) -> None:
+    def __init__(
+        self,
+        formats: Sequence[str] | None = None,
+        *,
+        use_zbar: bool = True,
+        live_budget_s: float = 0.030,
+        still_budget_s: float = 3.0,
+    ) -> None:
         self.formats = list(formats) if formats is not None else list(KNOWN_FORMATS)
         self.zxing = ZxingReader(self.formats)
         self.zbar: ZbarReader | None = zbar_reader(self.formats) if use_zbar else None
@@ -106,8 +112,9 @@ class Decoder:
         self.remember(found, now)
         return found
 
-    def decode_live(self, image: np.ndarray, now: float | None = None,
-                    budget_s: float | None = None) -> list[Detection]:
+    def decode_live(
+        self, image: np.ndarray, now: float | None = None, budget_s: float | None = None
+    ) -> list[Detection]:
         """Fast path, then thorough steps while the frame's time budget allows.
 
         A step runs only if its expected cost fits in what is left of the budget: learned
@@ -154,8 +161,10 @@ class Decoder:
             return np.asarray(cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(grey))
 
         read = self.zxing.read
-        steps = [_Step("local binariser", lambda: read(grey), 3.0),
-                 _Step("rotate+invert", lambda: read(grey, thorough=True), 10.0)]
+        steps = [
+            _Step("local binariser", lambda: read(grey), 3.0),
+            _Step("rotate+invert", lambda: read(grey, thorough=True), 10.0),
+        ]
         zbar = self.zbar
         if zbar is not None:
             steps.append(_Step("zbar", lambda: zbar.read(grey), 3.0))
@@ -173,8 +182,9 @@ class Decoder:
 
     # -- still images -------------------------------------------------------------------------
 
-    def decode_still(self, image: np.ndarray, budget_s: float | None = None,
-                     formats: Sequence[str] | None = None) -> list[Detection]:
+    def decode_still(
+        self, image: np.ndarray, budget_s: float | None = None, formats: Sequence[str] | None = None
+    ) -> list[Detection]:
         """Thorough path for a still image: every reader, then extra steps on a budget.
 
         ``formats`` None reads every format either reader knows (not only the live ones).
@@ -185,11 +195,19 @@ class Decoder:
         zxing = self.zxing if every else ZxingReader(list(formats or ()))
         zbar = self.zbar
 
-        def read_all(picture: np.ndarray, found: list[Detection], scale: float = 1.0,
-                     back: np.ndarray | None = None) -> None:
+        def read_all(
+            picture: np.ndarray,
+            found: list[Detection],
+            scale: float = 1.0,
+            back: np.ndarray | None = None,
+        ) -> None:
             """Both binarisers and both readers on ``picture``, merged into ``found``."""
-            readings = [zxing.read(picture, thorough=True, every_format=every,
-                                   binarizer=binarizer, scale=scale) for binarizer in BINARIZERS]
+            readings = [
+                zxing.read(
+                    picture, thorough=True, every_format=every, binarizer=binarizer, scale=scale
+                )
+                for binarizer in BINARIZERS
+            ]
             if zbar is not None:
                 readings.append(zbar.read(picture, every_format=every, scale=scale))
             for reading in readings:
@@ -224,8 +242,9 @@ class Decoder:
         h, w = grey.shape[:2]
         for factor in (0.5, 0.25):  # downscaling averages away noise, blur and moire
             if min(h, w) * factor >= 100:
-                small = cv2.resize(grey, (int(w * factor), int(h * factor)),
-                                   interpolation=cv2.INTER_AREA)
+                small = cv2.resize(
+                    grey, (int(w * factor), int(h * factor)), interpolation=cv2.INTER_AREA
+                )
                 yield small, 1 / factor
         yield cv2.GaussianBlur(grey, (0, 0), 2.0), 1.0
         yield cv2.medianBlur(grey, 5), 1.0

@@ -30,8 +30,7 @@ def source_from_settings(camera: CameraSettings) -> FrameSource:
     if device.casefold() == SYNTHETIC:
         return SyntheticSource(width=camera.width, height=camera.height, fps=camera.fps)
     if device.startswith(FILE_PREFIX):
-        return FileSource(Path(device[len(FILE_PREFIX):]).expanduser(), fps=camera.fps,
-                          loop=True)
+        return FileSource(Path(device[len(FILE_PREFIX) :]).expanduser(), fps=camera.fps, loop=True)
     return CameraSource(device, camera.width, camera.height, camera.fps)
 
 
@@ -49,8 +48,8 @@ def device_problem(device: str) -> str | None:
     if not text or text.isdigit() or text.casefold() == SYNTHETIC:
         return None
     if text.startswith(FILE_PREFIX):
-        path = Path(text[len(FILE_PREFIX):]).expanduser()
-        if not text[len(FILE_PREFIX):].strip():
+        path = Path(text[len(FILE_PREFIX) :]).expanduser()
+        if not text[len(FILE_PREFIX) :].strip():
             return "file: needs the path of a video file or an image folder."
         if not path.exists():
             return f"{path} does not exist."
@@ -78,5 +77,7 @@ def worker_from_settings(
         hold_seconds=camera.hold_seconds,
         live_budget_s=camera.thorough_budget_ms / 1000,
         backoff_max_s=camera.reconnect_max_seconds,
-        on_scan=on_scan, on_preview=on_preview, on_state=on_state,
+        on_scan=on_scan,
+        on_preview=on_preview,
+        on_state=on_state,
     )

@@ -8,19 +8,49 @@ import zxingcpp
 
 # Formats a wallet pass or printed ticket carries, by the names settings and JSON use
 # (these are zxing-cpp's BarcodeFormat member names).
-KNOWN_FORMATS = ("QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13", "EAN8",
-                 "Code39", "Code93", "ITF", "UPCA", "UPCE", "Codabar")
+KNOWN_FORMATS = (
+    "QRCode",
+    "Aztec",
+    "PDF417",
+    "Code128",
+    "DataMatrix",
+    "EAN13",
+    "EAN8",
+    "Code39",
+    "Code93",
+    "ITF",
+    "UPCA",
+    "UPCE",
+    "Codabar",
+)
 
 # zbar's symbol type names -> the kiosk's. zbar reads no Aztec or DataMatrix at all.
 ZBAR_TO_KIOSK = {
-    "QRCODE": "QRCode", "PDF417": "PDF417", "CODE128": "Code128", "EAN13": "EAN13",
-    "EAN8": "EAN8", "CODE39": "Code39", "CODE93": "Code93", "I25": "ITF", "UPCA": "UPCA",
-    "UPCE": "UPCE", "CODABAR": "Codabar", "ISBN13": "EAN13", "ISBN10": "EAN13",
+    "QRCODE": "QRCode",
+    "PDF417": "PDF417",
+    "CODE128": "Code128",
+    "EAN13": "EAN13",
+    "EAN8": "EAN8",
+    "CODE39": "Code39",
+    "CODE93": "Code93",
+    "I25": "ITF",
+    "UPCA": "UPCA",
+    "UPCE": "UPCE",
+    "CODABAR": "Codabar",
+    "ISBN13": "EAN13",
+    "ISBN10": "EAN13",
 }
 KIOSK_TO_ZBAR = {
-    "QRCode": ("QRCODE",), "PDF417": ("PDF417",), "Code128": ("CODE128",),
-    "EAN13": ("EAN13", "ISBN13", "ISBN10"), "EAN8": ("EAN8",), "Code39": ("CODE39",),
-    "Code93": ("CODE93",), "ITF": ("I25",), "UPCA": ("UPCA", "EAN13"), "UPCE": ("UPCE",),
+    "QRCode": ("QRCODE",),
+    "PDF417": ("PDF417",),
+    "Code128": ("CODE128",),
+    "EAN13": ("EAN13", "ISBN13", "ISBN10"),
+    "EAN8": ("EAN8",),
+    "Code39": ("CODE39",),
+    "Code93": ("CODE93",),
+    "ITF": ("I25",),
+    "UPCA": ("UPCA", "EAN13"),
+    "UPCE": ("UPCE",),
     "Codabar": ("CODABAR",),
 }
 

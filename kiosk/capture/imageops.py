@@ -31,8 +31,13 @@ def looks_like_code(grey: np.ndarray, threshold: float = 0.18) -> bool:
     """
     h, w = grey.shape[:2]
     scale = 320 / max(w, 1)
-    small = cv2.resize(grey, (max(int(w * scale), 8), max(int(h * scale), 8)),
-                       interpolation=cv2.INTER_AREA) if scale < 1 else grey
+    small = (
+        cv2.resize(
+            grey, (max(int(w * scale), 8), max(int(h * scale), 8)), interpolation=cv2.INTER_AREA
+        )
+        if scale < 1
+        else grey
+    )
     grad = cv2.morphologyEx(small, cv2.MORPH_GRADIENT, np.ones((3, 3), np.uint8))
     strong = (grad > 48).astype(np.float32)
     block = max(min(small.shape[:2]) // 6, 8)
@@ -65,13 +70,15 @@ def rotated(grey: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
     nw, nh = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
     matrix[0, 2] += nw / 2 - w / 2
     matrix[1, 2] += nh / 2 - h / 2
-    turned = cv2.warpAffine(grey, matrix, (nw, nh), flags=cv2.INTER_LINEAR,
-                            borderMode=cv2.BORDER_REPLICATE)
+    turned = cv2.warpAffine(
+        grey, matrix, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
     return turned, cv2.invertAffineTransform(matrix)
 
 
-def quad(points: Iterable[Sequence[float]], scale: float = 1.0, dx: float = 0.0,
-         dy: float = 0.0) -> Quad:
+def quad(
+    points: Iterable[Sequence[float]], scale: float = 1.0, dx: float = 0.0, dy: float = 0.0
+) -> Quad:
     """Four corners (top-left first, clockwise) as a :data:`Quad`, scaled then shifted:
     where a reading in a scaled or cropped copy lies in the original image."""
     tl, tr, br, bl = (_point(p, scale, dx, dy) for p in points)
@@ -88,8 +95,7 @@ def mapped(detections: list[Detection], back: np.ndarray) -> list[Detection]:
     for det in detections:
         pts = np.array(det.position, dtype=np.float32).reshape(-1, 1, 2)
         orig = cv2.transform(pts, back).reshape(-1, 2)
-        out.append(Detection(det.text, det.format, quad(orig), det.raw, det.binary,
-                             det.backend))
+        out.append(Detection(det.text, det.format, quad(orig), det.raw, det.binary, det.backend))
     return out
 
 

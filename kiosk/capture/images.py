@@ -36,8 +36,13 @@ def load_image(path: str | Path) -> np.ndarray:
     if image is None:
         raise ImageError(f"{path}: not an image format the kiosk can read")
     raw = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-    if raw is not None and raw.ndim == 3 and raw.shape[2] == 4 and raw.shape[:2] == \
-            image.shape[:2] and raw[:, :, 3].min() < 255:
+    if (
+        raw is not None
+        and raw.ndim == 3
+        and raw.shape[2] == 4
+        and raw.shape[:2] == image.shape[:2]
+        and raw[:, :, 3].min() < 255
+    ):
         alpha = raw[:, :, 3:4].astype(np.float32) / (65535.0 if raw.dtype == np.uint16 else 255.0)
         image = (image.astype(np.float32) * alpha + 255.0 * (1 - alpha)).astype(np.uint8)
     return image

@@ -33,8 +33,9 @@ def phone_screen(text: str | bytes, fmt: str, code_px: int = 300) -> np.ndarray:
     symbol = linear_height(barcode_image(text, fmt), fmt)
     h, w = symbol.shape[:2]
     scale = code_px / max(w, h)
-    symbol = cv2.resize(symbol, (max(int(w * scale), 1), max(int(h * scale), 1)),
-                        interpolation=cv2.INTER_NEAREST)
+    symbol = cv2.resize(
+        symbol, (max(int(w * scale), 1), max(int(h * scale), 1)), interpolation=cv2.INTER_NEAREST
+    )
     sh, sw = symbol.shape[:2]
     linear = fmt not in ("QRCode", "Aztec", "DataMatrix", "PDF417")
     # A long 1D code fills the screen's width on a wallet pass; a square one leaves a margin.
@@ -45,17 +46,30 @@ def phone_screen(text: str | bytes, fmt: str, code_px: int = 300) -> np.ndarray:
     screen = np.full((screen_h, screen_w, 3), 252, np.uint8)
     header = screen_h // 5
     screen[:header] = (140, 70, 20)  # the pass's coloured header strip
-    cv2.putText(screen, "Tiketo", (screen_w // 12, header // 2 + 8), cv2.FONT_HERSHEY_SIMPLEX,
-                screen_w / 400, (255, 255, 255), max(screen_w // 200, 1), cv2.LINE_AA)
+    cv2.putText(
+        screen,
+        "Tiketo",
+        (screen_w // 12, header // 2 + 8),
+        cv2.FONT_HERSHEY_SIMPLEX,
+        screen_w / 400,
+        (255, 255, 255),
+        max(screen_w // 200, 1),
+        cv2.LINE_AA,
+    )
     top = header + (screen_h - header - sh) // 2
     left = (screen_w - sw) // 2
-    screen[top:top + sh, left:left + sw] = symbol[:, :, None]
-    phone[bezel:bezel + screen_h, bezel:bezel + screen_w] = screen
+    screen[top : top + sh, left : left + sw] = symbol[:, :, None]
+    phone[bezel : bezel + screen_h, bezel : bezel + screen_w] = screen
     return phone
 
 
-def place(background: np.ndarray, picture: np.ndarray, center: tuple[float, float],
-          tilt: float = 0.0, rotate_deg: float = 0.0) -> None:
+def place(
+    background: np.ndarray,
+    picture: np.ndarray,
+    center: tuple[float, float],
+    tilt: float = 0.0,
+    rotate_deg: float = 0.0,
+) -> None:
     """Paste ``picture`` into ``background`` (in place) with a mild perspective and rotation.
 
     ``tilt`` (0 to ~0.3) narrows one side as if the phone leaned back.
@@ -63,11 +77,14 @@ def place(background: np.ndarray, picture: np.ndarray, center: tuple[float, floa
     ph, pw = picture.shape[:2]
     src = np.array([[0, 0], [pw, 0], [pw, ph], [0, ph]], dtype=np.float32)
     dx = pw * tilt / 2
-    dst = np.array([[dx - pw / 2, -ph / 2], [pw / 2 - dx, -ph / 2], [pw / 2, ph / 2],
-                    [-pw / 2, ph / 2]], dtype=np.float32)
+    dst = np.array(
+        [[dx - pw / 2, -ph / 2], [pw / 2 - dx, -ph / 2], [pw / 2, ph / 2], [-pw / 2, ph / 2]],
+        dtype=np.float32,
+    )
     angle = np.deg2rad(rotate_deg)
-    rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]],
-                   dtype=np.float32)
+    rot = np.array(
+        [[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]], dtype=np.float32
+    )
     dst = dst @ rot.T + np.array(center, dtype=np.float32)
     bh, bw = background.shape[:2]
     # Warp only into the picture's bounding box: warping the whole frame costs 5-10x more.
@@ -78,8 +95,14 @@ def place(background: np.ndarray, picture: np.ndarray, center: tuple[float, floa
     local = (dst - np.array([x0, y0], dtype=np.float32)).astype(np.float32)
     matrix = cv2.getPerspectiveTransform(src, local)
     region = background[y0:y1, x0:x1]
-    cv2.warpPerspective(picture, matrix, (x1 - x0, y1 - y0), dst=region,
-                        borderMode=cv2.BORDER_TRANSPARENT, flags=cv2.INTER_LINEAR)
+    cv2.warpPerspective(
+        picture,
+        matrix,
+        (x1 - x0, y1 - y0),
+        dst=region,
+        borderMode=cv2.BORDER_TRANSPARENT,
+        flags=cv2.INTER_LINEAR,
+    )
 
 
 def backdrop(width: int, height: int, seed: int = 0) -> np.ndarray:

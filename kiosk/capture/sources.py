@@ -83,7 +83,8 @@ def resolve_camera(device: str | int, cameras: list[tuple[int, str]] | None = No
     if not sys.platform.startswith("linux") and cameras is None:
         raise SourceUnavailable(
             f"Cameras can be chosen by name only on Linux; set camera.device to an index "
-            f"instead of {text!r}.")
+            f"instead of {text!r}."
+        )
     cameras = list_cameras() if cameras is None else cameras
     wanted = text.casefold()
     for index, name in cameras:
@@ -107,8 +108,15 @@ class CameraSource(FrameSource):
     """A webcam through OpenCV. The requested size and rate are asked for; ``open`` reports
     what the camera actually agreed to."""
 
-    def __init__(self, device: str | int = 0, width: int = 1280, height: int = 720,
-                 fps: float = 30, *, fourcc: str | None = "MJPG") -> None:
+    def __init__(
+        self,
+        device: str | int = 0,
+        width: int = 1280,
+        height: int = 720,
+        fps: float = 30,
+        *,
+        fourcc: str | None = "MJPG",
+    ) -> None:
         self.device = device
         self.width, self.height, self.fps = width, height, fps
         self.fourcc = fourcc
@@ -133,12 +141,20 @@ class CameraSource(FrameSource):
         capture.set(cv2.CAP_PROP_BUFFERSIZE, 1)  # keep the driver from queueing stale frames
         self._capture = capture
         info = SourceInfo(
-            self.name, int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
+            self.name,
+            int(capture.get(cv2.CAP_PROP_FRAME_WIDTH)),
             int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT)),
-            float(capture.get(cv2.CAP_PROP_FPS)) or float(self.fps))
+            float(capture.get(cv2.CAP_PROP_FPS)) or float(self.fps),
+        )
         if (info.width, info.height) != (self.width, self.height):
-            log.info("Camera %s gives %dx%d instead of the requested %dx%d", self.device,
-                     info.width, info.height, self.width, self.height)
+            log.info(
+                "Camera %s gives %dx%d instead of the requested %dx%d",
+                self.device,
+                info.width,
+                info.height,
+                self.width,
+                self.height,
+            )
         return info
 
     def read(self) -> Frame | None:
@@ -162,8 +178,9 @@ class CameraSource(FrameSource):
 class FileSource(FrameSource):
     """A video file, or a folder of images shown in name order, optionally looping."""
 
-    def __init__(self, path: str | Path, *, fps: float = 30.0, loop: bool = False,
-                 realtime: bool = True) -> None:
+    def __init__(
+        self, path: str | Path, *, fps: float = 30.0, loop: bool = False, realtime: bool = True
+    ) -> None:
         self.path = Path(path)
         self.fps, self.loop, self.realtime = fps, loop, realtime
         self.name = f"file {self.path.name}"
@@ -175,8 +192,9 @@ class FileSource(FrameSource):
 
     def open(self) -> SourceInfo:
         if self.path.is_dir():
-            self._images = sorted(p for p in self.path.iterdir()
-                                  if p.suffix.lower() in IMAGE_SUFFIXES)
+            self._images = sorted(
+                p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES
+            )
             if not self._images:
                 raise SourceUnavailable(f"No images in folder {self.path}.")
             first = cv2.imread(str(self._images[0]))

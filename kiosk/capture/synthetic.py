@@ -34,11 +34,22 @@ class SyntheticSource(FrameSource):
     fast as they are asked for (tests, throughput benchmarks) and the timeline is virtual.
     """
 
-    def __init__(self, codes: Sequence[str] | None = None, *, width: int = 1280,
-                 height: int = 720, fps: float = 30.0, formats: Sequence[str] = WALLET_FORMATS,
-                 show_seconds: float = 2.0, gap_seconds: float = 0.7, noise: float = 3.0,
-                 motion: bool = True, realtime: bool = True, loop: bool = True,
-                 seed: int = 0) -> None:
+    def __init__(
+        self,
+        codes: Sequence[str] | None = None,
+        *,
+        width: int = 1280,
+        height: int = 720,
+        fps: float = 30.0,
+        formats: Sequence[str] = WALLET_FORMATS,
+        show_seconds: float = 2.0,
+        gap_seconds: float = 0.7,
+        noise: float = 3.0,
+        motion: bool = True,
+        realtime: bool = True,
+        loop: bool = True,
+        seed: int = 0,
+    ) -> None:
         self.codes = list(codes) if codes is not None else demo_codes()
         if not self.codes:
             raise ValueError("SyntheticSource needs at least one code")
@@ -86,8 +97,13 @@ class SyntheticSource(FrameSource):
             t = index / self.fps
             wobble = (np.sin(t * 2.1) * 0.02, np.cos(t * 1.7) * 0.02) if self.motion else (0, 0)
             center = (self.width * (0.5 + wobble[0]), self.height * (0.5 + wobble[1]))
-            place(image, phone, center, tilt=0.06 if self.motion else 0.0,
-                  rotate_deg=float(np.sin(t) * 4) if self.motion else 0.0)
+            place(
+                image,
+                phone,
+                center,
+                tilt=0.06 if self.motion else 0.0,
+                rotate_deg=float(np.sin(t) * 4) if self.motion else 0.0,
+            )
         if self.noise > 0:
             image = cv2.add(image, self._noise_field(index), dtype=cv2.CV_8U)
         return Frame(image, time.monotonic(), index, truth=code)

@@ -47,8 +47,13 @@ class Detection:
         """Length of the longer diagonal: a scale for 'near' when comparing positions."""
         (x0, y0), _, (x2, y2), _ = self.position
         _, (x1, y1), _, (x3, y3) = self.position
-        return float(max(((x2 - x0) ** 2 + (y2 - y0) ** 2) ** 0.5,
-                         ((x3 - x1) ** 2 + (y3 - y1) ** 2) ** 0.5, 1.0))
+        return float(
+            max(
+                ((x2 - x0) ** 2 + (y2 - y0) ** 2) ** 0.5,
+                ((x3 - x1) ** 2 + (y3 - y1) ** 2) ** 0.5,
+                1.0,
+            )
+        )
 
     def bounds(self) -> tuple[int, int, int, int]:
         """(x0, y0, x1, y1) bounding box of the corners, in whole pixels."""

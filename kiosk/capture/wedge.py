@@ -50,8 +50,13 @@ class _Key:
 
 
 class WedgeDecoder:
-    def __init__(self, max_interval: float = 0.030, silence: float = 0.100,
-                 min_length: int = 4, suffix_grace: float = 1.0) -> None:
+    def __init__(
+        self,
+        max_interval: float = 0.030,
+        silence: float = 0.100,
+        min_length: int = 4,
+        suffix_grace: float = 1.0,
+    ) -> None:
         self.max_interval, self.silence, self.min_length = max_interval, silence, min_length
         self.suffix_grace = suffix_grace
         self.suffix_seen = False  # a scan ended with Enter/Tab: this scanner sends a suffix
@@ -75,8 +80,11 @@ class WedgeDecoder:
         result = WedgeResult()
         if self._keys and not 0 <= now - self._keys[-1].time <= self.max_interval:
             result = self._finish()
-        elif (not self._keys and self._released
-              and 0 <= now - self._released[-1].time <= self.max_interval):
+        elif (
+            not self._keys
+            and self._released
+            and 0 <= now - self._released[-1].time <= self.max_interval
+        ):
             result.reclaim = [k.payload for k in self._released]
             self._keys, self._released = self._released, []
         self._keys.append(_Key(char, now, payload if payload is not None else char))
@@ -104,8 +112,9 @@ class WedgeDecoder:
             return WedgeResult()
         quiet = now - self._keys[-1].time
         if self._is_burst():
-            return (WedgeResult(scan=self._take()) if quiet >= self._burst_silence()
-                    else WedgeResult())
+            return (
+                WedgeResult(scan=self._take()) if quiet >= self._burst_silence() else WedgeResult()
+            )
         return self._release() if quiet > self.max_interval else WedgeResult()
 
     def _burst_silence(self) -> float:

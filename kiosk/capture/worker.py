@@ -167,12 +167,16 @@ class CaptureWorker:
                 reason = f"{self.source.name} failed to open ({exc})."
             else:
                 info = self.info
-                self._set_state(CameraState.CONNECTED,
-                                f"{info.name} connected: {info.width}x{info.height} at "
-                                f"{info.fps:g} fps.")
+                self._set_state(
+                    CameraState.CONNECTED,
+                    f"{info.name} connected: {info.width}x{info.height} at {info.fps:g} fps.",
+                )
                 return True
-            self._set_state(CameraState.DISCONNECTED,
-                            f"Camera disconnected: {reason} Retrying in {delay:g} s.", delay)
+            self._set_state(
+                CameraState.DISCONNECTED,
+                f"Camera disconnected: {reason} Retrying in {delay:g} s.",
+                delay,
+            )
             reconnect = True
             if self._stop.wait(delay):
                 break
@@ -210,10 +214,12 @@ class CaptureWorker:
                 frame = None
             if frame is None:
                 self._close_source()
-                self._set_state(CameraState.DISCONNECTED,
-                                f"Camera disconnected: {self.source.name} stopped sending "
-                                f"frames. Retrying in {self.backoff_initial_s:g} s.",
-                                self.backoff_initial_s)
+                self._set_state(
+                    CameraState.DISCONNECTED,
+                    f"Camera disconnected: {self.source.name} stopped sending "
+                    f"frames. Retrying in {self.backoff_initial_s:g} s.",
+                    self.backoff_initial_s,
+                )
                 return not self._stop.wait(self.backoff_initial_s)
             self.stats.frames_read += 1
             with self._cond:

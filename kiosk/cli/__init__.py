@@ -51,12 +51,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
     parser.add_argument(
-        "--data-dir", metavar="PATH",
+        "--data-dir",
+        metavar="PATH",
         help="keep config, journal and logs under PATH (default: the platform's places; "
         "also KIOSK_DATA_DIR)",
     )
-    parser.add_argument("--verbose", "-v", action="store_true",
-                        help="also print the log lines to stderr (and debug lines)")
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="also print the log lines to stderr (and debug lines)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)

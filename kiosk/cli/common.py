@@ -60,8 +60,9 @@ def require_credentials(paths: Paths) -> DeviceCredentials:
 
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true",
-                        help="print one JSON object per line, for scripts")
+    parser.add_argument(
+        "--json", action="store_true", help="print one JSON object per line, for scripts"
+    )
 
 
 def say(text: object, *, limit: int = 4 * 1024, stream: Any = None) -> None:
@@ -119,12 +120,16 @@ def run_guarded(func: Any) -> Any:
         except OSError as exc:
             log.exception("Command failed")
             where = f" ({exc.filename})" if exc.filename else ""
-            return fail(f"The system refused a file operation{where}: "
-                        f"{exc.strerror or exc}; check the disk and this user's permissions.")
+            return fail(
+                f"The system refused a file operation{where}: "
+                f"{exc.strerror or exc}; check the disk and this user's permissions."
+            )
         except Exception as exc:
             log.exception("Command failed")
-            return fail(f"Unexpected error ({type(exc).__name__}: {exc}); the details are "
-                        "in the log ('kiosk logs').")
+            return fail(
+                f"Unexpected error ({type(exc).__name__}: {exc}); the details are "
+                "in the log ('kiosk logs')."
+            )
 
     wrapper.__doc__ = func.__doc__
     return wrapper

@@ -22,17 +22,26 @@ from kiosk.cli.common import (
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "decode", help="read the barcodes in image files (photos, screenshots)",
+        "decode",
+        help="read the barcodes in image files (photos, screenshots)",
         description="Reads every barcode in each image with the kiosk's thorough path "
         "(zxing-cpp, then pyzbar, then rotated/inverted/rescaled/cleaned-up copies). "
         "Prints one line per image. Exit status 1 when an image could not be read.",
     )
     parser.add_argument("images", nargs="+", metavar="IMAGE", help="image files")
-    parser.add_argument("--formats", metavar="LIST",
-                        help="comma-separated formats to read (default: every format), "
-                        f"from {', '.join(KNOWN_FORMATS)}")
-    parser.add_argument("--budget", type=float, default=3.0, metavar="SECONDS",
-                        help="time per image for the extra attempts (default 3)")
+    parser.add_argument(
+        "--formats",
+        metavar="LIST",
+        help="comma-separated formats to read (default: every format), "
+        f"from {', '.join(KNOWN_FORMATS)}",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=3.0,
+        metavar="SECONDS",
+        help="time per image for the extra attempts (default 3)",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 
@@ -43,8 +52,10 @@ def _run(args: argparse.Namespace) -> int:
         formats = [f.strip() for f in args.formats.split(",") if f.strip()]
         unknown = [f for f in formats if f not in KNOWN_FORMATS]
         if unknown:
-            return fail(f"unknown format {', '.join(unknown)}; known: "
-                        f"{', '.join(KNOWN_FORMATS)}", EXIT_USAGE)
+            return fail(
+                f"unknown format {', '.join(unknown)}; known: {', '.join(KNOWN_FORMATS)}",
+                EXIT_USAGE,
+            )
     decoder = Decoder(formats, still_budget_s=args.budget)
     status = EXIT_OK
     for path in args.images:

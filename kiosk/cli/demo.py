@@ -35,14 +35,16 @@ SHOW_SECONDS, GAP_SECONDS = 1.2, 0.8
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "demo", help="run the kiosk against an embedded demo server (no account needed)",
+        "demo",
+        help="run the kiosk against an embedded demo server (no account needed)",
         description="Starts an embedded Tiketo API server on 127.0.0.1 with demo passes, "
         "provisions a throwaway device against it (unless --data-dir is given), and shows "
         "the kiosk with a simulated camera. Closing the window ends the demo.",
     )
     parser.add_argument("--port", type=int, default=0, help="server port (default: any free)")
-    parser.add_argument("--server-only", action="store_true",
-                        help="only run the demo API server until interrupted")
+    parser.add_argument(
+        "--server-only", action="store_true", help="only run the demo API server until interrupted"
+    )
     parser.add_argument("--fullscreen", action="store_true", help="show the kiosk full-screen")
     parser.set_defaults(handler=run_guarded(_run))
 
@@ -61,8 +63,10 @@ def _run(args: argparse.Namespace) -> int:
             provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "demo-kiosk")
             print(f"Demo API server: {server.url}")
             print(f"Data folder: {paths.data_dir.parent}")
-            print("Demo codes: " + ", ".join(p.code for p in seed_passes()) +
-                  f", {UNKNOWN_CODE}", flush=True)
+            print(
+                "Demo codes: " + ", ".join(p.code for p in seed_passes()) + f", {UNKNOWN_CODE}",
+                flush=True,
+            )
             if args.server_only:
                 _wait_for_stop()
                 return EXIT_OK
@@ -87,11 +91,18 @@ def _run_screen(paths: Any, *, save: bool, fullscreen: bool) -> int:
         save_settings(paths.settings_file, settings)
 
     def camera(_: Any) -> SyntheticSource:
-        return SyntheticSource(list(DEMO_SEQUENCE), width=960, height=540, fps=15,
-                               show_seconds=SHOW_SECONDS, gap_seconds=GAP_SECONDS)
+        return SyntheticSource(
+            list(DEMO_SEQUENCE),
+            width=960,
+            height=540,
+            fps=15,
+            show_seconds=SHOW_SECONDS,
+            gap_seconds=GAP_SECONDS,
+        )
 
-    code = run_kiosk(paths, demo=True, settings=settings, source_factory=camera,
-                     pin_hint=f"Demo PIN: {DEMO_PIN}")
+    code = run_kiosk(
+        paths, demo=True, settings=settings, source_factory=camera, pin_hint=f"Demo PIN: {DEMO_PIN}"
+    )
     return EXIT_OK if code == 0 else code
 
 

@@ -27,16 +27,21 @@ MARKS = {Status.OK: "ok  ", Status.WARN: "WARN", Status.FAIL: "FAIL"}
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "doctor", help="check everything the kiosk needs, with advice",
+        "doctor",
+        help="check everything the kiosk needs, with advice",
         description="Checks the camera, the barcode decoders, the Tiketo API (reachable, "
         "TLS, token, schema), the clock, free disk and the journal. Each check says ok, "
         "warn or fail with one sentence of advice. Exits non-zero if any check fails.",
     )
     add_json_flag(parser)
-    parser.add_argument("--no-camera", action="store_true",
-                        help="skip the camera check (kiosks with a USB barcode scanner only)")
-    parser.add_argument("--no-screen", action="store_true",
-                        help="skip the screen check (Qt opening the display)")
+    parser.add_argument(
+        "--no-camera",
+        action="store_true",
+        help="skip the camera check (kiosks with a USB barcode scanner only)",
+    )
+    parser.add_argument(
+        "--no-screen", action="store_true", help="skip the screen check (Qt opening the display)"
+    )
     parser.add_argument(PROBE_FLAG, action="store_true", help=argparse.SUPPRESS)
     parser.set_defaults(handler=run_guarded(_run))
 
@@ -46,15 +51,23 @@ def _run(args: argparse.Namespace) -> int:
         return probe()
     paths = paths_from(args)
     if not args.json:  # for support: which kiosk, which files (JSON stays one line per check)
-        print(f"kiosk {__version__} on {platform.platform(terse=True)}; "
-              f"config {paths.config_dir}, data {paths.data_dir}", flush=True)
+        print(
+            f"kiosk {__version__} on {platform.platform(terse=True)}; "
+            f"config {paths.config_dir}, data {paths.data_dir}",
+            flush=True,
+        )
     failed = False
-    groups = doctor_groups(paths, check_camera=not args.no_camera,
-                           check_screen=not args.no_screen)
+    groups = doctor_groups(paths, check_camera=not args.no_camera, check_screen=not args.no_screen)
     for result in run_checks(groups):
         failed |= result.status is Status.FAIL
-        log_event(log, "doctor", logging.INFO if result.status is Status.OK else logging.WARNING,
-                  check=result.check, status=result.status.value, detail=result.detail)
+        log_event(
+            log,
+            "doctor",
+            logging.INFO if result.status is Status.OK else logging.WARNING,
+            check=result.check,
+            status=result.status.value,
+            detail=result.detail,
+        )
         if args.json:
             print_json(result.to_json())
             continue

@@ -24,7 +24,8 @@ from kiosk.settings import load_settings
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "door-hook", help="run the door hook once now, with a test verdict",
+        "door-hook",
+        help="run the door hook once now, with a test verdict",
         description="Runs the configured [door_hook] command and/or URL once, right now, with "
         "a sample accepted verdict (code DOOR-HOOK-TEST), and says whether it worked: the "
         "way to check a turnstile relay or door opener while installing it. The door opens.",
@@ -35,10 +36,17 @@ def register(subparsers: Any) -> None:
 
 def sample_verdict() -> Verdict:
     """An accepted verdict shaped exactly like a real one (the hook cannot tell)."""
-    return Verdict(code="DOOR-HOOK-TEST", kind=VerdictKind.VALID, offline=False,
-                   scan_id=f"door-hook-test-{uuid.uuid4()}", mode=ScanMode.ENTRY,
-                   scanned_at=datetime.now(UTC), message="Door hook test",
-                   holder="Door hook test", pass_type="eventTicket")
+    return Verdict(
+        code="DOOR-HOOK-TEST",
+        kind=VerdictKind.VALID,
+        offline=False,
+        scan_id=f"door-hook-test-{uuid.uuid4()}",
+        mode=ScanMode.ENTRY,
+        scanned_at=datetime.now(UTC),
+        message="Door hook test",
+        holder="Door hook test",
+        pass_type="eventTicket",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -52,9 +60,11 @@ def _run(args: argparse.Namespace) -> int:
     if not hook.enabled:
         hook.close()
         problems = [p for p in loaded.problems if "door_hook" in p]
-        raise CommandError(problems[0] if problems else
-                           f"No door hook is set: add [door_hook] command or url to "
-                           f"{paths.settings_file}.")
+        raise CommandError(
+            problems[0]
+            if problems
+            else f"No door hook is set: add [door_hook] command or url to {paths.settings_file}."
+        )
     try:
         outcomes = hook.run_now(sample_verdict().to_json())
     finally:

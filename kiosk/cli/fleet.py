@@ -33,29 +33,48 @@ from kiosk.fleet.config import (
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "fleet", help="share admissions with the venue's other kiosks over an MQTT broker",
+        "fleet",
+        help="share admissions with the venue's other kiosks over an MQTT broker",
         description="Without a subcommand: list every kiosk of the venue, as the broker "
-        "knows them. 'join' stores the broker settings, 'leave' forgets them.")
+        "knows them. 'join' stores the broker settings, 'leave' forgets them.",
+    )
     add_json_flag(parser)
-    parser.add_argument("--wait", type=float, default=2.0, metavar="S",
-                        help="how long to collect the kiosks' status (default 2 s)")
+    parser.add_argument(
+        "--wait",
+        type=float,
+        default=2.0,
+        metavar="S",
+        help="how long to collect the kiosks' status (default 2 s)",
+    )
     parser.set_defaults(handler=run_guarded(_list))
     commands = parser.add_subparsers(dest="fleet_command", metavar="SUBCOMMAND")
     join = commands.add_parser(
-        "join", help="join the venue's broker (settings stored owner-only, never printed)",
+        "join",
+        help="join the venue's broker (settings stored owner-only, never printed)",
         description="Store the broker settings beside the device credentials (0600). "
         "mqtts:// works anywhere; mqtt:// only to this machine or a private LAN address. "
-        "'-' as a file reads standard input (the secret first, then the password).")
-    join.add_argument("--broker", required=True, metavar="URL",
-                      help="mqtts://host:8883, or mqtt://host:1883 on the venue network")
-    join.add_argument("--secret-file", required=True, metavar="F",
-                      help="file holding the venue secret (the same on every kiosk)")
+        "'-' as a file reads standard input (the secret first, then the password).",
+    )
+    join.add_argument(
+        "--broker",
+        required=True,
+        metavar="URL",
+        help="mqtts://host:8883, or mqtt://host:1883 on the venue network",
+    )
+    join.add_argument(
+        "--secret-file",
+        required=True,
+        metavar="F",
+        help="file holding the venue secret (the same on every kiosk)",
+    )
     join.add_argument("--username", metavar="U", help="broker user name")
     join.add_argument("--password-file", metavar="P", help="file holding the broker password")
-    join.add_argument("--ca-file", metavar="C",
-                      help="CA certificate(s) to trust for mqtts:// (default: the system's)")
-    join.add_argument("--prefix", metavar="P",
-                      help="topic prefix (default: tiketo/<workspace>)")
+    join.add_argument(
+        "--ca-file",
+        metavar="C",
+        help="CA certificate(s) to trust for mqtts:// (default: the system's)",
+    )
+    join.add_argument("--prefix", metavar="P", help="topic prefix (default: tiketo/<workspace>)")
     add_json_flag(join)
     join.set_defaults(handler=run_guarded(_join))
     leave = commands.add_parser("leave", help="forget the broker settings")
@@ -86,9 +105,14 @@ def _join(args: argparse.Namespace) -> int:
             prefix = check_prefix(args.prefix)
         else:
             prefix = default_prefix(require_credentials(paths).workspace)
-        config = FleetConfig(broker_url=args.broker.strip(), secret=secret, prefix=prefix,
-                             username=args.username or None, password=password,
-                             ca_file=ca_file)
+        config = FleetConfig(
+            broker_url=args.broker.strip(),
+            secret=secret,
+            prefix=prefix,
+            username=args.username or None,
+            password=password,
+            ca_file=ca_file,
+        )
         save_fleet_config(paths, config)
     except FleetConfigError as exc:
         raise CommandError(str(exc), EXIT_USAGE) from exc
@@ -97,8 +121,10 @@ def _join(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"joined": True, **config.public_view()})
     else:
-        print(f"Joined the fleet at {config.broker.display} (topics under {prefix}/). "
-              "Restart the kiosk screen to connect.")
+        print(
+            f"Joined the fleet at {config.broker.display} (topics under {prefix}/). "
+            "Restart the kiosk screen to connect."
+        )
     return EXIT_OK
 
 
@@ -123,8 +149,10 @@ def _list(args: argparse.Namespace) -> int:
     except FleetConfigError as exc:
         raise CommandError(str(exc)) from exc
     if config is None:
-        raise CommandError("This kiosk is in no fleet: run 'kiosk fleet join --broker URL "
-                           "--secret-file F'.", EXIT_FAILED)
+        raise CommandError(
+            "This kiosk is in no fleet: run 'kiosk fleet join --broker URL --secret-file F'.",
+            EXIT_FAILED,
+        )
     try:
         kiosks, ignored = read_kiosks(config, max(0.2, args.wait))
     except ProbeFailed as exc:
@@ -135,14 +163,18 @@ def _list(args: argparse.Namespace) -> int:
         else:
             state = "connected" if kiosk["connected"] else "gone"
             api = "online" if kiosk["online"] else "offline"
-            print(f"{kiosk['device']}: {state}, API {api}, {kiosk['pending']} waiting, "
-                  f"last scan {kiosk['last_scan'] or '-'}, last upload "
-                  f"{kiosk['last_sync'] or '-'}, version {kiosk['version'] or '?'}")
+            print(
+                f"{kiosk['device']}: {state}, API {api}, {kiosk['pending']} waiting, "
+                f"last scan {kiosk['last_scan'] or '-'}, last upload "
+                f"{kiosk['last_sync'] or '-'}, version {kiosk['version'] or '?'}"
+            )
     if not kiosks and not args.json:
         print("No kiosk has published its status under this prefix yet.")
     if ignored:
-        print(f"kiosk: {ignored} unsigned or wrongly signed status message(s) ignored.",
-              file=sys.stderr)
+        print(
+            f"kiosk: {ignored} unsigned or wrongly signed status message(s) ignored.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

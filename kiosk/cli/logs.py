@@ -12,13 +12,19 @@ from kiosk.logs import log_files
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "logs", help="show where the log files are",
+        "logs",
+        help="show where the log files are",
         description="Prints the log folder and files. Each line is one event: "
         "'<UTC time> <LEVEL> <event> key=value ...'; tokens are never written.",
     )
     add_json_flag(parser)
-    parser.add_argument("--tail", type=int, metavar="N", default=0,
-                        help="also print the last N lines of the current log file")
+    parser.add_argument(
+        "--tail",
+        type=int,
+        metavar="N",
+        default=0,
+        help="also print the last N lines of the current log file",
+    )
     parser.set_defaults(handler=run_guarded(_run))
 
 
@@ -26,8 +32,7 @@ def _run(args: argparse.Namespace) -> int:
     paths = paths_from(args)
     files = [str(f) for f in log_files(paths)]
     if args.json:
-        print_json({"log_dir": str(paths.log_dir), "log_file": str(paths.log_file),
-                    "files": files})
+        print_json({"log_dir": str(paths.log_dir), "log_file": str(paths.log_file), "files": files})
     else:
         print(f"Log folder: {paths.log_dir}")
         print(f"Current log: {paths.log_file}" + ("" if files else " (nothing logged yet)"))

@@ -29,29 +29,43 @@ TOKEN_ENV = "KIOSK_WORKSPACE_TOKEN"
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "provision", help="register this kiosk as a device of a workspace",
+        "provision",
+        help="register this kiosk as a device of a workspace",
         description="Swap a workspace token for this device's own token and store it "
         "(owner-only file). The workspace token itself is not stored.",
     )
     parser.add_argument("--api-url", required=True, help="the Tiketo GraphQL endpoint (https)")
-    parser.add_argument("--token", help=f"the workspace token (or set {TOKEN_ENV}; "
-                        "'-' reads it from standard input)")
+    parser.add_argument(
+        "--token",
+        help=f"the workspace token (or set {TOKEN_ENV}; '-' reads it from standard input)",
+    )
     parser.add_argument("--name", help="this device's name, e.g. door-3 (default: host name)")
-    parser.add_argument("--force", action="store_true",
-                        help="provision even though scans are still waiting to upload: they "
-                        "are uploaded first as the old device if possible, else kept for it "
-                        "(never sent as the new device)")
-    parser.add_argument("--upload-seconds", type=float, default=30.0, metavar="S",
-                        help="with --force, how long to try uploading them first (default 30)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="provision even though scans are still waiting to upload: they "
+        "are uploaded first as the old device if possible, else kept for it "
+        "(never sent as the new device)",
+    )
+    parser.add_argument(
+        "--upload-seconds",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="with --force, how long to try uploading them first (default 30)",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 
 
 def _run(args: argparse.Namespace) -> int:
     if args.token not in (None, "-"):
-        say(f"kiosk: warning: a token on the command line can be seen by other users of this "
+        say(
+            f"kiosk: warning: a token on the command line can be seen by other users of this "
             f"computer (ps, /proc); next time use --token - (it is read from standard input) "
-            f"or set {TOKEN_ENV}.", stream=sys.stderr)
+            f"or set {TOKEN_ENV}.",
+            stream=sys.stderr,
+        )
     token = args.token if args.token is not None else os.environ.get(TOKEN_ENV, "")
     if token == "-":
         token = input().strip()
@@ -61,9 +75,13 @@ def _run(args: argparse.Namespace) -> int:
     old = _old_credentials(paths)
     uploaded = _upload_first(paths, old, args)
     try:
-        credentials = provision(paths.device_file, args.api_url, token, args.name,
-                                ca_file=load_settings(paths.settings_file).settings.api.ca_file
-                                or None)
+        credentials = provision(
+            paths.device_file,
+            args.api_url,
+            token,
+            args.name,
+            ca_file=load_settings(paths.settings_file).settings.api.ca_file or None,
+        )
     except ProvisioningFailed as exc:
         raise CommandError(f"Provisioning failed: {exc}") from exc
     try:
@@ -71,17 +89,27 @@ def _run(args: argparse.Namespace) -> int:
     except JournalUnavailable as exc:
         raise CommandError(f"Provisioned, but the journal could not be updated: {exc}") from exc
     if args.json:
-        print_json({"provisioned": True, **credentials.public_view(), "uploaded_first": uploaded,
-                    "held_for_old_device": held, "queued_again": requeued})
+        print_json(
+            {
+                "provisioned": True,
+                **credentials.public_view(),
+                "uploaded_first": uploaded,
+                "held_for_old_device": held,
+                "queued_again": requeued,
+            }
+        )
     else:
-        say(f"Provisioned device '{credentials.device_name}' "
-            f"in workspace '{credentials.workspace}'.")
+        say(
+            f"Provisioned device '{credentials.device_name}' "
+            f"in workspace '{credentials.workspace}'."
+        )
         if held:
-            say(f"{held} scan(s) of {_name(old)} are kept for it and will not be sent "
-                f"as '{credentials.device_name}'.")
+            say(
+                f"{held} scan(s) of {_name(old)} are kept for it and will not be sent "
+                f"as '{credentials.device_name}'."
+            )
         if requeued:
-            say(f"{requeued} scan(s) made as '{credentials.device_name}' before will upload "
-                "now.")
+            say(f"{requeued} scan(s) made as '{credentials.device_name}' before will upload now.")
     return EXIT_OK
 
 
@@ -96,8 +124,7 @@ def _name(old: DeviceCredentials | None) -> str:
     return "an earlier device" if old is None else f"device '{old.device_name}'"
 
 
-def _upload_first(paths: Paths, old: DeviceCredentials | None,
-                  args: argparse.Namespace) -> int:
+def _upload_first(paths: Paths, old: DeviceCredentials | None, args: argparse.Namespace) -> int:
     """Refuse while scans wait (unless --force); with --force, try to upload them as the
     device they were made under first. Returns how many were uploaded."""
     try:
@@ -110,7 +137,8 @@ def _upload_first(paths: Paths, old: DeviceCredentials | None,
         raise CommandError(
             f"{waiting} scan(s) made as {_name(old)} are still waiting to upload; run "
             "'kiosk sync' first, or add --force to provision anyway (they are uploaded "
-            "first if possible, else kept for that device, never sent as the new one).")
+            "first if possible, else kept for that device, never sent as the new one)."
+        )
     if old is None:
         return 0
     from kiosk.scanning.service import ScanService  # the upload machinery, only when needed

@@ -12,16 +12,21 @@ from kiosk.cli.common import CommandError, paths_from, run_guarded
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "run", help="start the kiosk screen (the default without a command)",
+        "run",
+        help="start the kiosk screen (the default without a command)",
         description="Shows the kiosk full-screen (screen.fullscreen). Not provisioned yet: "
-        "the setup screen asks for the API URL and the workspace token.")
+        "the setup screen asks for the API URL and the workspace token.",
+    )
     add_options(parser)
     parser.set_defaults(handler=run_guarded(run))
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--windowed", action="store_true",
-                        help="start in a window even when screen.fullscreen is on")
+    parser.add_argument(
+        "--windowed",
+        action="store_true",
+        help="start in a window even when screen.fullscreen is on",
+    )
 
 
 def check_display() -> None:
@@ -29,9 +34,11 @@ def check_display() -> None:
     if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
         return
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise CommandError("No screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
-                           "not set): start it from the desktop session, or set "
-                           "QT_QPA_PLATFORM=offscreen for a test.")
+        raise CommandError(
+            "No screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
+            "not set): start it from the desktop session, or set "
+            "QT_QPA_PLATFORM=offscreen for a test."
+        )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,7 +25,8 @@ FLEET_CATCH_UP_SECONDS = 3.0  # a fresh process reads the other doors' admission
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "scan", help="scan codes as if shown at the door; prints one verdict per code",
+        "scan",
+        help="scan codes as if shown at the door; prints one verdict per code",
         description="Decide each CODE (valid, voided, expired, unknown, duplicate, error), "
         "record it in the journal, then upload accepted scans for up to --upload-seconds. "
         "'-' reads one code per line from standard input, as they arrive. Exits 0 whatever "
@@ -33,10 +34,19 @@ def register(subparsers: Any) -> None:
         "record scans, e.g. the disk is full; 3: not provisioned or the token was revoked).",
     )
     parser.add_argument("codes", nargs="+", metavar="CODE", help="a scanned code, or '-'")
-    parser.add_argument("--source", choices=SOURCES, default="manual",
-                        help="where the codes come from (recorded with each scan)")
-    parser.add_argument("--upload-seconds", type=float, default=10.0, metavar="S",
-                        help="upload for at most S seconds after scanning (default 10)")
+    parser.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="manual",
+        help="where the codes come from (recorded with each scan)",
+    )
+    parser.add_argument(
+        "--upload-seconds",
+        type=float,
+        default=10.0,
+        metavar="S",
+        help="upload for at most S seconds after scanning (default 10)",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 

@@ -25,5 +25,6 @@ def open_scan_service(args: argparse.Namespace, *, background: bool) -> ScanServ
     except JournalUnavailable as exc:
         raise CommandError(str(exc), EXIT_FAILED) from exc
     except InsecureUrl as exc:
-        raise CommandError(f"The device file is not usable ({exc}); provision again.",
-                           EXIT_NOT_PROVISIONED) from exc
+        raise CommandError(
+            f"The device file is not usable ({exc}); provision again.", EXIT_NOT_PROVISIONED
+        ) from exc

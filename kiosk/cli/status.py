@@ -20,10 +20,12 @@ from kiosk.status import cache_age, journal_summary
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "status", help="show provisioning and upload state (never the token)",
+        "status",
+        help="show provisioning and upload state (never the token)",
         description="Prints the device, the API, the scans waiting to upload and the last "
         "upload, read-only. Exits 1 when the journal cannot be read (and says why), rather "
-        "than print a number it could not read.")
+        "than print a number it could not read.",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 
@@ -63,15 +65,24 @@ def _run(args: argparse.Namespace) -> int:
     if summary.error:
         say(f"The journal cannot be read: {summary.error}")
     else:
-        say(f"Scans waiting to upload: {summary.pending}"
-            + (f" ({summary.rejected} refused by the server, retried)" if summary.rejected
-               else ""))
+        say(
+            f"Scans waiting to upload: {summary.pending}"
+            + (f" ({summary.rejected} refused by the server, retried)" if summary.rejected else "")
+        )
         say(f"Last upload: {summary.last_sync or 'never'}")
         age = report["cache_age"]
-        say("Pass cache: " + ("empty" if age is None else
-                              f"oldest fact confirmed by the server {age / 60:.0f} min ago"))
+        say(
+            "Pass cache: "
+            + (
+                "empty"
+                if age is None
+                else f"oldest fact confirmed by the server {age / 60:.0f} min ago"
+            )
+        )
     for name in moved:
-        say(f"Set-aside journal file: {name} (a damaged journal, whose readable scans are "
+        say(
+            f"Set-aside journal file: {name} (a damaged journal, whose readable scans are "
             "back in the journal, or another journal's -wal; keep it for support, then "
-            "delete it)")
+            "delete it)"
+        )
     return exit_code

@@ -21,20 +21,29 @@ from kiosk.cli.service import open_scan_service
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "sync", help="upload the scans waiting in the journal",
+        "sync",
+        help="upload the scans waiting in the journal",
         description="Upload every queued scan (including ones the server rejected before). "
-        "Prints {\"uploaded\", \"pending\"}; exits 0 only when nothing is left pending.",
+        'Prints {"uploaded", "pending"}; exits 0 only when nothing is left pending.',
     )
-    parser.add_argument("--timeout", type=float, default=120.0, metavar="S",
-                        help="give up after S seconds (default 120)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="give up after S seconds (default 120)",
+    )
     add_json_flag(parser)
     parser.set_defaults(handler=run_guarded(_run))
 
 
 def _say_waiting(holder: str) -> None:
     """Another process (say, the kiosk screen) is uploading: wait for it, and say so."""
-    say(f"kiosk: {holder} is uploading from this data folder; waiting for it to finish, "
-        "then uploading what is left.", stream=sys.stderr)
+    say(
+        f"kiosk: {holder} is uploading from this data folder; waiting for it to finish, "
+        "then uploading what is left.",
+        stream=sys.stderr,
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -48,16 +57,20 @@ def _run(args: argparse.Namespace) -> int:
         service.close()
     if service.journal_error is not None:  # no made-up "pending": 0
         return fail(service.journal_error)
-    report: dict[str, Any] = {"uploaded": result.uploaded, "pending": state.pending,
-                              "rejected": state.rejected}
+    report: dict[str, Any] = {
+        "uploaded": result.uploaded,
+        "pending": state.pending,
+        "rejected": state.rejected,
+    }
     if result.stopped_because and state.pending:
         report["message"] = result.stopped_because
     if args.json:
         print_json(report)
     else:
-        say(f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
-            + (f", of which {state.rejected} rejected by the server." if state.rejected
-               else "."))
+        say(
+            f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
+            + (f", of which {state.rejected} rejected by the server." if state.rejected else ".")
+        )
         if "message" in report:
             say(report["message"])
     if state.needs_provisioning:

@@ -40,8 +40,9 @@ class Fault(enum.Enum):
 
 
 # Faults acted out after the request was executed (the server did the work, then misbehaves).
-AFTER_EXECUTION = frozenset({Fault.SLOW_HEADERS, Fault.SLOW_BODY, Fault.GZIP_BOMB,
-                             Fault.ODD_CREATED_AT, Fault.WRONG_TYPES})
+AFTER_EXECUTION = frozenset(
+    {Fault.SLOW_HEADERS, Fault.SLOW_BODY, Fault.GZIP_BOMB, Fault.ODD_CREATED_AT, Fault.WRONG_TYPES}
+)
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,9 @@ class RefusingRoot:
 
     def createScanEvent(self, info: Any, input: dict[str, Any]) -> Any:
         if self._codes is None or input.get("code") in self._codes:
-            raise GraphQLError("This pass cannot be scanned at this venue.",
-                               extensions={"code": "ScanRefused"})
+            raise GraphQLError(
+                "This pass cannot be scanned at this venue.", extensions={"code": "ScanRefused"}
+            )
         return self._state.createScanEvent(info, input)
 
 
@@ -101,9 +103,17 @@ def _wrong_types(value: Any) -> Any:
         return {"items": value}
     if not isinstance(value, dict):
         return value
-    wrong = {"voided": "yes", "rewardPoints": "ten", "createdAt": 1_700_000_000,
-             "expirationDate": ["tomorrow"], "parameters": 42, "code": 7, "type": {"x": 1},
-             "template": "none", "project": 3}
+    wrong = {
+        "voided": "yes",
+        "rewardPoints": "ten",
+        "createdAt": 1_700_000_000,
+        "expirationDate": ["tomorrow"],
+        "parameters": 42,
+        "code": 7,
+        "type": {"x": 1},
+        "template": "none",
+        "project": 3,
+    }
     return {key: wrong.get(key, item) for key, item in value.items()}
 
 

@@ -34,8 +34,9 @@ class _Connection:
     def __init__(self, sock: socket.socket, owner: DemoServer) -> None:
         self.sock = sock
         self.owner = owner
-        self.h2 = h2.connection.H2Connection(h2.config.H2Configuration(
-            client_side=False, header_encoding="utf-8"))
+        self.h2 = h2.connection.H2Connection(
+            h2.config.H2Configuration(client_side=False, header_encoding="utf-8")
+        )
         self.lock = threading.Condition()
         self.closed = False
 
@@ -84,8 +85,12 @@ class _Connection:
             self.h2.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
         elif isinstance(event, h2.events.StreamEnded):
             headers, body = requests.pop(event.stream_id)
-            threading.Thread(target=self._answer, args=(event.stream_id, headers, bytes(body)),
-                             name="demo-h2-stream", daemon=True).start()
+            threading.Thread(
+                target=self._answer,
+                args=(event.stream_id, headers, bytes(body)),
+                name="demo-h2-stream",
+                daemon=True,
+            ).start()
         elif isinstance(event, h2.events.ConnectionTerminated):
             self.closed = True
 
@@ -107,13 +112,19 @@ class _Connection:
         payload = json.dumps(answer).encode()
         try:
             with self.lock:
-                self.h2.send_headers(stream_id, [
-                    (":status", str(status)), ("content-type", "application/json"),
-                    ("content-length", str(len(payload))), *extra.items()])
+                self.h2.send_headers(
+                    stream_id,
+                    [
+                        (":status", str(status)),
+                        ("content-type", "application/json"),
+                        ("content-length", str(len(payload))),
+                        *extra.items(),
+                    ],
+                )
                 self.flush()
             step = 1 if drip else 16384
             for start in range(0, len(payload), step):
-                self._send_data(stream_id, payload[start:start + step])
+                self._send_data(stream_id, payload[start : start + step])
                 if drip:
                     time.sleep(drip)
             with self.lock:
@@ -139,13 +150,22 @@ class _Connection:
         """Send ``data`` as the peer's flow-control window allows, waiting for it to open."""
         while data:
             with self.lock:
-                while not self.closed and min(self.h2.local_flow_control_window(stream_id),
-                                              self.h2.max_outbound_frame_size) <= 0:
+                while (
+                    not self.closed
+                    and min(
+                        self.h2.local_flow_control_window(stream_id),
+                        self.h2.max_outbound_frame_size,
+                    )
+                    <= 0
+                ):
                     self.lock.wait(1.0)
                 if self.closed:
                     raise OSError("connection closed")
-                room = min(self.h2.local_flow_control_window(stream_id),
-                           self.h2.max_outbound_frame_size, len(data))
+                room = min(
+                    self.h2.local_flow_control_window(stream_id),
+                    self.h2.max_outbound_frame_size,
+                    len(data),
+                )
                 self.h2.send_data(stream_id, data[:room])
                 self.flush()
                 data = data[room:]

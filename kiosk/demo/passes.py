@@ -26,11 +26,13 @@ class DemoTemplate:
     variables: list[tuple[str, str]]  # (name, scope); every type is STRING
 
     def as_api(self) -> dict[str, object]:
-        return {"id": self.id, "name": self.name,
-                "downloadUrl": f"https://demo.invalid/templates/{self.id}.pkpass",
-                "downloadUrlGooglePay": f"https://demo.invalid/templates/{self.id}-google",
-                "variables": [{"name": n, "type": "STRING", "scope": s}
-                              for n, s in self.variables]}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "downloadUrl": f"https://demo.invalid/templates/{self.id}.pkpass",
+            "downloadUrlGooglePay": f"https://demo.invalid/templates/{self.id}-google",
+            "variables": [{"name": n, "type": "STRING", "scope": s} for n, s in self.variables],
+        }
 
 
 @dataclass
@@ -73,38 +75,98 @@ def template_id(name: str) -> str:
 
 
 def seed_templates() -> list[DemoTemplate]:
-    ticket = [("firstName", "PUBLIC"), ("lastName", "PUBLIC"), ("seat", "PUBLIC"),
-              ("email", "PRIVATE")]
+    ticket = [
+        ("firstName", "PUBLIC"),
+        ("lastName", "PUBLIC"),
+        ("seat", "PUBLIC"),
+        ("email", "PRIVATE"),
+    ]
     return [
         DemoTemplate(template_id("Festival Day Ticket"), "Festival Day Ticket", ticket),
         DemoTemplate(template_id("Early Bird Ticket"), "Early Bird Ticket", ticket),
         DemoTemplate(template_id("Weekend Pass"), "Weekend Pass", ticket),
-        DemoTemplate(template_id("Coffee Club Card"), "Coffee Club Card",
-                     [("name", "PUBLIC"), ("points", "PUBLIC")]),
-        DemoTemplate(template_id("Backstage Pass"), "Backstage Pass",
-                     [("holderName", "PRIVATE"), ("crew", "PUBLIC")]),
+        DemoTemplate(
+            template_id("Coffee Club Card"),
+            "Coffee Club Card",
+            [("name", "PUBLIC"), ("points", "PUBLIC")],
+        ),
+        DemoTemplate(
+            template_id("Backstage Pass"),
+            "Backstage Pass",
+            [("holderName", "PRIVATE"), ("crew", "PUBLIC")],
+        ),
     ]
 
 
 def seed_passes() -> list[DemoPass]:
     return [
-        DemoPass(VALID_CODE, "pass-0001", DOORS.id, "Festival Day Ticket", "eventTicket",
-                 {"firstName": "Ada", "lastName": "Lovelace", "seat": "A-12"}, FAR_FUTURE),
-        DemoPass(VOIDED_CODE, "pass-0002", DOORS.id, "Festival Day Ticket", "eventTicket",
-                 {"firstName": "Charles", "lastName": "Babbage"}, FAR_FUTURE, voided=True),
-        DemoPass(EXPIRED_CODE, "pass-0003", DOORS.id, "Early Bird Ticket", "eventTicket",
-                 {"firstName": "Mary", "lastName": "Somerville"}, LONG_AGO),
-        DemoPass(LOYALTY_CODE, "pass-0004", LOYALTY.id, "Coffee Club Card", "loyaltyCard",
-                 {"name": "Grace Hopper"}, None, points=40),
-        DemoPass(EVENT_CODE, "pass-0005", DOORS.id, "Weekend Pass", "eventTicket",
-                 {"firstName": "Alan", "lastName": "Turing"}, FAR_FUTURE),
-        DemoPass(PRIVATE_CODE, "pass-0006", DOORS.id, "Backstage Pass", "eventTicket",
-                 {"holderName": "Hedy Lamarr", "crew": "lighting"}, FAR_FUTURE),
+        DemoPass(
+            VALID_CODE,
+            "pass-0001",
+            DOORS.id,
+            "Festival Day Ticket",
+            "eventTicket",
+            {"firstName": "Ada", "lastName": "Lovelace", "seat": "A-12"},
+            FAR_FUTURE,
+        ),
+        DemoPass(
+            VOIDED_CODE,
+            "pass-0002",
+            DOORS.id,
+            "Festival Day Ticket",
+            "eventTicket",
+            {"firstName": "Charles", "lastName": "Babbage"},
+            FAR_FUTURE,
+            voided=True,
+        ),
+        DemoPass(
+            EXPIRED_CODE,
+            "pass-0003",
+            DOORS.id,
+            "Early Bird Ticket",
+            "eventTicket",
+            {"firstName": "Mary", "lastName": "Somerville"},
+            LONG_AGO,
+        ),
+        DemoPass(
+            LOYALTY_CODE,
+            "pass-0004",
+            LOYALTY.id,
+            "Coffee Club Card",
+            "loyaltyCard",
+            {"name": "Grace Hopper"},
+            None,
+            points=40,
+        ),
+        DemoPass(
+            EVENT_CODE,
+            "pass-0005",
+            DOORS.id,
+            "Weekend Pass",
+            "eventTicket",
+            {"firstName": "Alan", "lastName": "Turing"},
+            FAR_FUTURE,
+        ),
+        DemoPass(
+            PRIVATE_CODE,
+            "pass-0006",
+            DOORS.id,
+            "Backstage Pass",
+            "eventTicket",
+            {"holderName": "Hedy Lamarr", "crew": "lighting"},
+            FAR_FUTURE,
+        ),
     ]
 
 
 def guest_pass(number: int) -> DemoPass:
     """A further valid ticket, for tests and benchmarks that need many distinct codes."""
-    return DemoPass(f"TKT-GUEST-{number:06d}", f"guest-{number:06d}", DOORS.id,
-                    "Festival Day Ticket", "eventTicket",
-                    {"firstName": "Guest", "lastName": str(number)}, FAR_FUTURE)
+    return DemoPass(
+        f"TKT-GUEST-{number:06d}",
+        f"guest-{number:06d}",
+        DOORS.id,
+        "Festival Day Ticket",
+        "eventTicket",
+        {"firstName": "Guest", "lastName": str(number)},
+        FAR_FUTURE,
+    )

@@ -77,9 +77,16 @@ class DemoServer:
     "connection refused" until :meth:`start` opens the same port again.
     """
 
-    def __init__(self, state: DemoState | None = None, port: int = 0, *,
-                 link: Link | None = None, tls: TestCertificates | None = None,
-                 http2: bool = False, max_request_bytes: int = MAX_REQUEST_BYTES) -> None:
+    def __init__(
+        self,
+        state: DemoState | None = None,
+        port: int = 0,
+        *,
+        link: Link | None = None,
+        tls: TestCertificates | None = None,
+        http2: bool = False,
+        max_request_bytes: int = MAX_REQUEST_BYTES,
+    ) -> None:
         """``link`` emulates a slow network (:mod:`kiosk.demo.link`); ``tls`` serves HTTPS
         with that certificate (``http2`` also offers HTTP/2 through ALPN);
         ``max_request_bytes`` answers larger requests with HTTP 413."""
@@ -118,8 +125,10 @@ class DemoServer:
         self._port = httpd.server_address[1]
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-            name=f"demo-server-{self._port}", daemon=True,
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"demo-server-{self._port}",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -134,8 +143,14 @@ class DemoServer:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def set_fault(self, fault: Fault, *, operations: set[str] | None = None,
-                  codes: set[str] | None = None, **options: Any) -> None:
+    def set_fault(
+        self,
+        fault: Fault,
+        *,
+        operations: set[str] | None = None,
+        codes: set[str] | None = None,
+        **options: Any,
+    ) -> None:
         """Switch failure mode; ``operations`` limits it to some operation names, ``codes``
         (REJECT_SCANS) to some scan codes; ``options`` are FaultSettings fields
         (``slow_seconds``, ``retry_after``, ``drip_seconds``, ``created_at``, ``answer``,
@@ -144,9 +159,12 @@ class DemoServer:
         if fault is Fault.GZIP_BOMB:
             gzip_bomb()  # built once (a second of CPU): now, not inside the first request
         self.faults = dataclasses.replace(
-            self.faults, fault=fault, **options,
+            self.faults,
+            fault=fault,
+            **options,
             operations=frozenset(operations) if operations else None,
-            codes=frozenset(codes) if codes else None)
+            codes=frozenset(codes) if codes else None,
+        )
 
     def clear_fault(self) -> None:
         self.faults = FaultSettings()
@@ -155,8 +173,14 @@ class DemoServer:
         """Run one GraphQL request; returns (HTTP status, JSON answer)."""
         caller = self.state.caller_for(token) if token else None
         if caller is None:
-            return 401, {"errors": [{"message": "Unauthorized: missing or invalid token",
-                                     "errorType": "Unauthorized"}]}
+            return 401, {
+                "errors": [
+                    {
+                        "message": "Unauthorized: missing or invalid token",
+                        "errorType": "Unauthorized",
+                    }
+                ]
+            }
         query, variables = body.get("query"), body.get("variables") or {}
         if not isinstance(query, str) or not isinstance(variables, dict):
             return 400, {"errors": [{"message": "Body must hold a query string and variables."}]}
@@ -168,8 +192,12 @@ class DemoServer:
         if document is None:
             return 200, dict(ExecutionResult(None, errors).formatted)
         result = execute_sync(
-            self._schema, document, root_value=root, context_value={"caller": caller},
-            variable_values=variables, operation_name=body.get("operationName"),
+            self._schema,
+            document,
+            root_value=root,
+            context_value={"caller": caller},
+            variable_values=variables,
+            operation_name=body.get("operationName"),
         )
         return 200, dict(result.formatted)
 
@@ -210,8 +238,9 @@ class _Httpd(ThreadingHTTPServer):
         """Accept; over HTTPS the handshake happens later, on the connection's thread."""
         sock, address = super().get_request()
         if self.ssl_context is not None:
-            sock = self.ssl_context.wrap_socket(sock, server_side=True,
-                                                do_handshake_on_connect=False)
+            sock = self.ssl_context.wrap_socket(
+                sock, server_side=True, do_handshake_on_connect=False
+            )
         return sock, address
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -264,9 +293,12 @@ class _Handler(BaseHTTPRequestHandler):
         super().setup()
 
     def handle(self) -> None:
-        if isinstance(self.request, ssl.SSLSocket) and \
-                self.request.selected_alpn_protocol() == "h2":
+        if (
+            isinstance(self.request, ssl.SSLSocket)
+            and self.request.selected_alpn_protocol() == "h2"
+        ):
             from kiosk.demo.h2 import serve_http2
+
             serve_http2(self.request, self.server.owner)
             return
         super().handle()
@@ -324,19 +356,33 @@ class _Handler(BaseHTTPRequestHandler):
         if fault is Fault.SERVER_ERROR:
             self._send_raw(503, b"<html><body>Service Unavailable</body></html>", "text/html")
         elif fault is Fault.RATE_LIMITED:
-            self._send(429, {"errors": [{"message": "Too many requests"}]},
-                       extra_headers={"Retry-After": faults.retry_after})
+            self._send(
+                429,
+                {"errors": [{"message": "Too many requests"}]},
+                extra_headers={"Retry-After": faults.retry_after},
+            )
         elif fault is Fault.NON_JSON:
             self._send_raw(200, b"<html><body>Welcome to nginx!</body></html>", "text/html")
         elif fault is Fault.GRAPHQL_ERRORS:
-            self._send(200, {"data": None, "errors": [
-                {"message": "Internal failure while resolving the request",
-                 "errorType": "InternalFailure"}]})
+            self._send(
+                200,
+                {
+                    "data": None,
+                    "errors": [
+                        {
+                            "message": "Internal failure while resolving the request",
+                            "errorType": "InternalFailure",
+                        }
+                    ],
+                },
+            )
         elif fault is Fault.REVOKED:
             self._send(401, {"errors": [{"message": "Token revoked", "errorType": "Unauthorized"}]})
         elif fault is Fault.THROTTLED:
-            self._send(200, {"data": None, "errors": [
-                {"message": "Rate exceeded", "errorType": "Throttled"}]})
+            self._send(
+                200,
+                {"data": None, "errors": [{"message": "Rate exceeded", "errorType": "Throttled"}]},
+            )
         elif fault is Fault.REDIRECT_LOOP:
             self._send_raw(307, b"", "text/plain", {"Location": self.path})
         elif fault is Fault.REJECT_SCANS:
@@ -355,22 +401,26 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(status, mangle(faults, answer))
             return
         body = json.dumps(answer).encode()
-        head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n").encode()
+        head = (
+            f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n"
+        ).encode()
         if fault is Fault.GZIP_BOMB:
             body = gzip_bomb()
-            head = (f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
-                    f"Content-Encoding: gzip, gzip\r\nContent-Length: {len(body)}\r\n").encode()
+            head = (
+                f"HTTP/1.1 {status} OK\r\nContent-Type: application/json\r\n"
+                f"Content-Encoding: gzip, gzip\r\nContent-Length: {len(body)}\r\n"
+            ).encode()
             self._write_slowly(head + b"\r\n" + body, 0, 0.0)
         elif fault is Fault.SLOW_HEADERS:
             self._write_slowly(head + b"\r\n" + body, len(head) + 2, faults.drip_seconds)
         else:  # SLOW_BODY
-            self._write_slowly(head + b"\r\n" + body, len(body), faults.drip_seconds,
-                               from_end=True)
+            self._write_slowly(head + b"\r\n" + body, len(body), faults.drip_seconds, from_end=True)
         self.close_connection = True
 
-    def _write_slowly(self, raw: bytes, slow_bytes: int, drip: float,
-                      from_end: bool = False) -> None:
+    def _write_slowly(
+        self, raw: bytes, slow_bytes: int, drip: float, from_end: bool = False
+    ) -> None:
         """Write ``raw``: ``slow_bytes`` of it (its start, or its end) one byte per ``drip``
         seconds, the rest at once; stop when the client has gone."""
         split = len(raw) - slow_bytes if from_end else slow_bytes
@@ -382,7 +432,7 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(part)
                 self.wfile.flush()
             for index in range(len(slow)):
-                self.wfile.write(slow[index:index + 1])
+                self.wfile.write(slow[index : index + 1])
                 self.wfile.flush()
                 time.sleep(drip)
             if rest:
@@ -391,12 +441,18 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    def _send(self, status: int, payload: dict[str, Any],
-              extra_headers: dict[str, str] | None = None) -> None:
+    def _send(
+        self, status: int, payload: dict[str, Any], extra_headers: dict[str, str] | None = None
+    ) -> None:
         self._send_raw(status, json.dumps(payload).encode(), "application/json", extra_headers)
 
-    def _send_raw(self, status: int, body: bytes, content_type: str,
-                  extra_headers: dict[str, str] | None = None) -> None:
+    def _send_raw(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        extra_headers: dict[str, str] | None = None,
+    ) -> None:
         try:
             self.send_response(status)
             self.send_header("Content-Type", content_type)

@@ -140,8 +140,9 @@ class DemoState:
                 return None
             return self._pass_api(demo_pass)
 
-    def updatePass(self, info: ResolveInfo, projectId: str, id: str,
-                   input: dict[str, Any]) -> dict[str, Any] | None:
+    def updatePass(
+        self, info: ResolveInfo, projectId: str, id: str, input: dict[str, Any]
+    ) -> dict[str, Any] | None:
         """Replaces what ``input`` gives (as a full update would); null for an unknown pass."""
         self._called("updatePass")
         caller: Caller = info.context["caller"]
@@ -165,8 +166,9 @@ class DemoState:
         with self._lock:
             return [t.as_api() for t in self.templates.values()]
 
-    def putPassMessage(self, info: ResolveInfo, projectId: str, passId: str,
-                       message: dict[str, Any]) -> dict[str, Any]:
+    def putPassMessage(
+        self, info: ResolveInfo, projectId: str, passId: str, message: dict[str, Any]
+    ) -> dict[str, Any]:
         self._called("putPassMessage")
         with self._lock:
             demo_pass = self.pass_by_id(passId)

@@ -44,44 +44,67 @@ def run_checks(groups: list[CheckGroup]) -> Iterator[CheckResult]:
     threads = []
     for group in groups:
         # daemon: a check stuck in a driver call must not keep the process alive
-        thread = threading.Thread(target=group._target, name=f"doctor-{group.names[0]}",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=group._target, name=f"doctor-{group.names[0]}", daemon=True
+        )
         thread.start()
         threads.append(thread)
     for group, thread in zip(groups, threads, strict=True):
         thread.join(group.time_limit)
         if thread.is_alive():
             for name in group.names:
-                yield fail(name, f"Did not finish within {group.time_limit:.0f} s.",
-                           "Run 'kiosk doctor' again; if it hangs again, restart this PC.")
+                yield fail(
+                    name,
+                    f"Did not finish within {group.time_limit:.0f} s.",
+                    "Run 'kiosk doctor' again; if it hangs again, restart this PC.",
+                )
         elif group._error is not None:
             for name in group.names:
-                yield fail(name, f"The check itself crashed ({group._error!r:.160}).",
-                           "Report this to support with the log file ('kiosk logs').")
+                yield fail(
+                    name,
+                    f"The check itself crashed ({group._error!r:.160}).",
+                    "Report this to support with the log file ('kiosk logs').",
+                )
         else:
             yield from group._results
 
 
-def doctor_groups(paths: Paths, *, check_camera: bool = True, check_screen: bool = True,
-                  api_timeout: float = API_TIMEOUT_SECONDS) -> list[CheckGroup]:
+def doctor_groups(
+    paths: Paths,
+    *,
+    check_camera: bool = True,
+    check_screen: bool = True,
+    api_timeout: float = API_TIMEOUT_SECONDS,
+) -> list[CheckGroup]:
     """The checks ``kiosk doctor`` runs, for the kiosk whose files are in ``paths``."""
     settings = load_settings(paths.settings_file).settings
     groups = [
-        CheckGroup(("settings", "resources"),
-                   lambda: [local.settings_check(paths), local.resources_check()], 5),
+        CheckGroup(
+            ("settings", "resources"),
+            lambda: [local.settings_check(paths), local.resources_check()],
+            5,
+        ),
     ]
     if check_screen:
         groups.append(CheckGroup(display.NAMES, lambda: display.display_checks(), 35))
     if check_camera:
         groups.append(CheckGroup(("camera",), lambda: [camera.camera_check(settings.camera)], 15))
     groups += [
-        CheckGroup(("decoder.zxing-cpp", "decoder.pyzbar"),
-                   lambda: [decoders.zxing_check(), decoders.pyzbar_check()], 10),
-        CheckGroup(api.NAMES, lambda: _api(paths, api_timeout, settings.api.ca_file or None),
-                   4 * api_timeout + 5),
-        CheckGroup(("disk", "journal"),
-                   lambda: [local.disk_check(paths.data_dir), local.journal_check(paths)],
-                   local.INTEGRITY_SECONDS + 5),
+        CheckGroup(
+            ("decoder.zxing-cpp", "decoder.pyzbar"),
+            lambda: [decoders.zxing_check(), decoders.pyzbar_check()],
+            10,
+        ),
+        CheckGroup(
+            api.NAMES,
+            lambda: _api(paths, api_timeout, settings.api.ca_file or None),
+            4 * api_timeout + 5,
+        ),
+        CheckGroup(
+            ("disk", "journal"),
+            lambda: [local.disk_check(paths.data_dir), local.journal_check(paths)],
+            local.INTEGRITY_SECONDS + 5,
+        ),
         CheckGroup(("door_hook",), lambda: [local.door_hook_check(settings.door_hook)], 5),
         CheckGroup((fleet.NAME,), lambda: [fleet.broker_check(paths)], 20),
     ]

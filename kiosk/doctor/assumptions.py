@@ -57,8 +57,12 @@ def _field(schema: GraphQLSchema, type_name: str, field: str) -> GraphQLField | 
 def _nullable_returns(type_name: str, field: str, returns: str) -> Check:
     def check(schema: GraphQLSchema) -> bool:
         found = _field(schema, type_name, field)
-        return (found is not None and not isinstance(found.type, GraphQLNonNull)
-                and get_named_type(found.type).name == returns)
+        return (
+            found is not None
+            and not isinstance(found.type, GraphQLNonNull)
+            and get_named_type(found.type).name == returns
+        )
+
     return check
 
 
@@ -66,7 +70,9 @@ def _has_fields(type_name: str, *fields: str) -> Check:
     def check(schema: GraphQLSchema) -> bool:
         kind = schema.type_map.get(type_name)
         return isinstance(kind, GraphQLObjectType | GraphQLInputObjectType) and all(
-            f in kind.fields for f in fields)
+            f in kind.fields for f in fields
+        )
+
     return check
 
 
@@ -74,20 +80,28 @@ def _enum_has(type_name: str, value: str) -> Check:
     def check(schema: GraphQLSchema) -> bool:
         kind = schema.type_map.get(type_name)
         return isinstance(kind, GraphQLEnumType) and value in kind.values
+
     return check
 
 
 def _update_pass_voids(schema: GraphQLSchema) -> bool:
     found = _field(schema, "Mutation", "updatePass")
-    return (found is not None and {"projectId", "id", "input"} <= set(found.args)
-            and _has_fields("PassInput", "templateId", "parameters", "files", "expirationDate",
-                            "voided")(schema))
+    return (
+        found is not None
+        and {"projectId", "id", "input"} <= set(found.args)
+        and _has_fields(
+            "PassInput", "templateId", "parameters", "files", "expirationDate", "voided"
+        )(schema)
+    )
 
 
 def _share_has_one_optional_argument(schema: GraphQLSchema) -> bool:
     found = _field(schema, "Pass", "share")
-    return found is not None and len(found.args) == 1 and not any(
-        isinstance(arg.type, GraphQLNonNull) for arg in found.args.values())
+    return (
+        found is not None
+        and len(found.args) == 1
+        and not any(isinstance(arg.type, GraphQLNonNull) for arg in found.args.values())
+    )
 
 
 def _scan_event_nullability(schema: GraphQLSchema) -> bool:
@@ -98,12 +112,15 @@ def _scan_event_nullability(schema: GraphQLSchema) -> bool:
     optional = {"rewardPoints", "voided", "data", "pass"}
     return (required | optional) <= set(kind.fields) and all(
         isinstance(kind.fields[name].type, GraphQLNonNull) == (name in required)
-        for name in required | optional)
+        for name in required | optional
+    )
 
 
 def _message_returns(schema: GraphQLSchema) -> bool:
-    return all(_nullable_returns("Mutation", name, "Message")(schema)
-               for name in ("deletePassMessage", "deletePassTemplateMessage"))
+    return all(
+        _nullable_returns("Mutation", name, "Message")(schema)
+        for name in ("deletePassMessage", "deletePassTemplateMessage")
+    )
 
 
 CHECKS: dict[str, Check] = {
@@ -120,8 +137,7 @@ CHECKS: dict[str, Check] = {
     "A16": _message_returns,
     "A17": _has_fields("Project", "id", "name", "scanConfig"),
     "A18": _has_fields("RegisterDeviceResult", "workspaceName", "token"),
-    "A19": _has_fields("PassFiles", "background", "footer", "icon", "logo", "strip",
-                       "thumbnail"),
+    "A19": _has_fields("PassFiles", "background", "footer", "icon", "logo", "strip", "thumbnail"),
 }
 # Behaviour no schema shows. A6 (the device token works for every call) is confirmed by the
 # doctor's token check instead, which calls the API with it.

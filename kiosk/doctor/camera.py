@@ -19,9 +19,11 @@ if TYPE_CHECKING:
 
 NAME = "camera"
 FRAMES = 10
-NO_CAMERA_ADVICE = ("Plug in the USB camera (and close other programs using it), or set "
-                    "camera.device in settings.toml; a kiosk with only a USB barcode scanner "
-                    "can run 'kiosk doctor --no-camera'.")
+NO_CAMERA_ADVICE = (
+    "Plug in the USB camera (and close other programs using it), or set "
+    "camera.device in settings.toml; a kiosk with only a USB barcode scanner "
+    "can run 'kiosk doctor --no-camera'."
+)
 
 
 def _quiet_opencv() -> None:
@@ -35,8 +37,9 @@ def _quiet_opencv() -> None:
         pass
 
 
-def camera_check(camera: CameraSettings, *, source: FrameSource | None = None,
-                 time_limit: float = 6.0) -> CheckResult:
+def camera_check(
+    camera: CameraSettings, *, source: FrameSource | None = None, time_limit: float = 6.0
+) -> CheckResult:
     """Open the camera, read up to :data:`FRAMES` frames, compare their size."""
     _quiet_opencv()
     try:
@@ -47,9 +50,11 @@ def camera_check(camera: CameraSettings, *, source: FrameSource | None = None,
     device = camera.device.strip()
     if source is None:
         if device.casefold() == SYNTHETIC:
-            return warn(NAME, "camera.device is 'synthetic': the kiosk shows rendered demo "
-                        "passes, not a camera.", "Set camera.device to 0 (the first camera) "
-                        "in settings.toml for real scanning.")
+            return warn(
+                NAME,
+                "camera.device is 'synthetic': the kiosk shows rendered demo passes, not a camera.",
+                "Set camera.device to 0 (the first camera) in settings.toml for real scanning.",
+            )
         source = source_from_settings(camera)
     try:
         source.open()
@@ -62,20 +67,31 @@ def camera_check(camera: CameraSettings, *, source: FrameSource | None = None,
     finally:
         source.close()
     if shape is None:
-        return fail(NAME, f"Camera {device} opened but delivered no picture.",
-                    "Unplug and re-plug the camera; on Linux make sure this user is in the "
-                    "'video' group.")
+        return fail(
+            NAME,
+            f"Camera {device} opened but delivered no picture.",
+            "Unplug and re-plug the camera; on Linux make sure this user is in the 'video' group.",
+        )
     got_height, got_width = shape
     if (got_width, got_height) != (camera.width, camera.height):
-        return warn(NAME, f"Camera {device} delivers {got_width}x{got_height} frames, not the "
-                    f"requested {camera.width}x{camera.height}.",
-                    f"Set camera.width = {got_width} and camera.height = {got_height} in "
-                    "settings.toml, or use a camera that supports the requested size.")
+        return warn(
+            NAME,
+            f"Camera {device} delivers {got_width}x{got_height} frames, not the "
+            f"requested {camera.width}x{camera.height}.",
+            f"Set camera.width = {got_width} and camera.height = {got_height} in "
+            "settings.toml, or use a camera that supports the requested size.",
+        )
     if device.startswith(FILE_PREFIX):
-        return warn(NAME, f"camera.device reads frames from a file ({device}), not a camera.",
-                    "Set camera.device to 0 (the first camera) for real scanning.")
-    return ok(NAME, f"Camera {device} delivers {got_width}x{got_height} frames "
-              f"(about {count / elapsed:.0f} per second).")
+        return warn(
+            NAME,
+            f"camera.device reads frames from a file ({device}), not a camera.",
+            "Set camera.device to 0 (the first camera) for real scanning.",
+        )
+    return ok(
+        NAME,
+        f"Camera {device} delivers {got_width}x{got_height} frames "
+        f"(about {count / elapsed:.0f} per second).",
+    )
 
 
 def _read_frames(source: Any, time_limit: float) -> tuple[tuple[int, int] | None, int, float]:

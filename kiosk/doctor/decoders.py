@@ -35,16 +35,25 @@ def zxing_check() -> CheckResult:
     try:  # the reader scanning uses (kiosk/capture/readers/), not a second way to call it
         from kiosk.capture.readers import ZxingReader
     except ImportError as exc:
-        return fail(name, f"zxing-cpp cannot be loaded ({exc}).",
-                    "Reinstall the kiosk: zxing-cpp is its main barcode decoder.")
+        return fail(
+            name,
+            f"zxing-cpp cannot be loaded ({exc}).",
+            "Reinstall the kiosk: zxing-cpp is its main barcode decoder.",
+        )
     try:
         texts = [found.text for found in ZxingReader(["QRCode"]).read(sample_image())]
     except Exception as exc:
-        return fail(name, f"zxing-cpp failed to decode a test code ({exc}).",
-                    "Reinstall the kiosk: zxing-cpp is its main barcode decoder.")
+        return fail(
+            name,
+            f"zxing-cpp failed to decode a test code ({exc}).",
+            "Reinstall the kiosk: zxing-cpp is its main barcode decoder.",
+        )
     if SAMPLE_TEXT not in texts:
-        return fail(name, "zxing-cpp loaded but did not read a test QR code.",
-                    "Reinstall the kiosk: its barcode decoder is broken.")
+        return fail(
+            name,
+            "zxing-cpp loaded but did not read a test QR code.",
+            "Reinstall the kiosk: its barcode decoder is broken.",
+        )
     version = _version("zxing-cpp")
     return ok(name, f"zxing-cpp {version} reads QR codes.".replace("  ", " "))
 
@@ -54,13 +63,15 @@ def pyzbar_check() -> CheckResult:
     try:
         from kiosk.capture.readers import ReaderUnavailable, ZbarReader
     except ImportError as exc:
-        return warn(name, f"The second decoder (pyzbar/zbar) cannot be loaded ({exc}).",
-                    _zbar_advice())
+        return warn(
+            name, f"The second decoder (pyzbar/zbar) cannot be loaded ({exc}).", _zbar_advice()
+        )
     try:
         reader = ZbarReader(["QRCode"])
     except ReaderUnavailable as exc:  # libzbar is missing or broken
-        return warn(name, f"The second decoder (pyzbar/zbar) is not available ({exc}).",
-                    _zbar_advice())
+        return warn(
+            name, f"The second decoder (pyzbar/zbar) is not available ({exc}).", _zbar_advice()
+        )
     try:
         texts = [found.text for found in reader.read(sample_image())]
     except Exception as exc:
@@ -72,8 +83,10 @@ def pyzbar_check() -> CheckResult:
 
 def _zbar_advice() -> str:
     if sys.platform.startswith("win"):
-        return ("Install the Microsoft Visual C++ 2013 redistributable (x64), which zbar needs; "
-                "scanning still works with zxing-cpp alone.")
+        return (
+            "Install the Microsoft Visual C++ 2013 redistributable (x64), which zbar needs; "
+            "scanning still works with zxing-cpp alone."
+        )
     if sys.platform == "darwin":
         return "Run 'brew install zbar'; scanning still works with zxing-cpp alone."
     return "Run 'sudo apt-get install libzbar0'; scanning still works with zxing-cpp alone."

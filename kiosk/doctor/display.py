@@ -23,8 +23,10 @@ NAME = "screen"
 SOUND = "sound"
 NAMES = (NAME, SOUND, keyboard.NAME)
 PROBE_FLAG = "--probe-display"
-QT_LINUX_LIBRARIES = ("libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 "
-                      "libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3")
+QT_LINUX_LIBRARIES = (
+    "libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 "
+    "libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3"
+)
 
 
 def probe() -> int:
@@ -39,8 +41,9 @@ def probe() -> int:
     from kiosk.ui.sound import load_multimedia
 
     multimedia, reason = load_multimedia()
-    found["audio_outputs"] = (None if multimedia is None
-                              else len(multimedia.QMediaDevices.audioOutputs()))
+    found["audio_outputs"] = (
+        None if multimedia is None else len(multimedia.QMediaDevices.audioOutputs())
+    )
     found["audio_error"] = reason
     print(json.dumps(found), flush=True)
     return 0
@@ -58,41 +61,64 @@ def display_check(env: Mapping[str, str] | None = None, timeout: float = 20.0) -
     return display_checks(env, timeout)[0]
 
 
-def display_checks(env: Mapping[str, str] | None = None,
-                   timeout: float = 20.0) -> list[CheckResult]:
+def display_checks(
+    env: Mapping[str, str] | None = None, timeout: float = 20.0
+) -> list[CheckResult]:
     """Screen, sound and keyboard layout, from one probe of Qt in a child process."""
     environment = dict(os.environ if env is None else env)
-    headless = (sys.platform.startswith("linux") and not environment.get("QT_QPA_PLATFORM")
-                and not environment.get("DISPLAY") and not environment.get("WAYLAND_DISPLAY"))
+    headless = (
+        sys.platform.startswith("linux")
+        and not environment.get("QT_QPA_PLATFORM")
+        and not environment.get("DISPLAY")
+        and not environment.get("WAYLAND_DISPLAY")
+    )
     if headless:  # sound can still be probed, without a window
         environment["QT_QPA_PLATFORM"] = "offscreen"
     found, problem = _run_probe(environment, timeout)
     if headless:
-        screen = warn(NAME, "Not checked: this session has no screen (DISPLAY is not set).",
-                      "Run 'kiosk doctor' on the kiosk's own desktop to check the screen.")
+        screen = warn(
+            NAME,
+            "Not checked: this session has no screen (DISPLAY is not set).",
+            "Run 'kiosk doctor' on the kiosk's own desktop to check the screen.",
+        )
     else:
         screen = problem or _screen_result(found or {})
-    sound = (_sound_result(found) if found is not None else
-             warn(SOUND, "Not checked: the screen probe did not finish.",
-                  "Fix the screen check first, then run doctor again."))
+    sound = (
+        _sound_result(found)
+        if found is not None
+        else warn(
+            SOUND,
+            "Not checked: the screen probe did not finish.",
+            "Fix the screen check first, then run doctor again.",
+        )
+    )
     return [screen, sound, keyboard.layout_check(environment)]
 
 
-def _run_probe(environment: dict[str, str],
-               timeout: float) -> tuple[dict[str, object] | None, CheckResult | None]:
+def _run_probe(
+    environment: dict[str, str], timeout: float
+) -> tuple[dict[str, object] | None, CheckResult | None]:
     try:
-        proc = subprocess.run(probe_command(), env=environment, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(
+            probe_command(), env=environment, capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
-        return None, fail(NAME, f"Opening the screen with Qt took more than {timeout:.0f} s.",
-                          "Restart the PC; if it persists, update its graphics driver.")
+        return None, fail(
+            NAME,
+            f"Opening the screen with Qt took more than {timeout:.0f} s.",
+            "Restart the PC; if it persists, update its graphics driver.",
+        )
     except OSError as exc:
-        return None, fail(NAME, f"The screen probe could not start ({exc}).",
-                          "Reinstall the kiosk.")
+        return None, fail(
+            NAME, f"The screen probe could not start ({exc}).", "Reinstall the kiosk."
+        )
     found = _last_json_line(proc.stdout) if proc.returncode == 0 else None
     if found is None:
-        return None, fail(NAME, f"Qt cannot open the screen ({_qt_reason(proc.stderr)}).",
-                          _missing_libraries_advice())
+        return None, fail(
+            NAME,
+            f"Qt cannot open the screen ({_qt_reason(proc.stderr)}).",
+            _missing_libraries_advice(),
+        )
     return found, None
 
 
@@ -101,11 +127,17 @@ def _screen_result(found: dict[str, object]) -> CheckResult:
     listed = found.get("screens")
     screens = [str(size) for size in listed] if isinstance(listed, list) else []
     if platform in ("offscreen", "minimal"):
-        return warn(NAME, f"Qt runs without a visible screen (platform '{platform}').",
-                    "Unset QT_QPA_PLATFORM on the kiosk so the screen shows.")
+        return warn(
+            NAME,
+            f"Qt runs without a visible screen (platform '{platform}').",
+            "Unset QT_QPA_PLATFORM on the kiosk so the screen shows.",
+        )
     if not screens:
-        return fail(NAME, f"Qt found no screen (platform '{platform}').",
-                    "Connect and switch on the monitor, then run doctor again.")
+        return fail(
+            NAME,
+            f"Qt found no screen (platform '{platform}').",
+            "Connect and switch on the monitor, then run doctor again.",
+        )
     return ok(NAME, f"Qt opens the screen ({platform}, {', '.join(screens)}).")
 
 
@@ -116,12 +148,18 @@ def _sound_result(found: dict[str, object]) -> CheckResult:
     if not isinstance(outputs, int):
         reason = str(found.get("audio_error") or "unknown reason")[:200]
         advice = missing_package_advice(reason)
-        return warn(SOUND, f"QtMultimedia cannot load ({reason}): verdicts will be silent.",
-                    advice[0].upper() + advice[1:] + ".")
+        return warn(
+            SOUND,
+            f"QtMultimedia cannot load ({reason}): verdicts will be silent.",
+            advice[0].upper() + advice[1:] + ".",
+        )
     if outputs == 0:
-        return warn(SOUND, "No sound output found: verdicts will be silent.",
-                    "Connect speakers or a monitor with speakers, and check the volume "
-                    "mixer (PulseAudio or PipeWire must be running in the kiosk's session).")
+        return warn(
+            SOUND,
+            "No sound output found: verdicts will be silent.",
+            "Connect speakers or a monitor with speakers, and check the volume "
+            "mixer (PulseAudio or PipeWire must be running in the kiosk's session).",
+        )
     return ok(SOUND, f"{outputs} sound output(s) found.")
 
 

@@ -28,25 +28,36 @@ def broker_check(paths: Paths, timeout: float = 5.0) -> CheckResult:
     try:
         trip = round_trip(config, timeout)
     except ProbeFailed as exc:
-        return fail(NAME, str(exc), "Scanning still works; other doors will not learn this "
-                    "door's admissions until the broker is back (they are kept meanwhile).")
+        return fail(
+            NAME,
+            str(exc),
+            "Scanning still works; other doors will not learn this "
+            "door's admissions until the broker is back (they are kept meanwhile).",
+        )
     others = len(trip.clock_offsets)
-    detail = (f"The broker {broker.display} answers{' over TLS' if trip.tls else ''}; a signed "
-              f"message came back in {trip.seconds * 1000:.0f} ms; {others} other kiosk(s) "
-              "connected.")
+    detail = (
+        f"The broker {broker.display} answers{' over TLS' if trip.tls else ''}; a signed "
+        f"message came back in {trip.seconds * 1000:.0f} ms; {others} other kiosk(s) "
+        "connected."
+    )
     worst = max(trip.clock_offsets.items(), key=lambda item: abs(item[1]), default=None)
     if worst is not None and abs(worst[1]) > CLOCK_WARN_SECONDS:
         name, offset = worst
         where = "ahead of" if offset > 0 else "behind"
         text = f"{detail} {name}'s clock is {abs(offset) / 60:.0f} min {where} this PC's."
-        advice = ("Set every kiosk's clock from the network (NTP): a duplicate from another door "
-                  "is judged by the times both doors wrote.")
+        advice = (
+            "Set every kiosk's clock from the network (NTP): a duplicate from another door "
+            "is judged by the times both doors wrote."
+        )
         if abs(offset) > CLOCK_FAIL_SECONDS:
             return fail(NAME, text, advice)
         return warn(NAME, text, advice)
     if not trip.tls and not _loopback(broker.host):
-        return warn(NAME, detail + " The connection is not encrypted.",
-                    "Fine on a closed venue network; use mqtts:// when the Wi-Fi is shared.")
+        return warn(
+            NAME,
+            detail + " The connection is not encrypted.",
+            "Fine on a closed venue network; use mqtts:// when the Wi-Fi is shared.",
+        )
     return ok(NAME, detail)
 
 

@@ -17,8 +17,10 @@ from collections.abc import Mapping
 from kiosk.doctor.model import CheckResult, ok, warn
 
 NAME = "keyboard"
-SCANNER_ADVICE = ("Set the scanner's keyboard country to match (scan the layout barcode in "
-                  "its manual), or give the kiosk session a US layout: setxkbmap us.")
+SCANNER_ADVICE = (
+    "Set the scanner's keyboard country to match (scan the layout barcode in "
+    "its manual), or give the kiosk session a US layout: setxkbmap us."
+)
 
 
 def parse_query(output: str) -> tuple[list[str], list[str]]:
@@ -41,15 +43,22 @@ def us_compatible(layout: str, variant: str) -> bool:
 
 def layout_check(env: Mapping[str, str], timeout: float = 10.0) -> CheckResult:
     if env.get("QT_QPA_PLATFORM", "xcb") != "xcb" or not env.get("DISPLAY"):
-        return ok(NAME, "Not checked: no X display (the layout matters only to USB scanners "
-                  "on the kiosk's own desktop).")
+        return ok(
+            NAME,
+            "Not checked: no X display (the layout matters only to USB scanners "
+            "on the kiosk's own desktop).",
+        )
     tool = shutil.which("setxkbmap", path=env.get("PATH"))
     if tool is None:
-        return warn(NAME, "The keyboard layout cannot be read (setxkbmap is not installed).",
-                    "Install it (sudo apt-get install x11-xkb-utils) and run doctor again.")
+        return warn(
+            NAME,
+            "The keyboard layout cannot be read (setxkbmap is not installed).",
+            "Install it (sudo apt-get install x11-xkb-utils) and run doctor again.",
+        )
     try:
-        proc = subprocess.run([tool, "-query"], env=dict(env), capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(
+            [tool, "-query"], env=dict(env), capture_output=True, text=True, timeout=timeout
+        )
     except (OSError, subprocess.TimeoutExpired) as exc:
         return warn(NAME, f"The keyboard layout cannot be read ({exc}).", SCANNER_ADVICE)
     layouts, variants = parse_query(proc.stdout)
@@ -60,5 +69,9 @@ def layout_check(env: Mapping[str, str], timeout: float = 10.0) -> CheckResult:
     shown = layouts[0] + (f" ({first_variant})" if first_variant else "")
     if us_compatible(layouts[0], first_variant):
         return ok(NAME, f"Keyboard layout {shown}: USB scanners set to US type correctly.")
-    return warn(NAME, f"The keyboard layout is {shown}, not US: a USB scanner set to a US "
-                f"keyboard will type some characters wrong.", SCANNER_ADVICE)
+    return warn(
+        NAME,
+        f"The keyboard layout is {shown}, not US: a USB scanner set to a US "
+        f"keyboard will type some characters wrong.",
+        SCANNER_ADVICE,
+    )

@@ -13,7 +13,7 @@ from kiosk.doctor.model import CheckResult, fail, ok, warn
 from kiosk.hooks.door import check_hook_command, check_hook_url
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.store import QUEUED_STATES
+from kiosk.journal.states import QUEUED_STATES
 from kiosk.paths import Paths
 from kiosk.resources import resources_root
 from kiosk.settings import DoorHookSettings, load_settings
@@ -30,12 +30,19 @@ def disk_check(folder: Path) -> CheckResult:
     try:
         free = shutil.disk_usage(folder).free
     except OSError as exc:
-        return fail("disk", f"The journal's folder {folder} cannot be read ({exc.strerror}).",
-                    "Check the folder exists and this user may write to it.")
+        return fail(
+            "disk",
+            f"The journal's folder {folder} cannot be read ({exc.strerror}).",
+            "Check the folder exists and this user may write to it.",
+        )
     detail = f"{_size(free)} free for the journal in {folder}."
     if free < DISK_FAIL_BYTES:
-        return fail("disk", detail, "Free disk space now: scans are written to the journal "
-                    "before anything else, and it cannot grow.")
+        return fail(
+            "disk",
+            detail,
+            "Free disk space now: scans are written to the journal "
+            "before anything else, and it cannot grow.",
+        )
     if free < DISK_WARN_BYTES:
         return warn("disk", detail, "Free some disk space before the event.")
     return ok("disk", detail)
@@ -51,44 +58,61 @@ def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckR
     moved = moved_aside(journal)
     if not journal.exists():
         if moved:
-            return warn("journal", f"No journal yet, but {_names(moved)} was set aside.",
-                        _MOVED_ADVICE)
+            return warn(
+                "journal", f"No journal yet, but {_names(moved)} was set aside.", _MOVED_ADVICE
+            )
         return ok("journal", "No journal yet; it is created at the first scan.")
     deadline = time.monotonic() + time_limit
     try:
         connection = open_read_only(journal)
     except JournalUnavailable as exc:
-        return fail("journal", str(exc),
-                    "Fix that first; do not delete the journal, it holds unsent scans.")
+        return fail(
+            "journal", str(exc), "Fix that first; do not delete the journal, it holds unsent scans."
+        )
     with closing(connection):
         connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
         try:
             rows = [str(row[0]) for row in connection.execute("PRAGMA integrity_check(5)")]
         except sqlite3.OperationalError as exc:
             if "interrupt" in str(exc).lower():
-                return warn("journal",
-                            f"The integrity check did not finish in {time_limit:.0f} s.",
-                            "Run 'kiosk doctor' again while the kiosk is stopped.")
-            return warn("journal", f"The journal could not be checked ({exc}).",
-                        "Run 'kiosk doctor' again while the kiosk is stopped.")
+                return warn(
+                    "journal",
+                    f"The integrity check did not finish in {time_limit:.0f} s.",
+                    "Run 'kiosk doctor' again while the kiosk is stopped.",
+                )
+            return warn(
+                "journal",
+                f"The journal could not be checked ({exc}).",
+                "Run 'kiosk doctor' again while the kiosk is stopped.",
+            )
         except sqlite3.DatabaseError as exc:
-            return fail("journal", f"The journal is not a readable database ({exc}).",
-                        _DAMAGED_ADVICE)
+            return fail(
+                "journal", f"The journal is not a readable database ({exc}).", _DAMAGED_ADVICE
+            )
         if rows != ["ok"]:
             return fail("journal", f"The journal is damaged ({rows[0]}).", _DAMAGED_ADVICE)
         oldest = _oldest_pending(connection)
     summary = journal_summary(paths)
     if summary.error:
-        return warn("journal", f"The journal is intact but its summary failed: {summary.error}",
-                    "Run 'kiosk status' for details.")
-    detail = (f"The journal is intact; {summary.pending} scan(s) waiting to upload; "
-              f"last upload {summary.last_sync or 'never'}.")
+        return warn(
+            "journal",
+            f"The journal is intact but its summary failed: {summary.error}",
+            "Run 'kiosk status' for details.",
+        )
+    detail = (
+        f"The journal is intact; {summary.pending} scan(s) waiting to upload; "
+        f"last upload {summary.last_sync or 'never'}."
+    )
     if moved:
-        return warn("journal", detail + f" Set aside as damaged or foreign: {_names(moved)}.",
-                    _MOVED_ADVICE)
+        return warn(
+            "journal", detail + f" Set aside as damaged or foreign: {_names(moved)}.", _MOVED_ADVICE
+        )
     if summary.pending and _older_than(oldest, STUCK_UPLOAD_SECONDS):
-        return warn("journal", detail + f" The oldest waits since {oldest}.",
-                    "Uploads seem stuck: fix the api and token checks, then run 'kiosk sync'.")
+        return warn(
+            "journal",
+            detail + f" The oldest waits since {oldest}.",
+            "Uploads seem stuck: fix the api and token checks, then run 'kiosk sync'.",
+        )
     return ok("journal", detail)
 
 
@@ -96,9 +120,11 @@ def _names(files: list[Path]) -> str:
     return ", ".join(str(f) for f in files)
 
 
-_MOVED_ADVICE = ("A damaged journal's readable scans are already back in the journal (a "
-                 "foreign -wal holds none of ours); keep the files for support, then delete "
-                 "them.")
+_MOVED_ADVICE = (
+    "A damaged journal's readable scans are already back in the journal (a "
+    "foreign -wal holds none of ours); keep the files for support, then delete "
+    "them."
+)
 
 
 def _oldest_pending(connection: sqlite3.Connection) -> str | None:
@@ -106,24 +132,29 @@ def _oldest_pending(connection: sqlite3.Connection) -> str | None:
     try:
         row = connection.execute(
             "SELECT min(scanned_at) FROM scans WHERE upload_state IN "
-            f"({', '.join('?' * len(QUEUED_STATES))})", QUEUED_STATES).fetchone()
+            f"({', '.join('?' * len(QUEUED_STATES))})",
+            QUEUED_STATES,
+        ).fetchone()
     except sqlite3.Error:  # another schema: the journal's own summary still answers
         return None
     return str(row[0]) if row and row[0] else None
 
 
-_DAMAGED_ADVICE = ("Stop the kiosk, copy the journal file somewhere safe, then run "
-                   "'kiosk sync' (or start the kiosk): it moves the file aside and recovers "
-                   "its readable scans.")
+_DAMAGED_ADVICE = (
+    "Stop the kiosk, copy the journal file somewhere safe, then run "
+    "'kiosk sync' (or start the kiosk): it moves the file aside and recovers "
+    "its readable scans."
+)
 
 
 def settings_check(paths: Paths) -> CheckResult:
     loaded = load_settings(paths.settings_file)
     if loaded.problems:
-        return warn("settings", f"{len(loaded.problems)} problem(s) in settings.toml: "
-                    f"{loaded.problems[0]}",
-                    f"Fix the named settings in {paths.settings_file}; until then their "
-                    "defaults are used.")
+        return warn(
+            "settings",
+            f"{len(loaded.problems)} problem(s) in settings.toml: {loaded.problems[0]}",
+            f"Fix the named settings in {paths.settings_file}; until then their defaults are used.",
+        )
     if not paths.settings_file.exists():
         return ok("settings", "No settings.toml: every setting has its default.")
     return ok("settings", f"{paths.settings_file} is valid.")
@@ -141,13 +172,24 @@ def door_hook_check(settings: DoorHookSettings) -> CheckResult:
     if url_error:
         problems.append(f"door_hook.url {url_error}")
     if problems:
-        return fail("door_hook", problems[0] + ".",
-                    "Fix [door_hook] in settings.toml, or empty it to turn the hook off.")
-    what = " and ".join(part for part in (
-        settings.command and f"runs '{settings.command}'",
-        settings.url and f"POSTs to {settings.url}") if part)
-    return ok("door_hook", f"On each accepted scan the kiosk {what} "
-              f"(timeout {settings.timeout_seconds:g} s; not run by doctor).")
+        return fail(
+            "door_hook",
+            problems[0] + ".",
+            "Fix [door_hook] in settings.toml, or empty it to turn the hook off.",
+        )
+    what = " and ".join(
+        part
+        for part in (
+            settings.command and f"runs '{settings.command}'",
+            settings.url and f"POSTs to {settings.url}",
+        )
+        if part
+    )
+    return ok(
+        "door_hook",
+        f"On each accepted scan the kiosk {what} "
+        f"(timeout {settings.timeout_seconds:g} s; not run by doctor).",
+    )
 
 
 def resources_check() -> CheckResult:

@@ -20,8 +20,12 @@ class CheckResult:
     advice: str = ""  # what to do, one sentence ("" when there is nothing to do)
 
     def to_json(self) -> dict[str, str]:
-        return {"check": self.check, "status": self.status.value, "detail": self.detail,
-                "advice": self.advice}
+        return {
+            "check": self.check,
+            "status": self.status.value,
+            "detail": self.detail,
+            "advice": self.advice,
+        }
 
 
 def ok(check: str, detail: str, advice: str = "") -> CheckResult:

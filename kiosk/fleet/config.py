@@ -55,8 +55,12 @@ class FleetConfig:
 
     def public_view(self) -> dict[str, str | None]:
         """Everything but the secret and the password."""
-        return {"broker": self.broker.display, "prefix": self.prefix,
-                "username": self.username, "ca_file": self.ca_file}
+        return {
+            "broker": self.broker.display,
+            "prefix": self.prefix,
+            "username": self.username,
+            "ca_file": self.ca_file,
+        }
 
 
 def fleet_file(paths: Paths) -> Path:
@@ -71,7 +75,8 @@ def parse_broker_url(url: str) -> Broker:
     if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
         raise FleetConfigError(
             f"{url!r} is not a broker address; expected mqtts://host:8883 "
-            "(or mqtt://host:1883 on the venue network).")
+            "(or mqtt://host:1883 on the venue network)."
+        )
     try:
         port = parts.port or DEFAULT_PORTS[parts.scheme]
     except ValueError as exc:
@@ -79,7 +84,8 @@ def parse_broker_url(url: str) -> Broker:
     if parts.scheme == "mqtt" and not is_venue_host(parts.hostname):
         raise FleetConfigError(
             "Refusing plain mqtt:// to a broker outside the venue network: admissions and "
-            "the broker password would travel unencrypted. Use mqtts://.")
+            "the broker password would travel unencrypted. Use mqtts://."
+        )
     return Broker(parts.hostname, port, parts.scheme == "mqtts")
 
 
@@ -89,7 +95,8 @@ def check_prefix(prefix: str) -> str:
     if not prefix.strip() or len(prefix) > 200 or not all(_PREFIX_LEVEL.match(x) for x in levels):
         raise FleetConfigError(
             f"{prefix!r} is not a usable topic prefix; use letters, digits, '.', '_', '-' "
-            "and '/' between levels, e.g. tiketo/my-venue.")
+            "and '/' between levels, e.g. tiketo/my-venue."
+        )
     return "/".join(levels)
 
 
@@ -104,7 +111,8 @@ def check_secret(secret: str) -> str:
     if len(secret) < MIN_SECRET_LENGTH:
         raise FleetConfigError(
             f"The venue secret must be at least {MIN_SECRET_LENGTH} characters (every kiosk of "
-            "the venue uses the same one; make one with: openssl rand -hex 32).")
+            "the venue uses the same one; make one with: openssl rand -hex 32)."
+        )
     return secret
 
 
@@ -115,14 +123,19 @@ def load_fleet_config(paths: Paths) -> FleetConfig | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         config = FleetConfig(
-            broker_url=str(raw["broker_url"]), secret=str(raw["secret"]),
-            prefix=str(raw["prefix"]), username=_optional(raw.get("username")),
-            password=_optional(raw.get("password")), ca_file=_optional(raw.get("ca_file")))
+            broker_url=str(raw["broker_url"]),
+            secret=str(raw["secret"]),
+            prefix=str(raw["prefix"]),
+            username=_optional(raw.get("username")),
+            password=_optional(raw.get("password")),
+            ca_file=_optional(raw.get("ca_file")),
+        )
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise FleetConfigError(
-            f"The fleet file {path} is unreadable; run 'kiosk fleet join' again.") from exc
+            f"The fleet file {path} is unreadable; run 'kiosk fleet join' again."
+        ) from exc
     parse_broker_url(config.broker_url)
     check_prefix(config.prefix)
     check_secret(config.secret)
@@ -133,9 +146,14 @@ def save_fleet_config(paths: Paths, config: FleetConfig) -> None:
     parse_broker_url(config.broker_url)
     check_prefix(config.prefix)
     check_secret(config.secret)
-    payload = {"broker_url": config.broker_url.strip(), "secret": config.secret,
-               "prefix": config.prefix, "username": config.username,
-               "password": config.password, "ca_file": config.ca_file}
+    payload = {
+        "broker_url": config.broker_url.strip(),
+        "secret": config.secret,
+        "prefix": config.prefix,
+        "username": config.username,
+        "password": config.password,
+        "ca_file": config.ca_file,
+    }
     write_private_atomically(fleet_file(paths), json.dumps(payload, indent=2))
 
 

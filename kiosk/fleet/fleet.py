@@ -19,9 +19,10 @@ from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.link import DoorStatus, FleetLink
 from kiosk.journal import Journal
 from kiosk.journal import fleet as fleet_journal
-from kiosk.journal.store import JournalTransaction
+from kiosk.journal.transaction import JournalTransaction
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor
 from kiosk.scanning.verdict import Verdict
 from kiosk.settings import ScanningSettings
 
@@ -44,15 +45,23 @@ class FleetStatus:
 class Fleet:
     """One kiosk's part in the venue fleet. ``close()`` when done."""
 
-    def __init__(self, config: FleetConfig, journal: Journal, device: str, *,
-                 status_fields: Callable[[], dict[str, Any]] | None = None,
-                 version: str = "", clock: Callable[[], datetime] | None = None,
-                 retention: timedelta = timedelta(days=30)) -> None:
+    def __init__(
+        self,
+        config: FleetConfig,
+        journal: Journal,
+        device: str,
+        *,
+        status_fields: Callable[[], dict[str, Any]] | None = None,
+        version: str = "",
+        clock: Callable[[], datetime] | None = None,
+        retention: timedelta = timedelta(days=30),
+    ) -> None:
         self.config = config
         self.device = device
         self._journal = journal
-        self.link = FleetLink(config, device, journal, status_fields=status_fields,
-                              version=version, clock=clock)
+        self.link = FleetLink(
+            config, device, journal, status_fields=status_fields, version=version, clock=clock
+        )
         self.signer = self.link.signer
         self._retention = retention
 
@@ -67,19 +76,34 @@ class Fleet:
         found = fleet_journal.last_admission(tx.connection, self.signer.key(code))
         return None if found is None else OtherDoor(found.device, found.scanned_at)
 
-    def record(self, tx: JournalTransaction, verdict: Verdict, lookup: Lookup,
-               scanning: ScanningSettings, now: datetime) -> bool:
+    def record(
+        self,
+        tx: JournalTransaction,
+        verdict: Verdict,
+        lookup: Lookup,
+        scanning: ScanningSettings,
+        now: datetime,
+    ) -> bool:
         """Append what other doors must learn from this scan; True when anything was."""
         facts = lookup.facts
         appended = False
         if verdict.accepted and verdict.scan_id is not None:
-            window = effective_policy(scanning, facts.scan_config if facts else None)\
-                .reentry_window
+            window = effective_policy(scanning, facts.scan_config if facts else None).reentry_window
             if window > timedelta(0):
-                fleet_journal.enqueue(tx.connection, "admission", verdict.code, {
-                    "kind": "admission", "scanId": verdict.scan_id, "device": self.device,
-                    "time": _iso(verdict.scanned_at), "mode": verdict.mode.value},
-                    verdict.scanned_at + window, now)
+                fleet_journal.enqueue(
+                    tx.connection,
+                    "admission",
+                    verdict.code,
+                    {
+                        "kind": "admission",
+                        "scanId": verdict.scan_id,
+                        "device": self.device,
+                        "time": _iso(verdict.scanned_at),
+                        "mode": verdict.mode.value,
+                    },
+                    verdict.scanned_at + window,
+                    now,
+                )
                 appended = True
         voided = verdict.accepted and verdict.voids_pass
         if lookup.outcome is LookupOutcome.FOUND and facts is not None:
@@ -91,14 +115,31 @@ class Fleet:
             appended |= self._fact(tx, verdict.code, True, None, now)
         return appended
 
-    def _fact(self, tx: JournalTransaction, code: str, voided: bool,
-              expires_at: datetime | None, now: datetime) -> bool:
+    def _fact(
+        self,
+        tx: JournalTransaction,
+        code: str,
+        voided: bool,
+        expires_at: datetime | None,
+        now: datetime,
+    ) -> bool:
         fact = fleet_journal.PassFact(voided, expires_at, self.device)
         if not fleet_journal.put_pass_fact(tx.connection, self.signer.key(code), fact, now):
             return False  # already known here: already told (or heard from) the others
-        fleet_journal.enqueue(tx.connection, "pass", code, {
-            "kind": "pass", "device": self.device, "time": _iso(now), "voided": voided,
-            "expiresAt": _iso(expires_at) if expires_at else None}, now + FACT_LIFETIME, now)
+        fleet_journal.enqueue(
+            tx.connection,
+            "pass",
+            code,
+            {
+                "kind": "pass",
+                "device": self.device,
+                "time": _iso(now),
+                "voided": voided,
+                "expiresAt": _iso(expires_at) if expires_at else None,
+            },
+            now + FACT_LIFETIME,
+            now,
+        )
         return True
 
     # --- before an offline decision -----------------------------------------------------------
@@ -110,8 +151,9 @@ class Fleet:
         if known is None:
             return facts
         if facts is None:
-            return PassFacts(pass_id="", holder=None, voided=known.voided,
-                             expires_at=known.expires_at)
+            return PassFacts(
+                pass_id="", holder=None, voided=known.voided, expires_at=known.expires_at
+            )
         expires = facts.expires_at
         if known.expires_at is not None and (expires is None or known.expires_at < expires):
             expires = known.expires_at
@@ -123,8 +165,13 @@ class Fleet:
         self.link.wake()
 
     def status(self) -> FleetStatus:
-        return FleetStatus(self.config.broker.display, self.link.connected,
-                           tuple(self.link.doors()), self.link.ignored, self.link.outbox_count())
+        return FleetStatus(
+            self.config.broker.display,
+            self.link.connected,
+            tuple(self.link.doors()),
+            self.link.ignored,
+            self.link.outbox_count(),
+        )
 
     def close(self) -> None:
         self.link.close()

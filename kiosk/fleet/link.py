@@ -54,8 +54,7 @@ class DoorStatus:
 
 def make_client(config: FleetConfig, client_id: str) -> mqtt.Client:
     """A paho MQTT 5 client with the joined broker's TLS and credentials (not connected)."""
-    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
-                         protocol=mqtt.MQTTv5)
+    client = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5)
     if config.broker.tls:
         client.tls_set(ca_certs=config.ca_file)
     if config.username:
@@ -72,9 +71,16 @@ def expiry_properties(seconds: float) -> Properties:
 class FleetLink:
     """One kiosk's connection. ``start()`` returns at once; ``close()`` says goodbye."""
 
-    def __init__(self, config: FleetConfig, device: str, journal: Journal, *,
-                 status_fields: Callable[[], dict[str, Any]] | None = None,
-                 version: str = "", clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        config: FleetConfig,
+        device: str,
+        journal: Journal,
+        *,
+        status_fields: Callable[[], dict[str, Any]] | None = None,
+        version: str = "",
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.config = config
         self.device = device
         self.signer = Signer(config.secret)
@@ -97,8 +103,9 @@ class FleetLink:
         self._client = make_client(config, self.client_id)
         self._client.reconnect_delay_set(1, 30)
         self._client.max_queued_messages_set(MAX_IN_FLIGHT * 2)
-        self._client.will_set(topics.kiosk(config.prefix, device), self._status_payload(False),
-                              qos=1, retain=True)
+        self._client.will_set(
+            topics.kiosk(config.prefix, device), self._status_payload(False), qos=1, retain=True
+        )
         self._client.on_connect = self._on_connect
         self._client.on_connect_fail = self._on_connect_fail
         self._client.on_disconnect = self._on_disconnect
@@ -145,8 +152,12 @@ class FleetLink:
     def close(self, timeout: float = 2.0) -> None:
         if self.connected:  # a clean disconnect sends no will: say goodbye ourselves
             try:
-                info = self._client.publish(topics.kiosk(self.config.prefix, self.device),
-                                            self._status_payload(False), qos=1, retain=True)
+                info = self._client.publish(
+                    topics.kiosk(self.config.prefix, self.device),
+                    self._status_payload(False),
+                    qos=1,
+                    retain=True,
+                )
                 info.wait_for_publish(timeout)
             except (RuntimeError, ValueError, OSError):
                 pass
@@ -172,8 +183,9 @@ class FleetLink:
 
     # --- paho's thread: only queue ------------------------------------------------------------
 
-    def _on_connect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
-                    properties: Any) -> None:
+    def _on_connect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
         if reason.is_failure:
             log.warning("fleet broker refused the connection: %s", reason)
             self._refused.set()
@@ -183,19 +195,22 @@ class FleetLink:
     def _on_connect_fail(self, client: mqtt.Client, userdata: Any) -> None:
         self._refused.set()
 
-    def _on_disconnect(self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any,
-                       properties: Any) -> None:
+    def _on_disconnect(
+        self, client: mqtt.Client, userdata: Any, flags: Any, reason: Any, properties: Any
+    ) -> None:
         self._events.put(("disconnected", str(reason)))
 
     def _on_message(self, client: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
         self._events.put(("message", (message.topic, message.payload)))
 
-    def _on_publish(self, client: mqtt.Client, userdata: Any, mid: int, reason: Any,
-                    properties: Any) -> None:
+    def _on_publish(
+        self, client: mqtt.Client, userdata: Any, mid: int, reason: Any, properties: Any
+    ) -> None:
         self._events.put(("acked", mid))
 
-    def _on_subscribe(self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any,
-                      properties: Any) -> None:
+    def _on_subscribe(
+        self, client: mqtt.Client, userdata: Any, mid: int, reasons: Any, properties: Any
+    ) -> None:
         self._events.put(("subscribed", None))
 
     # --- the pump thread ----------------------------------------------------------------------
@@ -248,11 +263,14 @@ class FleetLink:
                     acked.append(outbox_id)
             elif kind == "subscribed":
                 self._ping_id = uuid.uuid4().hex
-                self._client.publish(topics.ping(self.config.prefix, self.client_id),
-                                     self.signer.sign(topics.ping(self.config.prefix,
-                                                                  self.client_id),
-                                                      {"kind": "ping", "id": self._ping_id}),
-                                     qos=1)
+                self._client.publish(
+                    topics.ping(self.config.prefix, self.client_id),
+                    self.signer.sign(
+                        topics.ping(self.config.prefix, self.client_id),
+                        {"kind": "ping", "id": self._ping_id},
+                    ),
+                    qos=1,
+                )
         if messages:
             self._ingest(messages)
         if acked:
@@ -265,15 +283,21 @@ class FleetLink:
         self._in_flight.clear()
         self._sent_upto = 0
         prefix = self.config.prefix
-        self._client.subscribe([(topics.admissions(prefix), 1), (topics.passes(prefix), 1),
-                                (topics.kiosks(prefix), 1),
-                                (topics.ping(prefix, self.client_id), 1)])
+        self._client.subscribe(
+            [
+                (topics.admissions(prefix), 1),
+                (topics.passes(prefix), 1),
+                (topics.kiosks(prefix), 1),
+                (topics.ping(prefix, self.client_id), 1),
+            ]
+        )
 
     def _send_outbox(self) -> None:
         while len(self._in_flight) < MAX_IN_FLIGHT:
             with self.journal.transaction() as tx:
-                rows = fleet_journal.outbox_after(tx.connection, self._sent_upto,
-                                                  MAX_IN_FLIGHT - len(self._in_flight))
+                rows = fleet_journal.outbox_after(
+                    tx.connection, self._sent_upto, MAX_IN_FLIGHT - len(self._in_flight)
+                )
                 now = self._clock()
                 stale = [row.id for row in rows if row.expires_at <= now]
                 fleet_journal.delete_outbox(tx.connection, stale)
@@ -286,8 +310,12 @@ class FleetLink:
                 topic = topics.for_kind(self.config.prefix, row.kind, self.signer.key(row.code))
                 body = {**row.body, "key": self.signer.key(row.code)}
                 info = self._client.publish(
-                    topic, self.signer.sign(topic, body), qos=1, retain=True,
-                    properties=expiry_properties((row.expires_at - now).total_seconds()))
+                    topic,
+                    self.signer.sign(topic, body),
+                    qos=1,
+                    retain=True,
+                    properties=expiry_properties((row.expires_at - now).total_seconds()),
+                )
                 if info.rc != mqtt.MQTT_ERR_SUCCESS:
                     self._sent_upto = row.id - 1  # not handed over: try again on reconnect
                     return
@@ -305,8 +333,10 @@ class FleetLink:
             if body is None or parsed is None:
                 self.ignored += 1
                 if self.ignored in (1, 10, 100) or self.ignored % 1000 == 0:  # not a log flood
-                    log.warning("fleet: ignored an unsigned or wrongly signed message "
-                                "(%d so far)", self.ignored)
+                    log.warning(
+                        "fleet: ignored an unsigned or wrongly signed message (%d so far)",
+                        self.ignored,
+                    )
                 continue
             kind, name = parsed
             try:
@@ -317,14 +347,27 @@ class FleetLink:
                 elif body.get("key") != name or body.get("device") == self.device:
                     continue
                 elif kind == "admissions":
-                    admissions.append(fleet_journal.RemoteAdmission(
-                        str(body["scanId"]), name, topics.device_label(body["device"]),
-                        _parse_time(body["time"]), str(body.get("mode", ""))))
+                    admissions.append(
+                        fleet_journal.RemoteAdmission(
+                            str(body["scanId"]),
+                            name,
+                            topics.device_label(body["device"]),
+                            _parse_time(body["time"]),
+                            str(body.get("mode", "")),
+                        )
+                    )
                 elif kind == "passes":
                     expires = body.get("expiresAt")
-                    facts.append((name, fleet_journal.PassFact(
-                        bool(body.get("voided")), _parse_time(expires) if expires else None,
-                        topics.device_label(body["device"]))))
+                    facts.append(
+                        (
+                            name,
+                            fleet_journal.PassFact(
+                                bool(body.get("voided")),
+                                _parse_time(expires) if expires else None,
+                                topics.device_label(body["device"]),
+                            ),
+                        )
+                    )
             except (KeyError, TypeError, ValueError):
                 self.ignored += 1
         if admissions or facts:
@@ -342,17 +385,25 @@ class FleetLink:
             return
         with self._doors_lock:
             self._doors[device] = DoorStatus(
-                device, bool(body.get("connected")), body.get("online"), body.get("pending"),
-                body.get("last_scan"), self._clock())
+                device,
+                bool(body.get("connected")),
+                body.get("online"),
+                body.get("pending"),
+                body.get("last_scan"),
+                self._clock(),
+            )
 
     def _publish_status(self) -> None:
         topic = topics.kiosk(self.config.prefix, self.device)
         self._client.publish(topic, self._status_payload(True), qos=1, retain=True)
 
     def _status_payload(self, connected: bool) -> bytes:
-        fields: dict[str, Any] = {"device": self.device, "connected": connected,
-                                  "version": self._version,
-                                  "time": _iso(self._clock())}
+        fields: dict[str, Any] = {
+            "device": self.device,
+            "connected": connected,
+            "version": self._version,
+            "time": _iso(self._clock()),
+        }
         if connected:
             try:
                 fields.update(self._status_fields())
@@ -371,6 +422,3 @@ def _parse_time(text: Any) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("time without a zone")
     return moment.astimezone(UTC)
-
-
-

@@ -81,28 +81,37 @@ def _open(config: FleetConfig, subscriptions: list[str]) -> _Session:
             _tls_handshake(config)
         client.connect(broker.host, broker.port, keepalive=10)
     except ssl.SSLCertVerificationError as exc:
-        raise ProbeFailed(f"The broker's TLS certificate is not trusted ({exc.verify_message}); "
-                          "pass its CA with 'kiosk fleet join --ca-file'.") from exc
+        raise ProbeFailed(
+            f"The broker's TLS certificate is not trusted ({exc.verify_message}); "
+            "pass its CA with 'kiosk fleet join --ca-file'."
+        ) from exc
     except ssl.SSLError as exc:
-        raise ProbeFailed(f"TLS with the broker failed ({exc.reason}); is it really "
-                          "mqtts:// on that port?") from exc
+        raise ProbeFailed(
+            f"TLS with the broker failed ({exc.reason}); is it really mqtts:// on that port?"
+        ) from exc
     except TimeoutError as exc:
-        raise ProbeFailed(f"The broker {broker.display} did not answer within "
-                          f"{CONNECT_TIMEOUT:.0f} s.") from exc
+        raise ProbeFailed(
+            f"The broker {broker.display} did not answer within {CONNECT_TIMEOUT:.0f} s."
+        ) from exc
     except OSError as exc:
-        raise ProbeFailed(f"The broker {broker.display} cannot be reached "
-                          f"({exc.strerror or exc}).") from exc
+        raise ProbeFailed(
+            f"The broker {broker.display} cannot be reached ({exc.strerror or exc})."
+        ) from exc
     client.loop_start()
     if not connected.wait(CONNECT_TIMEOUT):
         session.close()
-        raise ProbeFailed(f"The broker {broker.display} accepted the connection but did not "
-                          "answer the MQTT handshake (is it an MQTT 5 broker?).")
+        raise ProbeFailed(
+            f"The broker {broker.display} accepted the connection but did not "
+            "answer the MQTT handshake (is it an MQTT 5 broker?)."
+        )
     reason = outcome[0]
     if reason.is_failure:
         session.close()
         if reason.value in (0x86, 0x87, 0x8C):  # bad user name or password / not authorized
-            raise ProbeFailed(f"The broker refused this kiosk's credentials ({reason}); check "
-                              "--username and --password-file.")
+            raise ProbeFailed(
+                f"The broker refused this kiosk's credentials ({reason}); check "
+                "--username and --password-file."
+            )
         raise ProbeFailed(f"The broker refused the connection ({reason}).")
     return session
 
@@ -112,8 +121,10 @@ def _tls_handshake(config: FleetConfig) -> None:
     certificate, and a failed one leaves no socket behind (paho's connect would)."""
     broker = config.broker
     context = ssl.create_default_context(cafile=config.ca_file)
-    with socket.create_connection((broker.host, broker.port), timeout=CONNECT_TIMEOUT) as raw, \
-            context.wrap_socket(raw, server_hostname=broker.host):
+    with (
+        socket.create_connection((broker.host, broker.port), timeout=CONNECT_TIMEOUT) as raw,
+        context.wrap_socket(raw, server_hostname=broker.host),
+    ):
         pass
 
 
@@ -151,24 +162,34 @@ def round_trip(config: FleetConfig, timeout: float = 5.0) -> RoundTrip:
     session = _open(config, [ping_topic, topics.kiosks(config.prefix)])
     try:
         if not session.subscribed.wait(timeout):
-            raise ProbeFailed("The broker did not confirm the subscription; check its ACLs "
-                              f"allow reading {config.prefix}/#.")
+            raise ProbeFailed(
+                "The broker did not confirm the subscription; check its ACLs "
+                f"allow reading {config.prefix}/#."
+            )
         ping_id = uuid.uuid4().hex
         started = time.monotonic()
         info = session.client.publish(
-            ping_topic, session.signer.sign(ping_topic, {"kind": "ping", "id": ping_id}), qos=1)
+            ping_topic, session.signer.sign(ping_topic, {"kind": "ping", "id": ping_id}), qos=1
+        )
         deadline = started + timeout
         back = None
         while back is None and time.monotonic() < deadline:
             with session.lock:
-                back = next((at for topic, body, at in session.received
-                             if topic == ping_topic and body.get("id") == ping_id), None)
+                back = next(
+                    (
+                        at
+                        for topic, body, at in session.received
+                        if topic == ping_topic and body.get("id") == ping_id
+                    ),
+                    None,
+                )
             time.sleep(0.01)
         if back is None:
             raise ProbeFailed(
                 "A message published to the broker did not come back within "
                 f"{timeout:.0f} s (rc {info.rc}); check its ACLs allow writing "
-                f"{config.prefix}/#.")
+                f"{config.prefix}/#."
+            )
     finally:
         session.close()
     now = datetime.now(UTC)

@@ -1,9 +1,9 @@
 """The topic tree under the venue prefix (codes never appear: keys are HMACs of codes).
 
-    <prefix>/admissions/<key>   an accepted scan, retained until the re-entry window ends
-    <prefix>/passes/<key>       a pass known to be voided or expired, retained
-    <prefix>/kiosks/<device>    each kiosk's status, retained, with a last will
-    <prefix>/ping/<client id>   round trips (caught up after subscribing; kiosk doctor)
+<prefix>/admissions/<key>   an accepted scan, retained until the re-entry window ends
+<prefix>/passes/<key>       a pass known to be voided or expired, retained
+<prefix>/kiosks/<device>    each kiosk's status, retained, with a last will
+<prefix>/ping/<client id>   round trips (caught up after subscribing; kiosk doctor)
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def parse(prefix: str, topic: str) -> tuple[str, str] | None:
     prefix, else None."""
     if not topic.startswith(prefix + "/"):
         return None
-    parts = topic[len(prefix) + 1:].split("/")
+    parts = topic[len(prefix) + 1 :].split("/")
     if len(parts) != 2 or parts[0] not in ("admissions", "passes", "kiosks", "ping"):
         return None
     return parts[0], parts[1]

@@ -106,8 +106,11 @@ def _is_local_host(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:  # a name: this machine, mDNS/LAN suffixes, or a single-label LAN name
-        return (host == "localhost" or host.endswith((".local", ".lan", ".localdomain"))
-                or "." not in host)
+        return (
+            host == "localhost"
+            or host.endswith((".local", ".lan", ".localdomain"))
+            or "." not in host
+        )
     return address.is_private or address.is_loopback or address.is_link_local
 
 
@@ -120,9 +123,15 @@ class _Job:
 class DoorHook:
     """Runs the configured hook in the background. Close it when the kiosk stops."""
 
-    def __init__(self, command: str = "", url: str = "", timeout_seconds: float = 5.0, *,
-                 queue_size: int = QUEUE_SIZE,
-                 max_delay_seconds: float = MAX_DELAY_SECONDS) -> None:
+    def __init__(
+        self,
+        command: str = "",
+        url: str = "",
+        timeout_seconds: float = 5.0,
+        *,
+        queue_size: int = QUEUE_SIZE,
+        max_delay_seconds: float = MAX_DELAY_SECONDS,
+    ) -> None:
         command, url = command.strip(), url.strip()
         command_error = check_hook_command(command, need_program=False)
         if command_error:
@@ -171,8 +180,14 @@ class DoorHook:
         try:
             self._queue.put_nowait(_Job(dict(payload), time.monotonic()))
         except queue.Full:
-            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="queue_full",
-                      scan_id=payload.get("scan_id"))
+            log_event(
+                log,
+                "door_hook",
+                logging.WARNING,
+                result="dropped",
+                reason="queue_full",
+                scan_id=payload.get("scan_id"),
+            )
             return False
         return True
 
@@ -224,8 +239,15 @@ class DoorHook:
         waited = time.monotonic() - job.queued_at
         scan_id = job.payload.get("scan_id")
         if waited > self.max_delay_seconds:
-            log_event(log, "door_hook", logging.WARNING, result="dropped", reason="too_late",
-                      waited_seconds=waited, scan_id=scan_id)
+            log_event(
+                log,
+                "door_hook",
+                logging.WARNING,
+                result="dropped",
+                reason="too_late",
+                waited_seconds=waited,
+                scan_id=scan_id,
+            )
             return
         try:
             self.run_now(job.payload)
@@ -252,13 +274,17 @@ class DoorHook:
         started = time.monotonic()
         try:
             process = subprocess.Popen(
-                split_command(self.command), stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
+                split_command(self.command),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=env,
                 **_new_process_group(),
             )
         except OSError as exc:
-            return _outcome("command", "failed", error=f"cannot start: {exc.strerror or exc}",
-                            scan_id=scan_id)
+            return _outcome(
+                "command", "failed", error=f"cannot start: {exc.strerror or exc}", scan_id=scan_id
+            )
         with self._lock:
             self._running = process
         try:
@@ -274,28 +300,39 @@ class DoorHook:
             return _outcome("command", "ok", seconds=seconds, scan_id=scan_id)
         if self._stop.is_set():
             return HookOutcome("command", False, "killed: the kiosk is stopping")
-        return _outcome("command", "failed", exit=process.returncode, seconds=seconds,
-                        scan_id=scan_id,
-                        stderr=clean(stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:]))
+        return _outcome(
+            "command",
+            "failed",
+            exit=process.returncode,
+            seconds=seconds,
+            scan_id=scan_id,
+            stderr=clean(stderr.decode("utf-8", "replace").strip()[-STDERR_LOG_CHARS:]),
+        )
 
     def _post(self, body: bytes, scan_id: Any) -> HookOutcome:
         with self._lock:
             if self._http is None:
-                self._http = httpx.Client(timeout=httpx.Timeout(self.timeout_seconds),
-                                          follow_redirects=False)
+                self._http = httpx.Client(
+                    timeout=httpx.Timeout(self.timeout_seconds), follow_redirects=False
+                )
             client = self._http
         started = time.monotonic()
         try:
-            response = client.post(self.url, content=body,
-                                   headers={"Content-Type": "application/json"})
+            response = client.post(
+                self.url, content=body, headers={"Content-Type": "application/json"}
+            )
         except httpx.TimeoutException:
             return _outcome("url", "timeout", seconds=self.timeout_seconds, scan_id=scan_id)
         except httpx.HTTPError as exc:
-            return _outcome("url", "failed", error=str(exc) or type(exc).__name__,
-                            scan_id=scan_id)
+            return _outcome("url", "failed", error=str(exc) or type(exc).__name__, scan_id=scan_id)
         seconds = time.monotonic() - started
-        return _outcome("url", "ok" if response.is_success else "failed",
-                        status=response.status_code, seconds=seconds, scan_id=scan_id)
+        return _outcome(
+            "url",
+            "ok" if response.is_success else "failed",
+            status=response.status_code,
+            seconds=seconds,
+            scan_id=scan_id,
+        )
 
 
 @dataclass(frozen=True)
@@ -316,10 +353,19 @@ def _outcome(kind: str, result: str, **fields: Any) -> HookOutcome:
 
 # What the hook's program gets from the kiosk's environment: enough to find programs and
 # speak the right language, nothing else (never a KIOSK_* variable, never a token).
-HOOK_ENV_POSIX = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ",
-                  "TMPDIR")
-HOOK_ENV_WINDOWS = ("PATH", "PATHEXT", "SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC",
-                    "TEMP", "TMP", "USERPROFILE", "USERNAME")
+HOOK_ENV_POSIX = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR")
+HOOK_ENV_WINDOWS = (
+    "PATH",
+    "PATHEXT",
+    "SYSTEMROOT",
+    "SYSTEMDRIVE",
+    "WINDIR",
+    "COMSPEC",
+    "TEMP",
+    "TMP",
+    "USERPROFILE",
+    "USERNAME",
+)
 
 
 def hook_environment(payload: Mapping[str, Any]) -> dict[str, str]:
@@ -354,8 +400,10 @@ def _talk(process: subprocess.Popen[bytes], body: bytes, timeout: float) -> byte
             tail.extend(chunk)
             del tail[:-STDERR_KEEP_BYTES]
 
-    threads = [threading.Thread(target=feed, daemon=True),
-               threading.Thread(target=drain, daemon=True)]
+    threads = [
+        threading.Thread(target=feed, daemon=True),
+        threading.Thread(target=drain, daemon=True),
+    ]
     for thread in threads:
         thread.start()
     deadline = time.monotonic() + timeout
@@ -382,8 +430,12 @@ def _signal_kill(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         try:
             if os.name == "nt":
-                subprocess.run(["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                               capture_output=True, timeout=5, check=False)
+                subprocess.run(
+                    ["taskkill", "/F", "/T", "/PID", str(process.pid)],
+                    capture_output=True,
+                    timeout=5,
+                    check=False,
+                )
             else:
                 os.killpg(process.pid, signal.SIGKILL)
         except (OSError, subprocess.SubprocessError):

@@ -11,9 +11,17 @@ from kiosk.journal.db import (
     open_database,
     open_read_only,
 )
-from kiosk.journal.store import CachedPass, Journal, PendingUpload, ScanRecord
+from kiosk.journal.records import CachedPass, PendingUpload, ScanRecord
+from kiosk.journal.store import Journal
 
 __all__ = [
-    "CachedPass", "Journal", "JournalFull", "JournalRecovered", "JournalUnavailable",
-    "PendingUpload", "ScanRecord", "open_database", "open_read_only",
+    "CachedPass",
+    "Journal",
+    "JournalFull",
+    "JournalRecovered",
+    "JournalUnavailable",
+    "PendingUpload",
+    "ScanRecord",
+    "open_database",
+    "open_read_only",
 ]

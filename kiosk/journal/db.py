@@ -30,8 +30,16 @@ from kiosk.journal.problems import (
 from kiosk.journal.salvage import FOREIGN_WAL_MARK, MOVED_MARK, moved_aside, recover_moved
 from kiosk.paths import make_private_dir
 
-__all__ = ["JournalCorrupt", "JournalFull", "JournalRecovered", "JournalUnavailable",
-           "full_message", "is_full_error", "open_database", "open_read_only"]
+__all__ = [
+    "JournalCorrupt",
+    "JournalFull",
+    "JournalRecovered",
+    "JournalUnavailable",
+    "full_message",
+    "is_full_error",
+    "open_database",
+    "open_read_only",
+]
 
 log = logging.getLogger(__name__)
 
@@ -192,8 +200,9 @@ def open_database(path: Path, *, read_only: bool = False) -> tuple[sqlite3.Conne
     return conn, _recover(conn, path, said)
 
 
-def reopen_damaged(path: Path, exc: BaseException, *,
-                   move: bool = True) -> tuple[sqlite3.Connection, str | None]:
+def reopen_damaged(
+    path: Path, exc: BaseException, *, move: bool = True
+) -> tuple[sqlite3.Connection, str | None]:
     """For damage found in use: move the file aside (unless another process already did:
     ``move=False``), start a new journal and recover the readable scans into it."""
     said: list[str] = []
@@ -212,8 +221,10 @@ def _recover(conn: sqlite3.Connection, path: Path, said: list[str]) -> str | Non
         said += recover_moved(conn, path)
     except sqlite3.Error as exc:  # e.g. no room for them yet: tried again at the next start
         log.error("Recovering moved-aside journals failed: %s", exc)
-        said.append(f"Scans in {', '.join(p.name for p in moved_aside(path))} could not be "
-                    f"recovered yet ({exc}); they are tried again at the next start.")
+        said.append(
+            f"Scans in {', '.join(p.name for p in moved_aside(path))} could not be "
+            f"recovered yet ({exc}); they are tried again at the next start."
+        )
     problem = " ".join(said) or None
     if problem:
         log.error("%s", problem)
@@ -241,8 +252,7 @@ def open_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _connect_ro(path: Path, flag: str) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.as_uri()}?{flag}", uri=True, timeout=5,
-                           check_same_thread=False)
+    conn = sqlite3.connect(f"{path.as_uri()}?{flag}", uri=True, timeout=5, check_same_thread=False)
     try:
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -272,8 +282,10 @@ def _replace_damaged(path: Path, exc: BaseException, said: list[str]) -> sqlite3
             f"The scan journal {path} is damaged ({exc}) and cannot be moved aside "
             f"({move_error.strerror}); stop every kiosk process and copy the file for support."
         ) from move_error
-    said.append(f"The scan journal was damaged ({exc}); it was moved to {moved.name} and a "
-                "new journal was started.")
+    said.append(
+        f"The scan journal was damaged ({exc}); it was moved to {moved.name} and a "
+        "new journal was started."
+    )
     try:
         return _open_checked(path, said)
     except (sqlite3.Error, JournalCorrupt, OSError) as again:
@@ -361,8 +373,10 @@ def _set_aside_foreign_wal(path: Path) -> str | None:
     target = path.with_name(f"{path.name}{FOREIGN_WAL_MARK}{stamp}")
     wal.rename(target)
     Path(f"{path}-shm").unlink(missing_ok=True)  # SQLite's index of the foreign WAL
-    return (f"The journal's -wal file was written by another journal; it was set aside as "
-            f"{target.name} and not replayed.")
+    return (
+        f"The journal's -wal file was written by another journal; it was set aside as "
+        f"{target.name} and not replayed."
+    )
 
 
 def _journal_id(uri: str) -> str | None:

@@ -14,8 +14,16 @@ from pathlib import Path
 from typing import Protocol
 
 EXPORT_LIMIT = 10_000_000  # "every scan": far above journal.max_entries
-COLUMNS = ("scanned_at", "code", "verdict", "offline", "holder", "reward_points",
-           "upload_state", "scan_id")
+COLUMNS = (
+    "scanned_at",
+    "code",
+    "verdict",
+    "offline",
+    "holder",
+    "reward_points",
+    "upload_state",
+    "scan_id",
+)
 
 
 class ExportRow(Protocol):
@@ -47,9 +55,18 @@ def export_journal_csv(newest_first: Sequence[ExportRow], target: Path) -> int:
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
         for entry in reversed(newest_first):
-            writer.writerow([_iso(entry.scanned_at), entry.code, entry.kind.value,
-                             "yes" if entry.offline else "no", entry.holder or "",
-                             entry.reward_points, entry.upload_state, entry.scan_id])
+            writer.writerow(
+                [
+                    _iso(entry.scanned_at),
+                    entry.code,
+                    entry.kind.value,
+                    "yes" if entry.offline else "no",
+                    entry.holder or "",
+                    entry.reward_points,
+                    entry.upload_state,
+                    entry.scan_id,
+                ]
+            )
     tmp.replace(target)
     return len(newest_first)
 

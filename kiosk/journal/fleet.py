@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.journal.store import from_db_time, to_db_time
+from kiosk.journal.records import from_db_time, to_db_time
 
 
 @dataclass(frozen=True)
@@ -44,17 +44,26 @@ class PassFact:
     device: str
 
 
-def enqueue(conn: sqlite3.Connection, kind: str, code: str, body: dict[str, Any],
-            expires_at: datetime, now: datetime) -> None:
+def enqueue(
+    conn: sqlite3.Connection,
+    kind: str,
+    code: str,
+    body: dict[str, Any],
+    expires_at: datetime,
+    now: datetime,
+) -> None:
     conn.execute(
         "INSERT INTO fleet_outbox (kind, code, body, expires_at, created_at) VALUES (?,?,?,?,?)",
-        (kind, code, json.dumps(body, sort_keys=True), to_db_time(expires_at), to_db_time(now)))
+        (kind, code, json.dumps(body, sort_keys=True), to_db_time(expires_at), to_db_time(now)),
+    )
 
 
 def outbox_after(conn: sqlite3.Connection, after_id: int, limit: int) -> list[OutboxRow]:
     rows = conn.execute(
         "SELECT id, kind, code, body, expires_at FROM fleet_outbox WHERE id > ? ORDER BY id"
-        " LIMIT ?", (after_id, limit)).fetchall()
+        " LIMIT ?",
+        (after_id, limit),
+    ).fetchall()
     return [OutboxRow(r[0], r[1], r[2], json.loads(r[3]), _time(r[4])) for r in rows]
 
 
@@ -66,22 +75,27 @@ def outbox_count(conn: sqlite3.Connection) -> int:
     return int(conn.execute("SELECT count(*) FROM fleet_outbox").fetchone()[0])
 
 
-def add_admissions(conn: sqlite3.Connection, admissions: Iterable[RemoteAdmission],
-                   now: datetime) -> None:
+def add_admissions(
+    conn: sqlite3.Connection, admissions: Iterable[RemoteAdmission], now: datetime
+) -> None:
     conn.executemany(
         "INSERT OR IGNORE INTO fleet_admissions (scan_id, key, device, scanned_at, mode,"
         " received_at) VALUES (?,?,?,?,?,?)",
-        [(a.scan_id, a.key, a.device, to_db_time(a.scanned_at), a.mode, to_db_time(now))
-         for a in admissions])
+        [
+            (a.scan_id, a.key, a.device, to_db_time(a.scanned_at), a.mode, to_db_time(now))
+            for a in admissions
+        ],
+    )
 
 
 def last_admission(conn: sqlite3.Connection, key: str) -> RemoteAdmission | None:
     """The latest admission of the code keyed ``key`` at another door, if any."""
     row = conn.execute(
         "SELECT scan_id, key, device, scanned_at, mode FROM fleet_admissions WHERE key = ?"
-        " ORDER BY scanned_at DESC LIMIT 1", (key,)).fetchone()
-    return None if row is None else RemoteAdmission(row[0], row[1], row[2], _time(row[3]),
-                                                    row[4])
+        " ORDER BY scanned_at DESC LIMIT 1",
+        (key,),
+    ).fetchone()
+    return None if row is None else RemoteAdmission(row[0], row[1], row[2], _time(row[3]), row[4])
 
 
 def admission_count(conn: sqlite3.Connection) -> int:
@@ -91,21 +105,31 @@ def admission_count(conn: sqlite3.Connection) -> int:
 def put_pass_fact(conn: sqlite3.Connection, key: str, fact: PassFact, now: datetime) -> bool:
     """Remember a fact about a pass; True when it is news (not already known)."""
     known = pass_fact(conn, key)
-    if known is not None and (known.voided or not fact.voided) and \
-            known.expires_at == fact.expires_at:
+    if (
+        known is not None
+        and (known.voided or not fact.voided)
+        and known.expires_at == fact.expires_at
+    ):
         return False
     voided = fact.voided or (known is not None and known.voided)
     conn.execute(
         "INSERT OR REPLACE INTO fleet_pass_facts (key, voided, expires_at, device, learned_at)"
         " VALUES (?,?,?,?,?)",
-        (key, int(voided), to_db_time(fact.expires_at) if fact.expires_at else None,
-         fact.device, to_db_time(now)))
+        (
+            key,
+            int(voided),
+            to_db_time(fact.expires_at) if fact.expires_at else None,
+            fact.device,
+            to_db_time(now),
+        ),
+    )
     return True
 
 
 def pass_fact(conn: sqlite3.Connection, key: str) -> PassFact | None:
-    row = conn.execute("SELECT voided, expires_at, device FROM fleet_pass_facts WHERE key = ?",
-                       (key,)).fetchone()
+    row = conn.execute(
+        "SELECT voided, expires_at, device FROM fleet_pass_facts WHERE key = ?", (key,)
+    ).fetchone()
     return None if row is None else PassFact(bool(row[0]), from_db_time(row[1]), row[2])
 
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from kiosk.journal.store import PENDING, REJECTED, RETRY_HORIZON, UPLOADED, Journal, to_db_time
+from kiosk.journal.records import named_rows, to_db_time
+from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.store import RETRY_HORIZON, Journal
 
 VOID = "void"
 MESSAGE = "message"
@@ -48,40 +50,66 @@ class FollowUpStore:
     def __init__(self, journal: Journal) -> None:
         self._journal = journal
 
-    def due(self, now: datetime | None, limit: int,
-            identity: tuple[str, str] | None = None) -> list[FollowUp]:
+    def due(
+        self, now: datetime | None, limit: int, identity: tuple[str, str] | None = None
+    ) -> list[FollowUp]:
         """Open steps whose scan event is confirmed: pending ones, and rejected ones whose
         retry time has come or lies beyond any backoff (the clock went back); all open ones
         when ``now`` is None. Pending first, then in scan order, voids before messages."""
-        query = ("SELECT f.scan_id, f.step, s.code, f.project_id, f.pass_id, f.payload,"
-                 " f.attempts, f.state FROM follow_ups f JOIN scans s USING (scan_id)"
-                 " WHERE s.upload_state = ? AND f.state IN (?, ?)")
-        params: tuple[Any, ...] = (UPLOADED, PENDING, REJECTED)
+        query = (
+            "SELECT f.scan_id, f.step, s.code, f.project_id, f.pass_id, f.payload,"
+            " f.attempts, f.state FROM follow_ups f JOIN scans s USING (scan_id)"
+            " WHERE s.upload_state = ? AND f.state IN (?, ?)"
+        )
+        params: tuple[Any, ...] = (UploadState.UPLOADED, *QUEUED_STATES)
         if identity is not None:  # never send another device's steps with this token
             query += " AND (s.device IS NULL OR (s.device = ? AND s.workspace IS ?))"
             params += identity
         if now is not None:
-            query += (" AND (f.state = ? OR f.next_attempt_at <= ? OR f.next_attempt_at > ?)")
-            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
-        query += (" ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?")
-        params += (REJECTED, MESSAGE, limit)
+            query += " AND (f.state = ? OR f.next_attempt_at <= ? OR f.next_attempt_at > ?)"
+            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+        query += " ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?"
+        params += (UploadState.REJECTED, MESSAGE, limit)
         with self._journal.connection() as conn:
-            rows = conn.execute(query, params).fetchall()
-        return [FollowUp(r[0], r[1], r[2], r[3], r[4], _payload(r[5]), r[6], r[7])
-                for r in rows]
+            rows = named_rows(conn, query, params)
+        return [
+            FollowUp(
+                scan_id=r["scan_id"],
+                step=r["step"],
+                code=r["code"],
+                project_id=r["project_id"],
+                pass_id=r["pass_id"],
+                payload=_payload(r["payload"]),
+                attempts=r["attempts"],
+                state=r["state"],
+            )
+            for r in rows
+        ]
 
     def mark_done(self, scan_id: str, step: str, now: datetime) -> None:
-        self._set(scan_id, step, "state = ?, done_at = ?, last_error = NULL,"
-                  " next_attempt_at = NULL, attempts = attempts + 1", (DONE, to_db_time(now)))
+        self._set(
+            scan_id,
+            step,
+            "state = ?, done_at = ?, last_error = NULL,"
+            " next_attempt_at = NULL, attempts = attempts + 1",
+            (DONE, to_db_time(now)),
+        )
 
     def mark_skipped(self, scan_id: str, step: str, reason: str, now: datetime) -> None:
-        self._set(scan_id, step, "state = ?, done_at = ?, last_error = ?, next_attempt_at = NULL",
-                  (SKIPPED, to_db_time(now), reason[:500]))
+        self._set(
+            scan_id,
+            step,
+            "state = ?, done_at = ?, last_error = ?, next_attempt_at = NULL",
+            (SKIPPED, to_db_time(now), reason[:500]),
+        )
 
-    def mark_rejected(self, scan_id: str, step: str, error: str,
-                      next_attempt_at: datetime) -> None:
-        self._set(scan_id, step, "state = ?, last_error = ?, next_attempt_at = ?,"
-                  " attempts = attempts + 1", (REJECTED, error[:500], to_db_time(next_attempt_at)))
+    def mark_rejected(self, scan_id: str, step: str, error: str, next_attempt_at: datetime) -> None:
+        self._set(
+            scan_id,
+            step,
+            "state = ?, last_error = ?, next_attempt_at = ?, attempts = attempts + 1",
+            (UploadState.REJECTED, error[:500], to_db_time(next_attempt_at)),
+        )
 
     def fill_pass(self, scan_id: str, project_id: str | None, pass_id: str) -> None:
         """The scan event's answer named the pass: fill in ids a step made offline lacked."""
@@ -89,13 +117,14 @@ class FollowUpStore:
             conn.execute(
                 "UPDATE follow_ups SET pass_id = coalesce(pass_id, ?),"
                 " project_id = coalesce(project_id, ?) WHERE scan_id = ?",
-                (pass_id, project_id, scan_id))
+                (pass_id, project_id, scan_id),
+            )
 
     def state_of(self, scan_id: str, step: str) -> str | None:
         with self._journal.connection() as conn:
             row = conn.execute(
-                "SELECT state FROM follow_ups WHERE scan_id = ? AND step = ?",
-                (scan_id, step)).fetchone()
+                "SELECT state FROM follow_ups WHERE scan_id = ? AND step = ?", (scan_id, step)
+            ).fetchone()
         return row[0] if row else None
 
     def _set(self, scan_id: str, step: str, assignments: str, values: tuple[Any, ...]) -> None:
@@ -103,7 +132,9 @@ class FollowUpStore:
         with self._journal.connection() as conn:
             conn.execute(
                 f"UPDATE follow_ups SET {assignments} WHERE scan_id = ? AND step = ?"
-                " AND state IN (?, ?)", (*values, scan_id, step, PENDING, REJECTED))
+                " AND state IN (?, ?)",
+                (*values, scan_id, step, *QUEUED_STATES),
+            )
 
 
 def _payload(text: str) -> dict[str, Any]:

@@ -50,6 +50,7 @@ else:
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)
 
+
 POLL_SECONDS = 0.05
 
 
@@ -61,8 +62,9 @@ class UploadLock:
         self._threads = threading.Lock()
 
     @contextmanager
-    def held(self, timeout: float = 0.0,
-             on_wait: Callable[[str], None] | None = None) -> Iterator[bool]:
+    def held(
+        self, timeout: float = 0.0, on_wait: Callable[[str], None] | None = None
+    ) -> Iterator[bool]:
         """Hold the lock for the block, waiting up to ``timeout`` seconds for it (0: try
         once). ``on_wait(holder)`` is called once when another process holds it."""
         deadline = time.monotonic() + max(0.0, timeout)

@@ -90,11 +90,11 @@ def _wal_pages(wal: Path, page_size: int) -> dict[int, bytes]:
     pending: dict[int, bytes] = {}
     position = 32
     while position + 24 + page_size <= len(data):
-        frame = data[position:position + 24]
+        frame = data[position : position + 24]
         if frame[8:16] != salts:
             break
         number, commit = struct.unpack(">II", frame[0:8])
-        pending[number] = data[position + 24:position + 24 + page_size]
+        pending[number] = data[position + 24 : position + 24 + page_size]
         if commit:
             committed.update(pending)
             pending = {}
@@ -111,16 +111,16 @@ def _freelist(pages: _Pages, trunk: int) -> set[int]:
         free.add(trunk)
         following, count = struct.unpack(">II", page[0:8])
         count = min(count, (len(page) - 8) // 4)
-        free.update(struct.unpack(f">{count}I", page[8:8 + 4 * count]))
+        free.update(struct.unpack(f">{count}I", page[8 : 8 + 4 * count]))
         trunk = following
     return free
 
 
 def _cells(page: bytes, offset: int, usable: int, pages: _Pages) -> Iterator[list[Any]]:
-    count = struct.unpack(">H", page[offset + 3:offset + 5])[0]
+    count = struct.unpack(">H", page[offset + 3 : offset + 5])[0]
     for index in range(min(count, (usable - offset - 8) // 2)):
         pointer_at = offset + 8 + 2 * index
-        pointer = struct.unpack(">H", page[pointer_at:pointer_at + 2])[0]
+        pointer = struct.unpack(">H", page[pointer_at : pointer_at + 2])[0]
         try:
             payload = _payload(page, pointer, usable, pages)
             if payload is not None:
@@ -138,13 +138,13 @@ def _payload(page: bytes, at: int, usable: int, pages: _Pages) -> bytes | None:
         return None
     most = usable - 35
     if size <= most:
-        return page[at:at + size] if at + size <= usable else None
+        return page[at : at + size] if at + size <= usable else None
     least = ((usable - 12) * 32 // 255) - 23
     local = least + (size - least) % (usable - 4)
     if local > most:
         local = least
-    body = bytearray(page[at:at + local])
-    following = struct.unpack(">I", page[at + local:at + local + 4])[0]
+    body = bytearray(page[at : at + local])
+    following = struct.unpack(">I", page[at + local : at + local + 4])[0]
     seen: set[int] = set()
     while len(body) < size:
         overflow = pages.get(following)
@@ -182,16 +182,16 @@ def _value(payload: bytes, at: int, kind: int) -> tuple[Any, int]:
         size = _INT_SIZES[kind]
         if at + size > len(payload):
             raise ValueError("short integer")
-        return int.from_bytes(payload[at:at + size], "big", signed=True), at + size
+        return int.from_bytes(payload[at : at + size], "big", signed=True), at + size
     if kind == 7:
-        return struct.unpack(">d", payload[at:at + 8])[0], at + 8
+        return struct.unpack(">d", payload[at : at + 8])[0], at + 8
     if kind in (8, 9):
         return kind - 8, at
     if kind >= 12:
         size = (kind - 12) // 2
         if at + size > len(payload):
             raise ValueError("short value")
-        raw = payload[at:at + size]
+        raw = payload[at : at + size]
         return (raw.decode("utf-8") if kind % 2 else bytes(raw)), at + size
     raise ValueError("reserved serial type")
 

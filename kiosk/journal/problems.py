@@ -61,8 +61,10 @@ def is_full_error(exc: BaseException) -> bool:
 
 
 def full_message(path: Path) -> str:
-    return (f"The kiosk's disk is full, so scans cannot be recorded; free space in "
-            f"{path.parent} or call support.")
+    return (
+        f"The kiosk's disk is full, so scans cannot be recorded; free space in "
+        f"{path.parent} or call support."
+    )
 
 
 def explain(path: Path, exc: BaseException, *, reading: bool = False) -> JournalUnavailable:
@@ -75,11 +77,15 @@ def explain(path: Path, exc: BaseException, *, reading: bool = False) -> Journal
     if is_corrupt_error(exc):
         return JournalUnavailable(
             f"The scan journal {path} is damaged ({exc}); the next 'kiosk sync' or kiosk start "
-            "moves it aside and recovers its readable scans.")
+            "moves it aside and recovers its readable scans."
+        )
     if isinstance(exc, sqlite3.OperationalError) and _primary(exc) in (
-            sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-        return JournalUnavailable("The journal is locked by another kiosk process; close it "
-                                  "and try again.")
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    ):
+        return JournalUnavailable(
+            "The journal is locked by another kiosk process; close it and try again."
+        )
     found = diagnose(path)
     if found is not None:
         full = found == full_message(path) or found.startswith(_LIMIT_START)
@@ -89,32 +95,40 @@ def explain(path: Path, exc: BaseException, *, reading: bool = False) -> Journal
     detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
     return JournalUnavailable(
         f"The scan journal {path} cannot be {what} ({detail}); check the disk and this "
-        "user's permissions on the file, and do not delete it (it holds unsent scans).")
+        "user's permissions on the file, and do not delete it (it holds unsent scans)."
+    )
 
 
 def diagnose(path: Path) -> str | None:
     """Why the journal at ``path`` cannot be used, from the file system, or None."""
     folder = path.parent
-    existing = [p for p in (folder, path, _sibling(path, "-wal"), _sibling(path, "-shm"))
-                if p.exists()]
+    existing = [
+        p for p in (folder, path, _sibling(path, "-wal"), _sibling(path, "-shm")) if p.exists()
+    ]
     if os.name == "posix":
         me = os.geteuid()
         for item in existing:
             owner = item.stat().st_uid
             if owner != me and me != 0:  # root may use anyone's files: not the problem
-                return (f"The journal {'folder' if item == folder else 'file'} {item} belongs "
-                        f"to {user_name(owner)}, not to {user_name(me)} who runs the kiosk (was it "
-                        f"started with sudo?), so scans cannot be read or recorded; fix it "
-                        f"with: sudo chown -R {user_name(me)} {folder}")
+                return (
+                    f"The journal {'folder' if item == folder else 'file'} {item} belongs "
+                    f"to {user_name(owner)}, not to {user_name(me)} who runs the kiosk (was it "
+                    f"started with sudo?), so scans cannot be read or recorded; fix it "
+                    f"with: sudo chown -R {user_name(me)} {folder}"
+                )
         if folder.exists() and _read_only_fs(folder):
-            return (f"The journal's folder {folder} is on a read-only filesystem, so scans "
-                    "cannot be recorded; remount it read-write or use --data-dir with a "
-                    "writable folder.")
+            return (
+                f"The journal's folder {folder} is on a read-only filesystem, so scans "
+                "cannot be recorded; remount it read-write or use --data-dir with a "
+                "writable folder."
+            )
     for item in existing:
         mode = os.R_OK | os.W_OK | (os.X_OK if item == folder else 0)
         if not os.access(item, mode):
-            return (f"This user may not read and write {item}, so scans cannot be recorded; "
-                    f"fix the permissions (chmod u+rw{'x' if item == folder else ''} {item}).")
+            return (
+                f"This user may not read and write {item}, so scans cannot be recorded; "
+                f"fix the permissions (chmod u+rw{'x' if item == folder else ''} {item})."
+            )
     try:
         free = shutil.disk_usage(folder if folder.exists() else folder.parent).free
     except OSError:
@@ -123,8 +137,10 @@ def diagnose(path: Path) -> str | None:
         return full_message(path)
     limit = _file_size_limit()
     if limit is not None:
-        return (f"{_LIMIT_START} {limit} bytes (ulimit -f), so scans cannot be recorded "
-                f"in {folder}; raise the limit or call support.")
+        return (
+            f"{_LIMIT_START} {limit} bytes (ulimit -f), so scans cannot be recorded "
+            f"in {folder}; raise the limit or call support."
+        )
     return None
 
 

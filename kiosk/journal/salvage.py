@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.journal.pages import leaf_records
+from kiosk.journal.states import UploadState
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,39 @@ FOREIGN_WAL_MARK = "-wal.foreign-"
 SALVAGE_SECONDS = 60.0
 BATCH = 256
 
-COLUMNS = ("scan_id", "code", "verdict", "mode", "reward_points", "voids_pass", "scanned_at",
-           "offline", "source", "pass_id", "holder", "message", "upload_state", "attempts",
-           "next_attempt_at", "last_error", "uploaded_at", "server_event_id")
+COLUMNS = (
+    "scan_id",
+    "code",
+    "verdict",
+    "mode",
+    "reward_points",
+    "voids_pass",
+    "scanned_at",
+    "offline",
+    "source",
+    "pass_id",
+    "holder",
+    "message",
+    "upload_state",
+    "attempts",
+    "next_attempt_at",
+    "last_error",
+    "uploaded_at",
+    "server_event_id",
+)
 # Added by later migrations; a journal from before them has none (NULL when recovered).
 LATER_COLUMNS = ("device", "workspace")
 VERDICTS = {"valid", "voided", "expired", "unknown", "duplicate", "error"}
 # Later states win; "failed" is what "rejected" was called before the rejected migration.
-STATES = {"not-needed": 0, "pending": 1, "failed": 2, "rejected": 2, "held": 2, "uploaded": 3}
-QUEUED = ("pending", "failed", "rejected")
+STATES = {
+    UploadState.NOT_NEEDED: 0,
+    UploadState.PENDING: 1,
+    "failed": 2,
+    UploadState.REJECTED: 2,
+    UploadState.HELD: 2,
+    UploadState.UPLOADED: 3,
+}
+QUEUED = (UploadState.PENDING, "failed", UploadState.REJECTED)
 _TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
@@ -82,15 +107,19 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
                 added += conn.execute(
                     f"INSERT OR IGNORE INTO scans ({', '.join(COLUMNS + LATER_COLUMNS)}) "
                     f"VALUES ({', '.join('?' * (len(COLUMNS) + len(LATER_COLUMNS)))})",
-                    _current(row)).rowcount
-            conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-                         (key, str(added)))
+                    _current(row),
+                ).rowcount
+            conn.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(added))
+            )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        sentence = (f"{added} scan(s) ({queued} waiting to upload) were recovered from "
-                    f"{moved.name}; keep that file for support, then delete it.")
+        sentence = (
+            f"{added} scan(s) ({queued} waiting to upload) were recovered from "
+            f"{moved.name}; keep that file for support, then delete it."
+        )
         log.warning("journal_recovered file=%s scans=%d queued=%d", moved.name, added, queued)
         said.append(sentence)
     return said
@@ -106,13 +135,16 @@ def salvage(moved: Path, time_limit: float = SALVAGE_SECONDS) -> tuple[list[tupl
     complete = True
     for with_wal in views:
         rows, whole = _read_all(
-            f"{moved.as_uri()}?{'mode=ro' if with_wal else 'immutable=1'}", deadline)
+            f"{moved.as_uri()}?{'mode=ro' if with_wal else 'immutable=1'}", deadline
+        )
         found += rows
         complete &= whole
     for with_wal in () if complete else views:  # rows SQL cannot reach (damaged interior page)
-        found += [row for record in leaf_records(moved, with_wal=with_wal)
-                  if len(record) >= len(COLUMNS)
-                  and (row := _plausible(_padded(record))) is not None]
+        found += [
+            row
+            for record in leaf_records(moved, with_wal=with_wal)
+            if len(record) >= len(COLUMNS) and (row := _plausible(_padded(record))) is not None
+        ]
     for row in found:
         current = best.get(row[0])
         if current is None or _rank(row) > _rank(current):
@@ -148,8 +180,10 @@ def _rows(conn: sqlite3.Connection, deadline: float, damage: list[int]) -> Any:
     except sqlite3.DatabaseError:
         present = set()
     later = [c if c in present else "NULL" for c in LATER_COLUMNS]
-    query = (f"SELECT rowid, {', '.join([*COLUMNS, *later])} FROM scans NOT INDEXED "
-             "WHERE rowid > ? ORDER BY rowid LIMIT ?")
+    query = (
+        f"SELECT rowid, {', '.join([*COLUMNS, *later])} FROM scans NOT INDEXED "
+        "WHERE rowid > ? ORDER BY rowid LIMIT ?"
+    )
     after = 0
     while time.monotonic() < deadline:
         try:
@@ -195,8 +229,7 @@ def _readable(conn: sqlite3.Connection, query: str, after: int) -> bool:
     return True
 
 
-def _skip_damage(conn: sqlite3.Connection, query: str, after: int,
-                 deadline: float) -> int | None:
+def _skip_damage(conn: sqlite3.Connection, query: str, after: int, deadline: float) -> int | None:
     """The smallest rowid past ``after`` from which reading works again, or None."""
     step = 1
     while after + step < 2**62 and time.monotonic() < deadline:
@@ -212,16 +245,46 @@ def _skip_damage(conn: sqlite3.Connection, query: str, after: int,
 
 def _plausible(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
     """The row, if it looks like a scan this kiosk wrote (garbage from a damaged page not)."""
-    (scan_id, code, verdict, mode, points, voids, scanned_at, offline, source, _pass_id,
-     _holder, message, state, attempts, next_at, _error, _uploaded_at, _event,
-     device, workspace) = row
-    if not (isinstance(scan_id, str) and 0 < len(scan_id) <= 200 and isinstance(code, str)
-            and code and verdict in VERDICTS and state in STATES
-            and isinstance(mode, str) and isinstance(source, str)
-            and isinstance(message, str) and isinstance(points, int)
-            and voids in (0, 1) and offline in (0, 1) and isinstance(attempts, int)
-            and _is_time(scanned_at) and (next_at is None or _is_time(next_at))
-            and all(v is None or isinstance(v, str) for v in (device, workspace))):
+    (
+        scan_id,
+        code,
+        verdict,
+        mode,
+        points,
+        voids,
+        scanned_at,
+        offline,
+        source,
+        _pass_id,
+        _holder,
+        message,
+        state,
+        attempts,
+        next_at,
+        _error,
+        _uploaded_at,
+        _event,
+        device,
+        workspace,
+    ) = row
+    if not (
+        isinstance(scan_id, str)
+        and 0 < len(scan_id) <= 200
+        and isinstance(code, str)
+        and code
+        and verdict in VERDICTS
+        and state in STATES
+        and isinstance(mode, str)
+        and isinstance(source, str)
+        and isinstance(message, str)
+        and isinstance(points, int)
+        and voids in (0, 1)
+        and offline in (0, 1)
+        and isinstance(attempts, int)
+        and _is_time(scanned_at)
+        and (next_at is None or _is_time(next_at))
+        and all(v is None or isinstance(v, str) for v in (device, workspace))
+    ):
         return None
     if state in QUEUED and next_at is None:
         row = (*row[:14], scanned_at, *row[15:])
@@ -246,4 +309,4 @@ def _padded(record: list[Any] | tuple[Any, ...]) -> tuple[Any, ...]:
 
 def _current(row: tuple[Any, ...]) -> tuple[Any, ...]:
     """A recovered row in today's vocabulary ("failed" is now "rejected")."""
-    return (*row[:12], "rejected", *row[13:]) if row[12] == "failed" else row
+    return (*row[:12], UploadState.REJECTED, *row[13:]) if row[12] == "failed" else row

@@ -8,104 +8,43 @@ so two scanners racing on the same code cannot both be admitted.
 from __future__ import annotations
 
 import functools
-import json
 import logging
 import os
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 from kiosk.journal.db import JournalRecovered, open_database, reopen_damaged
 from kiosk.journal.problems import explain, is_corrupt_error
+from kiosk.journal.records import (
+    CachedPass,
+    PendingUpload,
+    ScanRecord,
+    cached_pass_from,
+    from_db_time,
+    named_rows,
+    pending_upload_from,
+    scan_record_from,
+    to_db_time,
+)
+from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.transaction import JournalTransaction
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
 
-# Upload states. Only accepted scans are queued ("pending"); a scan the server refused is
-# "rejected" but stays queued (retried on its own slow schedule, never deleted).
-NOT_NEEDED = "not-needed"
-PENDING = "pending"
-REJECTED = "rejected"
-UPLOADED = "uploaded"
-HELD = "held"  # another device's scan, kept (never sent as this device) until it returns
-QUEUED_STATES = (PENDING, REJECTED)
 # A scan whose follow-up steps (void, wallet message) are not done yet is never pruned.
-KEEP_OPEN_FOLLOW_UPS = (" AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
-                        " WHERE state IN ('pending', 'rejected'))")
+KEEP_OPEN_FOLLOW_UPS = (
+    " AND scan_id NOT IN (SELECT scan_id FROM follow_ups"
+    f" WHERE state IN ('{UploadState.PENDING}', '{UploadState.REJECTED}'))"
+)
 # A retry time further ahead than any backoff sets means the wall clock was stepped back:
 # such a scan is due now rather than hours later.
 RETRY_HORIZON = timedelta(hours=2)
-
-
-def to_db_time(moment: datetime) -> str:
-    """Fixed-width UTC text, so comparisons and ORDER BY work on the text itself."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def from_db_time(text: str | None) -> datetime | None:
-    if text is None:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
-
-
-@dataclass(frozen=True)
-class ScanRecord:
-    """One journaled scan, whatever its verdict."""
-
-    scan_id: str
-    code: str
-    verdict: str
-    mode: str
-    reward_points: int
-    voids_pass: bool
-    scanned_at: datetime
-    offline: bool
-    source: str
-    message: str
-    upload_state: str
-    pass_id: str | None = None
-    holder: str | None = None
-    device: str | None = None  # the device (and workspace) the scan was made under
-    workspace: str | None = None
-
-
-@dataclass(frozen=True)
-class PendingUpload:
-    """An accepted scan waiting for its createScanEvent."""
-
-    scan_id: str
-    code: str
-    mode: str
-    reward_points: int
-    voids_pass: bool
-    scanned_at: datetime
-    offline: bool
-    source: str
-    attempts: int
-    device: str | None = None
-
-
-@dataclass(frozen=True)
-class CachedPass:
-    """What the kiosk remembers of a pass to decide offline."""
-
-    code: str
-    pass_id: str
-    holder: str | None
-    voided: bool
-    expires_at: datetime | None
-    pass_type: str | None
-    template_name: str | None
-    scan_config: dict[str, Any] = field(default_factory=dict)
-    seen_at: datetime | None = None
-    project_id: str | None = None  # what pass(projectId, id) and updatePass need
-    template_id: str | None = None
-    checked_at: datetime | None = None  # when the server last confirmed these facts
 
 
 def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -122,87 +61,10 @@ def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
     return wrapper
 
 
-class JournalTransaction:
-    """The statements allowed inside :meth:`Journal.transaction` (one atomic scan)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    @property
-    def connection(self) -> sqlite3.Connection:
-        """For other journal modules' statements in this transaction (journal/fleet.py)."""
-        return self._conn
-
-    def last_accepted_at(self, code: str, now: datetime | None = None) -> datetime | None:
-        """When ``code`` was last admitted here; with ``now``, the admission nearest to it
-        on either side (a scan stamped in the future by a clock that was ahead must not
-        hide the real last one)."""
-        row = self._conn.execute(
-            "SELECT max(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
-            + (" AND scanned_at <= ?" if now is not None else ""),
-            (code, to_db_time(now)) if now is not None else (code,)).fetchone()
-        before = from_db_time(row[0]) if row else None
-        if now is None:
-            return before
-        row = self._conn.execute(
-            "SELECT min(scanned_at) FROM scans WHERE code = ? AND verdict = 'valid'"
-            " AND scanned_at > ?", (code, to_db_time(now))).fetchone()
-        after = from_db_time(row[0]) if row else None
-        if before is None or after is None:
-            return before or after
-        return before if now - before <= after - now else after
-
-    def insert_scan(self, record: ScanRecord) -> None:
-        self._conn.execute(
-            "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, voids_pass,"
-            " scanned_at, offline, source, pass_id, holder, message, upload_state,"
-            " next_attempt_at, device, workspace) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (record.scan_id, record.code, record.verdict, record.mode, int(record.reward_points),
-             int(record.voids_pass), to_db_time(record.scanned_at), int(record.offline),
-             record.source, record.pass_id, record.holder, record.message, record.upload_state,
-             to_db_time(record.scanned_at) if record.upload_state == PENDING else None,
-             record.device, record.workspace),
-        )
-
-    def put_pass(self, cached: CachedPass, seen_at: datetime) -> None:
-        self._conn.execute(
-            "INSERT OR REPLACE INTO pass_cache (code, pass_id, holder, voided, expires_at,"
-            " pass_type, template_name, scan_config, seen_at, project_id, template_id,"
-            " checked_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (cached.code, cached.pass_id, cached.holder, int(cached.voided),
-             to_db_time(cached.expires_at) if cached.expires_at else None, cached.pass_type,
-             cached.template_name, json.dumps(cached.scan_config), to_db_time(seen_at),
-             cached.project_id, cached.template_id, to_db_time(seen_at)),
-        )
-
-    def add_follow_up(self, scan_id: str, step: str, project_id: str | None,
-                      pass_id: str | None, payload: dict[str, Any]) -> None:
-        """A step to upload after this scan's event (see kiosk/journal/followups.py)."""
-        self._conn.execute(
-            "INSERT INTO follow_ups (scan_id, step, project_id, pass_id, payload, state)"
-            " VALUES (?,?,?,?,?,'pending')",
-            (scan_id, step, project_id, pass_id, json.dumps(payload, sort_keys=True)))
-
-    def void_owed(self, code: str) -> bool:
-        """This kiosk voided ``code``'s pass and has not told the server yet (a queued scan
-        event voiding it, or an open void step): the server's "valid" is not news."""
-        row = self._conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM follow_ups f JOIN scans s USING (scan_id)"
-            " WHERE s.code = ? AND f.step = 'void' AND f.state IN (?, ?))"
-            " OR EXISTS (SELECT 1 FROM scans WHERE code = ? AND voids_pass = 1"
-            " AND upload_state IN (?, ?))", (code, *QUEUED_STATES, code, *QUEUED_STATES)
-        ).fetchone()
-        return bool(row[0])
-
-    def mark_pass_voided(self, code: str) -> None:
-        self._conn.execute("UPDATE pass_cache SET voided = 1 WHERE code = ?", (code,))
-
-
 class Journal:
     """The journal file at ``path``. Thread-safe; close it when done."""
 
-    def __init__(self, path: Path, *, retention_days: int = 30,
-                 max_entries: int = 500_000) -> None:
+    def __init__(self, path: Path, *, retention_days: int = 30, max_entries: int = 500_000) -> None:
         self.path = path
         self.retention = timedelta(days=retention_days)
         self.max_entries = max_entries
@@ -252,16 +114,19 @@ class Journal:
         if not receipts:
             return
         stamp = to_db_time(now)
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.executemany(
+        with self.transaction() as tx:
+            tx.connection.executemany(
                 "UPDATE scans SET upload_state = ?, uploaded_at = ?, server_event_id = ?,"
                 " attempts = attempts + 1, last_error = NULL, next_attempt_at = NULL"
                 " WHERE scan_id = ?",
-                [(UPLOADED, stamp, event_id, scan_id) for scan_id, event_id in receipts])
-            self._conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)",
-                               (stamp,))
-            self._conn.execute("COMMIT")
+                [
+                    (UploadState.UPLOADED, stamp, event_id, scan_id)
+                    for scan_id, event_id in receipts
+                ],
+            )
+            tx.connection.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('last_sync', ?)", (stamp,)
+            )
 
     @_retried_after_recovery
     def mark_rejected(self, scan_id: str, error: str, next_attempt_at: datetime) -> None:
@@ -271,26 +136,36 @@ class Journal:
             self._conn.execute(
                 "UPDATE scans SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
                 " upload_state = ? WHERE scan_id = ? AND upload_state IN (?, ?)",
-                (error[:500], to_db_time(next_attempt_at), REJECTED, scan_id, *QUEUED_STATES))
+                (
+                    error[:500],
+                    to_db_time(next_attempt_at),
+                    UploadState.REJECTED,
+                    scan_id,
+                    *QUEUED_STATES,
+                ),
+            )
 
     @_retried_after_recovery
     def prune(self, now: datetime) -> int:
         """Delete uploaded (and never-queued) scans older than the retention or beyond the
         size limit, and passes not seen within the retention. Queued scans are never pruned."""
         cutoff = to_db_time(now - self.retention)
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
-            removed = self._conn.execute(
+        done = (UploadState.UPLOADED, UploadState.NOT_NEEDED)
+        with self.transaction() as tx:
+            conn = tx.connection
+            removed = conn.execute(
                 "DELETE FROM scans WHERE upload_state IN (?, ?) AND scanned_at < ?"
-                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, cutoff)).rowcount
-            removed += self._conn.execute(
+                + KEEP_OPEN_FOLLOW_UPS,
+                (*done, cutoff),
+            ).rowcount
+            removed += conn.execute(
                 "DELETE FROM scans WHERE scan_id IN (SELECT scan_id FROM scans"
                 " WHERE upload_state IN (?, ?) ORDER BY scanned_at DESC LIMIT -1 OFFSET ?)"
-                + KEEP_OPEN_FOLLOW_UPS, (UPLOADED, NOT_NEEDED, self.max_entries)).rowcount
-            self._conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN"
-                               " (SELECT scan_id FROM scans)")
-            self._conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
-            self._conn.execute("COMMIT")
+                + KEEP_OPEN_FOLLOW_UPS,
+                (*done, self.max_entries),
+            ).rowcount
+            conn.execute("DELETE FROM follow_ups WHERE scan_id NOT IN (SELECT scan_id FROM scans)")
+            conn.execute("DELETE FROM pass_cache WHERE seen_at < ?", (cutoff,))
         return removed
 
     # --- reading ------------------------------------------------------------------------------
@@ -298,23 +173,19 @@ class Journal:
     @_retried_after_recovery
     def cached_pass(self, code: str) -> CachedPass | None:
         with self._lock, self._guard():
-            row = self._conn.execute(
+            rows = named_rows(
+                self._conn,
                 "SELECT code, pass_id, holder, voided, expires_at, pass_type, template_name,"
                 " scan_config, seen_at, project_id, template_id, checked_at FROM pass_cache"
-                " WHERE code = ?", (code,)).fetchone()
-        if row is None:
-            return None
-        try:
-            config = json.loads(row[7])
-        except ValueError:
-            config = {}
-        return CachedPass(row[0], row[1], row[2], bool(row[3]), from_db_time(row[4]), row[5],
-                          row[6], config if isinstance(config, dict) else {},
-                          from_db_time(row[8]), row[9], row[10], from_db_time(row[11]))
+                " WHERE code = ?",
+                (code,),
+            )
+        return cached_pass_from(rows[0]) if rows else None
 
     @_retried_after_recovery
-    def due_uploads(self, now: datetime | None, limit: int,
-                    identity: tuple[str, str] | None = None) -> list[PendingUpload]:
+    def due_uploads(
+        self, now: datetime | None, limit: int, identity: tuple[str, str] | None = None
+    ) -> list[PendingUpload]:
         """Queued scans whose next attempt is due (all queued ones when ``now`` is None):
         every pending scan whatever its time stamp (a scan stamped in the future by a clock
         that was ahead still uploads), and rejected ones whose retry time has come, or lies
@@ -322,44 +193,48 @@ class Journal:
         server keeps rejecting never blocks the others."""
         # A scan voids its pass in the scan event itself unless a "void" follow-up step
         # (updatePass, scanning.void_with) does it after the event.
-        query = ("SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
-                 " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
-                 " AND f.step = 'void'), scanned_at, offline,"
-                 " source, attempts, device FROM scans WHERE upload_state IN (?, ?)")
+        query = (
+            "SELECT scan_id, code, mode, reward_points, voids_pass AND NOT EXISTS"
+            " (SELECT 1 FROM follow_ups f WHERE f.scan_id = scans.scan_id"
+            " AND f.step = 'void') AS voids_pass, scanned_at, offline,"
+            " source, attempts, device FROM scans WHERE upload_state IN (?, ?)"
+        )
         params: tuple[Any, ...] = QUEUED_STATES
         if identity is not None:  # only this device's scans (and ones from before the column)
             query += " AND (device IS NULL OR (device = ? AND workspace IS ?))"
             params += identity
         if now is not None:
-            query += (" AND (upload_state = ? OR next_attempt_at <= ?"
-                      " OR next_attempt_at > ?)")
-            params += (PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+            query += " AND (upload_state = ? OR next_attempt_at <= ? OR next_attempt_at > ?)"
+            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
         query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
-        params += (REJECTED,)
+        params += (UploadState.REJECTED,)
         with self._lock, self._guard():
-            rows = self._conn.execute(query, (*params, limit)).fetchall()
-        return [PendingUpload(r[0], r[1], r[2], r[3], bool(r[4]), _time(r[5]), bool(r[6]),
-                              r[7], r[8], r[9]) for r in rows]
+            rows = named_rows(self._conn, query, (*params, limit))
+        return [pending_upload_from(row) for row in rows]
 
     @_retried_after_recovery
     def change_device(self, old: tuple[str, str] | None, new: tuple[str, str]) -> tuple[int, int]:
         """Re-provisioning from ``old`` to ``new`` (device name, workspace): queued scans of
         another device are held (never sent as ``new``), held scans of ``new`` are queued
         again. Returns (held, queued again)."""
-        with self._lock, self._guard():
-            self._conn.execute("BEGIN IMMEDIATE")
+        with self.transaction() as tx:
+            conn = tx.connection
             if old is not None:
-                self._conn.execute(
+                conn.execute(
                     "UPDATE scans SET device = ?, workspace = ? WHERE device IS NULL"
-                    " AND upload_state IN (?, ?, ?)", (*old, *QUEUED_STATES, HELD))
-            held = self._conn.execute(
+                    " AND upload_state IN (?, ?, ?)",
+                    (*old, *QUEUED_STATES, UploadState.HELD),
+                )
+            held = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state IN (?, ?)"
                 " AND device IS NOT NULL AND NOT (device = ? AND workspace IS ?)",
-                (HELD, *QUEUED_STATES, *new)).rowcount
-            released = self._conn.execute(
+                (UploadState.HELD, *QUEUED_STATES, *new),
+            ).rowcount
+            released = conn.execute(
                 "UPDATE scans SET upload_state = ? WHERE upload_state = ? AND device = ?"
-                " AND workspace IS ?", (PENDING, HELD, *new)).rowcount
-            self._conn.execute("COMMIT")
+                " AND workspace IS ?",
+                (UploadState.PENDING, UploadState.HELD, *new),
+            ).rowcount
         return held, released
 
     @_retried_after_recovery
@@ -367,15 +242,24 @@ class Journal:
         """(pending, rejected) accepted scans not yet uploaded, and follow-up steps not yet
         done (a voided pass or wallet message still to send is work left, too)."""
         with self._lock, self._guard():
-            rows = dict(self._conn.execute(
-                "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
-                " GROUP BY upload_state", QUEUED_STATES).fetchall())
-            steps = dict(self._conn.execute(
-                "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-                " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
-                (*QUEUED_STATES, HELD)).fetchall())
-        return (rows.get(PENDING, 0) + steps.get(PENDING, 0),
-                rows.get(REJECTED, 0) + steps.get(REJECTED, 0))
+            rows = dict(
+                self._conn.execute(
+                    "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+                    " GROUP BY upload_state",
+                    QUEUED_STATES,
+                ).fetchall()
+            )
+            steps = dict(
+                self._conn.execute(
+                    "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+                    " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
+                    (*QUEUED_STATES, UploadState.HELD),
+                ).fetchall()
+            )
+        return (
+            rows.get(UploadState.PENDING, 0) + steps.get(UploadState.PENDING, 0),
+            rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0),
+        )
 
     @_retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:
@@ -384,7 +268,9 @@ class Journal:
         with self._lock, self._guard():
             row = self._conn.execute(
                 "SELECT min(next_attempt_at), coalesce(sum(upload_state = ?), 0)"
-                " FROM scans WHERE upload_state IN (?, ?)", (PENDING, *QUEUED_STATES)).fetchone()
+                " FROM scans WHERE upload_state IN (?, ?)",
+                (UploadState.PENDING, *QUEUED_STATES),
+            ).fetchone()
         earliest = from_db_time(row[0])
         if now is None or earliest is None:
             return earliest
@@ -398,21 +284,23 @@ class Journal:
             return read_last_sync(self._conn)
 
     @_retried_after_recovery
-    def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, str]]:
+    def history(self, limit: int = 100, search: str = "") -> list[tuple[ScanRecord, UploadState]]:
         """Newest first; ``search`` matches part of the code or the holder's name."""
-        query = ("SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
-                 " offline, source, message, upload_state, pass_id, holder FROM scans")
+        query = (
+            "SELECT scan_id, code, verdict, mode, reward_points, voids_pass, scanned_at,"
+            " offline, source, message, upload_state, pass_id, holder FROM scans"
+        )
         params: list[Any] = []
         if search:
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace(
-                "_", "\\_") + "%"
+            pattern = (
+                "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            )
             query += " WHERE code LIKE ? ESCAPE '\\' OR holder LIKE ? ESCAPE '\\'"
             params += [pattern, pattern]
         query += " ORDER BY scanned_at DESC LIMIT ?"
         with self._lock, self._guard():
-            rows = self._conn.execute(query, (*params, max(0, limit))).fetchall()
-        return [(ScanRecord(r[0], r[1], r[2], r[3], r[4], bool(r[5]), _time(r[6]), bool(r[7]),
-                            r[8], r[9], r[10], r[11], r[12]), r[10]) for r in rows]
+            rows = named_rows(self._conn, query, (*params, max(0, limit)))
+        return [(record, record.upload_state) for record in map(scan_record_from, rows)]
 
     @_retried_after_recovery
     def counts_between(self, start: datetime, end: datetime) -> tuple[int, int]:
@@ -421,7 +309,8 @@ class Journal:
             row = self._conn.execute(
                 "SELECT coalesce(sum(verdict = 'valid'), 0), coalesce(sum(verdict != 'valid'), 0)"
                 " FROM scans WHERE scanned_at >= ? AND scanned_at < ?",
-                (to_db_time(start), to_db_time(end))).fetchone()
+                (to_db_time(start), to_db_time(end)),
+            ).fetchone()
         return int(row[0]), int(row[1])
 
     @_retried_after_recovery
@@ -492,9 +381,3 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 def read_last_sync(conn: sqlite3.Connection) -> datetime | None:
     row = conn.execute("SELECT value FROM meta WHERE key = 'last_sync'").fetchone()
     return from_db_time(row[0]) if row else None
-
-
-def _time(text: str) -> datetime:
-    moment = from_db_time(text)
-    assert moment is not None
-    return moment

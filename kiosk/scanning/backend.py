@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
+from kiosk.journal.states import UploadState
 from kiosk.scanning.verdict import Verdict, VerdictKind
 
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ class HistoryEntry:
     offline: bool
     holder: str | None
     reward_points: int
-    upload_state: str  # "not-needed" (not admitted), "pending", "uploaded", "rejected"
+    upload_state: UploadState
 
 
 @dataclass(frozen=True)

@@ -22,8 +22,10 @@ def refusal(code: object, max_length: int) -> str | None:
     except UnicodeEncodeError:
         return "The scanned code contains broken characters (not valid UTF-8); scan again."
     if size > max_length:
-        return (f"The scanned code is too long ({size} bytes, at most {max_length}); "
-                "it is not a Tiketo pass.")
+        return (
+            f"The scanned code is too long ({size} bytes, at most {max_length}); "
+            "it is not a Tiketo pass."
+        )
     return None
 
 

@@ -28,8 +28,12 @@ FIRST_DELAY_SECONDS = 1.0
 REVOKED = "The Tiketo server refused this kiosk's token: provision the device again."
 
 
-def backoff_delay(failures: int, max_seconds: float, retry_after: float | None = None,
-                  rng: random.Random | None = None) -> float:
+def backoff_delay(
+    failures: int,
+    max_seconds: float,
+    retry_after: float | None = None,
+    rng: random.Random | None = None,
+) -> float:
     """Seconds to wait after ``failures`` consecutive failures ("equal jitter": the delay is
     drawn from [d/2, d] with d doubling), at least ``retry_after`` when the server gave one."""
     ceiling = min(max_seconds, FIRST_DELAY_SECONDS * 2 ** max(0, min(failures - 1, 30)))
@@ -57,8 +61,12 @@ class LinkState:
 class Connectivity:
     """Thread-safe state shared by the door (scan) and the background uploader."""
 
-    def __init__(self, max_backoff_seconds: float, rng: random.Random | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        max_backoff_seconds: float,
+        rng: random.Random | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._max_backoff = max_backoff_seconds
         self._rng = rng or random.Random()
         self._monotonic = monotonic
@@ -135,6 +143,12 @@ class Connectivity:
             if self._retry_at is not None:
                 wall = now or datetime.now(UTC)
                 next_retry_at = wall + timedelta(
-                    seconds=max(0.0, self._retry_at - self._monotonic()))
-            return LinkState(self._online and not self._needs_provisioning, self._offline_since,
-                             self._reason, next_retry_at, self._needs_provisioning)
+                    seconds=max(0.0, self._retry_at - self._monotonic())
+                )
+            return LinkState(
+                self._online and not self._needs_provisioning,
+                self._offline_since,
+                self._reason,
+                next_retry_at,
+                self._needs_provisioning,
+            )

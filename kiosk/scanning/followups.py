@@ -23,8 +23,8 @@ from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.journal.followups import MESSAGE, VOID, FollowUp, FollowUpStore
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.logs import log_event
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.scanning.rules import PassFacts
 from kiosk.scanning.verdict import ScanMode, Verdict
 from kiosk.settings import ScanningSettings
 from kiosk.tiketo import PassNotFound, RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
@@ -39,8 +39,9 @@ REJECTED_MAX_RETRY_SECONDS = 3600.0
 BATCH = 32
 
 
-def plan(verdict: Verdict, facts: PassFacts | None, scanning: ScanningSettings,
-         device: str) -> list[tuple[str, str | None, str | None, dict[str, Any]]]:
+def plan(
+    verdict: Verdict, facts: PassFacts | None, scanning: ScanningSettings, device: str
+) -> list[tuple[str, str | None, str | None, dict[str, Any]]]:
     """The steps an accepted scan owes: (step, project id, pass id, payload)."""
     if not verdict.accepted:
         return []
@@ -50,18 +51,32 @@ def plan(verdict: Verdict, facts: PassFacts | None, scanning: ScanningSettings,
         steps.append((VOID, project_id, verdict.pass_id, {}))
     if scanning.wallet_message and verdict.mode in (ScanMode.REWARD, ScanMode.REDEEM):
         body = scanning.wallet_message.format(
-            points=abs(verdict.reward_points), device=device, mode=verdict.mode.value,
-            **{"pass": verdict.template_name or ""})
-        steps.append((MESSAGE, project_id, verdict.pass_id,
-                      {"header": verdict.template_name or device, "body": body}))
+            points=abs(verdict.reward_points),
+            device=device,
+            mode=verdict.mode.value,
+            **{"pass": verdict.template_name or ""},
+        )
+        steps.append(
+            (
+                MESSAGE,
+                project_id,
+                verdict.pass_id,
+                {"header": verdict.template_name or device, "body": body},
+            )
+        )
     return steps
 
 
 class FollowUpSender:
     """Sends due steps; used by :class:`kiosk.scanning.uploader.Uploader` under its lock."""
 
-    def __init__(self, journal: Journal, client: TiketoClient, link: Connectivity,
-                 clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        client: TiketoClient,
+        link: Connectivity,
+        clock: Callable[[], datetime],
+    ) -> None:
         self.store = FollowUpStore(journal)
         self._cache = PassCacheStore(journal)
         self._client = client
@@ -75,13 +90,20 @@ class FollowUpSender:
             return
         try:
             self.store.fill_pass(item.scan_id, state.project_id, state.id)
-            self._cache.confirm(state.id, state.voided, state.expiration_date, self._clock(),
-                                project_id=state.project_id, template_id=state.template_id)
+            self._cache.confirm(
+                state.id,
+                state.voided,
+                state.expiration_date,
+                self._clock(),
+                project_id=state.project_id,
+                template_id=state.template_id,
+            )
         except JournalUnavailable:
             log.exception("Could not record the pass state of scan %s", item.scan_id)
 
-    def send_due(self, due_only: bool, deadline: float | None,
-                 identity: tuple[str, str] | None) -> tuple[int, str | None]:
+    def send_due(
+        self, due_only: bool, deadline: float | None, identity: tuple[str, str] | None
+    ) -> tuple[int, str | None]:
         """Send due steps until none is left, a call fails, or ``deadline`` passes.
         Returns (steps done, why it stopped or None)."""
         done, refused = 0, set[tuple[str, str]]()
@@ -89,9 +111,13 @@ class FollowUpSender:
             if deadline is not None and time.monotonic() >= deadline:
                 return done, "Time ran out before every follow-up step was sent."
             try:
-                batch = [s for s in self.store.due(self._clock() if due_only else None,
-                                                   BATCH + len(refused), identity)
-                         if (s.scan_id, s.step) not in refused][:BATCH]
+                batch = [
+                    s
+                    for s in self.store.due(
+                        self._clock() if due_only else None, BATCH + len(refused), identity
+                    )
+                    if (s.scan_id, s.step) not in refused
+                ][:BATCH]
             except JournalUnavailable as exc:
                 return done, str(exc)
             if not batch:
@@ -117,9 +143,14 @@ class FollowUpSender:
                     result = self._void(step)
                 else:
                     result = self._client.put_pass_message(
-                        step.project_id, step.pass_id, message_input(
-                            step.scan_id, str(step.payload.get("header") or "Tiketo"),
-                            str(step.payload.get("body") or "")))
+                        step.project_id,
+                        step.pass_id,
+                        message_input(
+                            step.scan_id,
+                            str(step.payload.get("header") or "Tiketo"),
+                            str(step.payload.get("body") or ""),
+                        ),
+                    )
         except PassNotFound:
             self._skip(step, "the server no longer has this pass")
             return None
@@ -131,8 +162,9 @@ class FollowUpSender:
             self.store.mark_done(step.scan_id, step.step, now)
         except JournalUnavailable as exc:
             return exc
-        log_event(log, "follow_up", step=step.step, result="ok", scan_id=step.scan_id,
-                  detail=result)
+        log_event(
+            log, "follow_up", step=step.step, result="ok", scan_id=step.scan_id, detail=result
+        )
         return None
 
     def _void(self, step: FollowUp) -> str:
@@ -147,8 +179,15 @@ class FollowUpSender:
         return "voided"
 
     def _skip(self, step: FollowUp, reason: str) -> None:
-        log_event(log, "follow_up", logging.WARNING, step=step.step, result="skipped",
-                  scan_id=step.scan_id, reason=reason)
+        log_event(
+            log,
+            "follow_up",
+            logging.WARNING,
+            step=step.step,
+            result="skipped",
+            scan_id=step.scan_id,
+            reason=reason,
+        )
         try:
             self.store.mark_skipped(step.scan_id, step.step, reason, self._clock())
         except JournalUnavailable:
@@ -157,18 +196,35 @@ class FollowUpSender:
     def _reject(self, step: FollowUp, error: UnreadableAnswer) -> None:
         attempts = step.attempts + 1
         delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
-        log_event(log, "follow_up", logging.WARNING, step=step.step, result="rejected",
-                  scan_id=step.scan_id, attempt=attempts, retry_seconds=round(delay),
-                  reason=str(error))
+        log_event(
+            log,
+            "follow_up",
+            logging.WARNING,
+            step=step.step,
+            result="rejected",
+            scan_id=step.scan_id,
+            attempt=attempts,
+            retry_seconds=round(delay),
+            reason=str(error),
+        )
         try:
-            self.store.mark_rejected(step.scan_id, step.step, str(error),
-                                     self._clock() + timedelta(seconds=delay))
+            self.store.mark_rejected(
+                step.scan_id, step.step, str(error), self._clock() + timedelta(seconds=delay)
+            )
         except JournalUnavailable:
             log.exception("Could not record the refused step of %s", step.scan_id)
 
     def _stop(self, step: FollowUp, outcome: Exception) -> str:
-        log_event(log, "follow_up", logging.WARNING, step=step.step, result="failed",
-                  scan_id=step.scan_id, error=type(outcome).__name__, reason=str(outcome))
+        log_event(
+            log,
+            "follow_up",
+            logging.WARNING,
+            step=step.step,
+            result="failed",
+            scan_id=step.scan_id,
+            error=type(outcome).__name__,
+            reason=str(outcome),
+        )
         now = self._clock()
         if isinstance(outcome, Unauthorized):
             self._link.unauthorized(str(outcome), now)

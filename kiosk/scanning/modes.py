@@ -76,9 +76,11 @@ def effective_policy(scanning: ScanningSettings, scan_config: dict[str, Any] | N
         entry_points=_points(config.get("entryPoints"), base.entry_points),
         reward_points=_points(config.get("rewardPoints"), base.reward_points),
         redeem_points=_points(config.get("redeemPoints"), base.redeem_points),
-        redeem_voids_pass=(config["redeemVoidsPass"]
-                           if isinstance(config.get("redeemVoidsPass"), bool)
-                           else base.redeem_voids_pass),
+        redeem_voids_pass=(
+            config["redeemVoidsPass"]
+            if isinstance(config.get("redeemVoidsPass"), bool)
+            else base.redeem_voids_pass
+        ),
         reentry_window=timedelta(minutes=window) if window is not None else base.reentry_window,
     )
 

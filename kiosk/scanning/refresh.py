@@ -62,7 +62,8 @@ class TemplateCatalog:
             if self._failed_at is not None and now - self._failed_at < TEMPLATES_RETRY:
                 return False
             return self._fetched_at is None or not (
-                timedelta(0) <= now - self._fetched_at < TEMPLATES_EVERY)
+                timedelta(0) <= now - self._fetched_at < TEMPLATES_EVERY
+            )
 
     def refresh(self, client: TiketoClient, now: datetime) -> None:
         """Fetch and cache the templates; a failure is logged and retried later."""
@@ -83,10 +84,17 @@ class TemplateCatalog:
 class Upkeep:
     """One call of :meth:`run` does what is due, within the per-minute budget."""
 
-    def __init__(self, journal: Journal, client: TiketoClient, link: Connectivity,
-                 catalog: TemplateCatalog, *, per_minute: int,
-                 clock: Callable[[], datetime],
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        client: TiketoClient,
+        link: Connectivity,
+        catalog: TemplateCatalog,
+        *,
+        per_minute: int,
+        clock: Callable[[], datetime],
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._cache = PassCacheStore(journal)
         self._client = client
         self._link = link
@@ -111,8 +119,9 @@ class Upkeep:
             # Not this work's job to declare an outage (lookups and uploads do, with their
             # own wording and backoff): just pause, so it never competes with them.
             log_event(log, "pass_refresh", logging.WARNING, result="paused", reason=str(exc))
-            self._paused_until = self._monotonic() + max(PAUSE_SECONDS,
-                                                         getattr(exc, "retry_after", 0) or 0)
+            self._paused_until = self._monotonic() + max(
+                PAUSE_SECONDS, getattr(exc, "retry_after", 0) or 0
+            )
         except JournalUnavailable:
             log.exception("Pass cache refresh failed")
         return 0
@@ -144,15 +153,27 @@ class Upkeep:
             self._cache.gone(entry.pass_id, now)
             return
         except UnreadableAnswer as exc:  # answered, but not usefully: try it later
-            log_event(log, "pass_refresh", logging.WARNING, result="unreadable",
-                      pass_id=entry.pass_id, reason=str(exc))
+            log_event(
+                log,
+                "pass_refresh",
+                logging.WARNING,
+                result="unreadable",
+                pass_id=entry.pass_id,
+                reason=str(exc),
+            )
             self._cache.postpone(entry.pass_id, now)
             return
         found = found.with_variables(self.catalog.variables_for(found.template_id))
         self._cache.confirm(
-            entry.pass_id, found.voided, found.expiration_date, now, full=True,
-            holder=found.holder_name, template_name=found.template_name,
-            scan_config=found.project.scan_config if found.project else {})
+            entry.pass_id,
+            found.voided,
+            found.expiration_date,
+            now,
+            full=True,
+            holder=found.holder_name,
+            template_name=found.template_name,
+            scan_config=found.project.scan_config if found.project else {},
+        )
 
     def _budget(self) -> int:
         """Calls still allowed in the sliding minute."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import ScanPolicy, effective_policy
 from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
 from kiosk.settings import ScanningSettings
@@ -23,21 +24,6 @@ class LookupOutcome(enum.Enum):
     OFFLINE = "offline"  # the API could not be asked; ``facts`` from the pass cache, if any
     UNAUTHORIZED = "unauthorized"  # the API refused this device's token
     UNREADABLE = "unreadable"  # the API answered something unreadable, or refused (errors)
-
-
-@dataclass(frozen=True)
-class PassFacts:
-    """What a decision needs to know about a pass, from the API or from the cache."""
-
-    pass_id: str
-    holder: str | None
-    voided: bool
-    expires_at: datetime | None
-    pass_type: str | None = None
-    template_name: str | None = None
-    scan_config: dict[str, Any] = field(default_factory=dict)
-    project_id: str | None = None  # what the follow-up steps (void, message) need
-    template_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,9 +41,14 @@ class OtherDoor:
     admitted_at: datetime
 
 
-def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
-           scanning: ScanningSettings, now: datetime,
-           other_door: OtherDoor | None = None) -> Verdict:
+def decide(
+    code: str,
+    lookup: Lookup,
+    last_accepted_at: datetime | None,
+    scanning: ScanningSettings,
+    now: datetime,
+    other_door: OtherDoor | None = None,
+) -> Verdict:
     """The verdict for ``code``. ``last_accepted_at`` is when this kiosk last admitted it,
     ``other_door`` the latest admission at another door of the venue.
 
@@ -70,8 +61,13 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
     def verdict(kind: VerdictKind, message: str, **extra: Any) -> Verdict:
         accepted = kind is VerdictKind.VALID
         return Verdict(
-            code=code, kind=kind, offline=offline, scan_id=None, mode=policy.mode,
-            scanned_at=now, message=message,
+            code=code,
+            kind=kind,
+            offline=offline,
+            scan_id=None,
+            mode=policy.mode,
+            scanned_at=now,
+            message=message,
             pass_id=facts.pass_id if facts else None,
             holder=display_name(facts.holder) if facts else None,
             pass_type=facts.pass_type if facts else None,
@@ -83,43 +79,78 @@ def decide(code: str, lookup: Lookup, last_accepted_at: datetime | None,
         )
 
     if lookup.outcome is LookupOutcome.UNAUTHORIZED:
-        return verdict(VerdictKind.ERROR, "This kiosk was disconnected from the Tiketo account: "
-                       "it must be provisioned again.")
+        return verdict(
+            VerdictKind.ERROR,
+            "This kiosk was disconnected from the Tiketo account: it must be provisioned again.",
+        )
     if lookup.outcome is LookupOutcome.UNREADABLE:  # the server is there: never an admission
-        return verdict(VerdictKind.ERROR, "Not admitted: " + _lower_first(
-            lookup.reason or "the server answered something the kiosk cannot read."))
+        return verdict(
+            VerdictKind.ERROR,
+            "Not admitted: "
+            + _lower_first(lookup.reason or "the server answered something the kiosk cannot read."),
+        )
     if lookup.outcome is LookupOutcome.NOT_FOUND:
         return verdict(VerdictKind.UNKNOWN, "No pass has this code.")
     if facts is None:  # offline and never seen: the offline policy decides
         if scanning.offline_policy == "reject":
-            return verdict(VerdictKind.ERROR, "Not admitted: the Tiketo server cannot be reached "
-                           "and this pass has not been seen here before.")
-        return _accepted(verdict, policy, last_accepted_at, now, other_door,
-                         "Accepted offline: the pass could not be checked; the scan uploads later.")
+            return verdict(
+                VerdictKind.ERROR,
+                "Not admitted: the Tiketo server cannot be reached "
+                "and this pass has not been seen here before.",
+            )
+        return _accepted(
+            verdict,
+            policy,
+            last_accepted_at,
+            now,
+            other_door,
+            "Accepted offline: the pass could not be checked; the scan uploads later.",
+        )
     if facts.voided:
         return verdict(VerdictKind.VOIDED, "This pass has been voided.")
     if facts.expires_at is not None and facts.expires_at <= now:
-        return verdict(VerdictKind.EXPIRED,
-                       f"This pass expired on {facts.expires_at:%d %b %Y at %H:%M} UTC.")
-    return _accepted(verdict, policy, last_accepted_at, now, other_door,
-                     valid_message(policy, display_name(facts.holder), offline))
+        return verdict(
+            VerdictKind.EXPIRED, f"This pass expired on {facts.expires_at:%d %b %Y at %H:%M} UTC."
+        )
+    return _accepted(
+        verdict,
+        policy,
+        last_accepted_at,
+        now,
+        other_door,
+        valid_message(policy, display_name(facts.holder), offline),
+    )
 
 
-def _accepted(verdict: Callable[..., Verdict], policy: ScanPolicy,
-              last_accepted_at: datetime | None, now: datetime, other_door: OtherDoor | None,
-              message: str) -> Verdict:
+def _accepted(
+    verdict: Callable[..., Verdict],
+    policy: ScanPolicy,
+    last_accepted_at: datetime | None,
+    now: datetime,
+    other_door: OtherDoor | None,
+    message: str,
+) -> Verdict:
     # abs(): a scan stamped in the future (the clock was ahead, then corrected) is not a
     # re-entry for longer than the window; one a little in the past after the clock went
     # back a few minutes still is.
-    if other_door is not None and abs(now - other_door.admitted_at) < policy.reentry_window and (
-            last_accepted_at is None or other_door.admitted_at > last_accepted_at):
+    if (
+        other_door is not None
+        and abs(now - other_door.admitted_at) < policy.reentry_window
+        and (last_accepted_at is None or other_door.admitted_at > last_accepted_at)
+    ):
         local = other_door.admitted_at.astimezone()
-        return verdict(VerdictKind.DUPLICATE, f"Already scanned at {other_door.device} at "
-                       f"{local:%H:%M:%S}.", first_scanned_at=other_door.admitted_at)
+        return verdict(
+            VerdictKind.DUPLICATE,
+            f"Already scanned at {other_door.device} at {local:%H:%M:%S}.",
+            first_scanned_at=other_door.admitted_at,
+        )
     if last_accepted_at is not None and abs(now - last_accepted_at) < policy.reentry_window:
         local = last_accepted_at.astimezone()
-        return verdict(VerdictKind.DUPLICATE, f"Already scanned here at {local:%H:%M:%S}.",
-                       first_scanned_at=last_accepted_at)
+        return verdict(
+            VerdictKind.DUPLICATE,
+            f"Already scanned here at {local:%H:%M:%S}.",
+            first_scanned_at=last_accepted_at,
+        )
     return verdict(VerdictKind.VALID, message)
 
 

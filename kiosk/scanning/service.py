@@ -30,15 +30,16 @@ from kiosk.fleet.fleet import Fleet
 from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.passcache import PassCacheStore
-from kiosk.journal.store import NOT_NEEDED, PENDING
+from kiosk.journal.states import UploadState
 from kiosk.logs import log_event, log_scan
+from kiosk.passfacts import PassFacts
 from kiosk.paths import Paths
 from kiosk.scanning import codes, followups
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
 from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
@@ -65,10 +66,16 @@ TRY_NOW_SECONDS = 15.0
 class ScanService:
     """Implements :class:`kiosk.scanning.backend.ScanBackend`. Close it when done."""
 
-    def __init__(self, paths: Paths, credentials: DeviceCredentials,
-                 settings: Settings | None = None, *, background: bool = True,
-                 transport: httpx.BaseTransport | None = None,
-                 clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        credentials: DeviceCredentials,
+        settings: Settings | None = None,
+        *,
+        background: bool = True,
+        transport: httpx.BaseTransport | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.problems: list[str] = []
         self.journal_error: str | None = None  # the last scan the journal could not record
         self.camera_state: str | None = None  # set by the screen; in the fleet status
@@ -80,9 +87,11 @@ class ScanService:
         self._device = credentials.device_name
         self._workspace = credentials.workspace
         scanning, upload = self.settings.scanning, self.settings.upload
-        self.journal = Journal(paths.journal_file,
-                               retention_days=self.settings.journal.retention_days,
-                               max_entries=self.settings.journal.max_entries)
+        self.journal = Journal(
+            paths.journal_file,
+            retention_days=self.settings.journal.retention_days,
+            max_entries=self.settings.journal.max_entries,
+        )
         if self.journal.problem:
             self.problems.append(self.journal.problem)
         wait = float(scanning.lookup_timeout_seconds)
@@ -93,15 +102,24 @@ class ScanService:
         # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
         self.gate = RequestGate(upload.concurrency)
         make_client = functools.partial(
-            TiketoClient, credentials.api_url, credentials.token, transport=transport,
-            ca_file=self._ca_file(api.ca_file), http2=api.http2, gate=self.gate)
+            TiketoClient,
+            credentials.api_url,
+            credentials.token,
+            transport=transport,
+            ca_file=self._ca_file(api.ca_file),
+            http2=api.http2,
+            gate=self.gate,
+        )
         try:
             self._lookup_client = make_client(
-                max_connections=2, door=True,
-                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait))
+                max_connections=2,
+                door=True,
+                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait),
+            )
             clients.append(self._lookup_client)
             self._upload_client = make_client(
-                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1)
+                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1
+            )
         except BaseException:  # e.g. a device file with an http:// URL to another machine
             for client in clients:
                 client.close()
@@ -109,16 +127,29 @@ class ScanService:
             raise
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
-            self.journal, self._upload_client, self.link, device=self._device,
+            self.journal,
+            self._upload_client,
+            self.link,
+            device=self._device,
             workspace=self._workspace,
-            concurrency=upload.concurrency, max_backoff_seconds=upload.max_backoff_seconds,
-            batch_size=upload.batch_size, clock=clock)
+            concurrency=upload.concurrency,
+            max_backoff_seconds=upload.max_backoff_seconds,
+            batch_size=upload.batch_size,
+            clock=clock,
+        )
         self.templates = TemplateCatalog(PassCacheStore(self.journal))
-        self.upkeep = Upkeep(self.journal, self._upload_client, self.link, self.templates,
-                             per_minute=upload.refresh_per_minute, clock=clock)
+        self.upkeep = Upkeep(
+            self.journal,
+            self._upload_client,
+            self.link,
+            self.templates,
+            per_minute=upload.refresh_per_minute,
+            clock=clock,
+        )
         self.uploader.upkeep = self.upkeep.run
-        self.keep_warm = KeepWarm(self._lookup_client, api.keep_warm_seconds,
-                                  lambda: self.link.online)
+        self.keep_warm = KeepWarm(
+            self._lookup_client, api.keep_warm_seconds, lambda: self.link.online
+        )
         self.door_hook = self._door_hook()
         try:
             self.journal.prune(clock())
@@ -161,29 +192,36 @@ class ScanService:
             self.door_hook.on_verdict(verdict)
         return verdict
 
-    def _journal_scan(self, code: str, lookup: Lookup, source: str,
-                      now: datetime) -> tuple[Verdict, bool]:
+    def _journal_scan(
+        self, code: str, lookup: Lookup, source: str, now: datetime
+    ) -> tuple[Verdict, bool]:
         """Decide and record one scan in one journal transaction; also whether it gave the
         fleet something to tell the other doors."""
         scanning = self.settings.scanning
         with self.journal.transaction() as tx:
-            if (lookup.facts is not None and not lookup.facts.voided
-                    and lookup.outcome is LookupOutcome.FOUND and tx.void_owed(code)):
+            if (
+                lookup.facts is not None
+                and not lookup.facts.voided
+                and lookup.outcome is LookupOutcome.FOUND
+                and tx.void_owed(code)
+            ):
                 lookup = replace(lookup, facts=replace(lookup.facts, voided=True))
             other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
             verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
             scan_id = str(uuid.uuid4())
             verdict = replace(verdict, scan_id=scan_id)
             if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                tx.put_pass(_cached(code, lookup.facts), now)
-            tx.insert_scan(replace(_record(verdict, source), device=self._device,
-                                   workspace=self._workspace))
+                tx.put_pass(CachedPass(code, lookup.facts), now)
+            tx.insert_scan(
+                replace(_record(verdict, source), device=self._device, workspace=self._workspace)
+            )
             for step in followups.plan(verdict, lookup.facts, scanning, self._device):
                 tx.add_follow_up(scan_id, *step)
             if verdict.accepted and verdict.voids_pass:
                 tx.mark_pass_voided(code)
             shared = self.fleet is not None and self.fleet.record(
-                tx, verdict, lookup, scanning, now)
+                tx, verdict, lookup, scanning, now
+            )
         return verdict, shared
 
     def status(self) -> ConnectionStatus:
@@ -200,21 +238,35 @@ class ScanService:
         if next_retry is not None and state.online:
             next_retry = max(next_retry, self._clock())
         return ConnectionStatus(
-            online=state.online, offline_since=state.offline_since, offline_reason=state.reason,
-            pending=pending + rejected, next_retry_at=next_retry, last_sync=last_sync,
-            needs_provisioning=state.needs_provisioning, rejected=rejected,
-            fleet=self.fleet.status() if self.fleet else None)
+            online=state.online,
+            offline_since=state.offline_since,
+            offline_reason=state.reason,
+            pending=pending + rejected,
+            next_retry_at=next_retry,
+            last_sync=last_sync,
+            needs_provisioning=state.needs_provisioning,
+            rejected=rejected,
+            fleet=self.fleet.status() if self.fleet else None,
+        )
 
     def try_now(self) -> None:
         """Probe and upload at once (blocks up to ~15 s; the background keeps going after)."""
         self.uploader.step(force=True, deadline=time.monotonic() + TRY_NOW_SECONDS)
 
     def history(self, limit: int = 100, search: str = "") -> list[HistoryEntry]:
-        return [HistoryEntry(
-            scan_id=record.scan_id, code=record.code, kind=VerdictKind(record.verdict),
-            scanned_at=record.scanned_at, offline=record.offline, holder=record.holder,
-            reward_points=record.reward_points, upload_state=state,
-        ) for record, state in self.journal.history(limit, search)]
+        return [
+            HistoryEntry(
+                scan_id=record.scan_id,
+                code=record.code,
+                kind=VerdictKind(record.verdict),
+                scanned_at=record.scanned_at,
+                offline=record.offline,
+                holder=record.holder,
+                reward_points=record.reward_points,
+                upload_state=state,
+            )
+            for record, state in self.journal.history(limit, search)
+        ]
 
     def counts_today(self) -> DayCounts:
         local_now = self._clock().astimezone()
@@ -250,8 +302,7 @@ class ScanService:
             return None
         return self.uploader.drain(due_only=True, deadline=deadline)
 
-    def sync(self, seconds: float,
-             on_wait: Callable[[str], None] | None = None) -> DrainResult:
+    def sync(self, seconds: float, on_wait: Callable[[str], None] | None = None) -> DrainResult:
         """Upload everything queued (rejected scans too) within ``seconds``; waits out a
         Retry-After or a short outage when there is time left, and for another process's
         upload round (``on_wait(holder)`` is told once) rather than sending beside it."""
@@ -293,9 +344,13 @@ class ScanService:
             return Lookup(LookupOutcome.UNREADABLE, reason=_unreadable_reason(exc))
         except Exception as exc:  # an unexpected client failure must not stop the door, and
             log.exception("Pass lookup failed")  # an answer we failed to read admits nobody
-            return Lookup(LookupOutcome.UNREADABLE, reason=(
-                f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
-                "not be read."))
+            return Lookup(
+                LookupOutcome.UNREADABLE,
+                reason=(
+                    f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
+                    "not be read."
+                ),
+            )
         found = found.with_variables(self.templates.variables_for(found.template_id))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
@@ -307,8 +362,10 @@ class ScanService:
         try:
             ssl.create_default_context(cafile=path)
         except (OSError, ssl.SSLError) as exc:
-            self.problems.append(f"Setting api.ca_file: {path} cannot be used ({exc}); using "
-                                 "the built-in certificate authorities.")
+            self.problems.append(
+                f"Setting api.ca_file: {path} cannot be used ({exc}); using "
+                "the built-in certificate authorities."
+            )
             return None
         return path
 
@@ -331,12 +388,20 @@ class ScanService:
         if config is None:
             return None
         try:
-            fleet = Fleet(config, self.journal, self._device, status_fields=self._fleet_fields,
-                          version=__version__, clock=self._clock,
-                          retention=timedelta(days=self.settings.journal.retention_days))
+            fleet = Fleet(
+                config,
+                self.journal,
+                self._device,
+                status_fields=self._fleet_fields,
+                version=__version__,
+                clock=self._clock,
+                retention=timedelta(days=self.settings.journal.retention_days),
+            )
         except (OSError, ValueError) as exc:  # e.g. the CA file is gone or is no certificate
-            self.problems.append(f"The venue broker settings cannot be used ({exc}); the kiosk "
-                                 "works alone meanwhile.")
+            self.problems.append(
+                f"The venue broker settings cannot be used ({exc}); the kiosk "
+                "works alone meanwhile."
+            )
             return None
         try:
             fleet.start(self._clock())
@@ -350,10 +415,13 @@ class ScanService:
         pending, failed = self.journal.queue_counts()
         last_sync = self.journal.last_sync()
         last = self.journal.history(1)
-        return {"online": state.online, "pending": pending + failed,
-                "last_sync": _iso(last_sync),
-                "last_scan": _iso(last[0][0].scanned_at) if last else None,
-                "camera": self.camera_state}
+        return {
+            "online": state.online,
+            "pending": pending + failed,
+            "last_sync": _iso(last_sync),
+            "last_scan": _iso(last[0][0].scanned_at) if last else None,
+            "camera": self.camera_state,
+        }
 
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:
@@ -361,9 +429,7 @@ class ScanService:
         except Exception:
             log.exception("Pass cache unreadable")
             cached = None
-        facts = None if cached is None else PassFacts(
-            cached.pass_id, cached.holder, cached.voided, cached.expires_at, cached.pass_type,
-            cached.template_name, cached.scan_config, cached.project_id, cached.template_id)
+        facts = None if cached is None else cached.facts
         if self.fleet is not None:  # another door may know it is voided or expired
             try:
                 facts = self.fleet.apply_facts(code, facts)
@@ -373,9 +439,15 @@ class ScanService:
 
     def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
         """A verdict for a scan that could not be journaled (refused code, journal failure)."""
-        return Verdict(code=code, kind=VerdictKind.ERROR, offline=offline, scan_id=None,
-                       mode=policy_from_settings(self.settings.scanning).mode, scanned_at=now,
-                       message=message)
+        return Verdict(
+            code=code,
+            kind=VerdictKind.ERROR,
+            offline=offline,
+            scan_id=None,
+            mode=policy_from_settings(self.settings.scanning).mode,
+            scanned_at=now,
+            message=message,
+        )
 
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
@@ -395,26 +467,32 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _facts(found: Pass) -> PassFacts:
     return PassFacts(
-        pass_id=found.id, holder=found.holder_name, voided=found.voided,
-        expires_at=found.expiration_date, pass_type=found.type,
+        pass_id=found.id,
+        holder=found.holder_name,
+        voided=found.voided,
+        expires_at=found.expiration_date,
+        pass_type=found.type,
         template_name=found.template_name,
         scan_config=found.project.scan_config if found.project else {},
         project_id=found.project.id if found.project else None,
-        template_id=found.template_id)
-
-
-def _cached(code: str, facts: PassFacts) -> CachedPass:
-    return CachedPass(code, facts.pass_id, facts.holder, facts.voided, facts.expires_at,
-                      facts.pass_type, facts.template_name, facts.scan_config,
-                      project_id=facts.project_id, template_id=facts.template_id)
+        template_id=found.template_id,
+    )
 
 
 def _record(verdict: Verdict, source: str) -> ScanRecord:
     assert verdict.scan_id is not None
     return ScanRecord(
-        scan_id=verdict.scan_id, code=verdict.code, verdict=verdict.kind.value,
-        mode=verdict.mode.value, reward_points=verdict.reward_points,
-        voids_pass=verdict.voids_pass, scanned_at=verdict.scanned_at, offline=verdict.offline,
-        source=source, message=verdict.message,
-        upload_state=PENDING if verdict.accepted else NOT_NEEDED,
-        pass_id=verdict.pass_id, holder=verdict.holder)
+        scan_id=verdict.scan_id,
+        code=verdict.code,
+        verdict=verdict.kind.value,
+        mode=verdict.mode.value,
+        reward_points=verdict.reward_points,
+        voids_pass=verdict.voids_pass,
+        scanned_at=verdict.scanned_at,
+        offline=verdict.offline,
+        source=source,
+        message=verdict.message,
+        upload_state=(UploadState.PENDING if verdict.accepted else UploadState.NOT_NEEDED),
+        pass_id=verdict.pass_id,
+        holder=verdict.holder,
+    )

@@ -66,9 +66,14 @@ def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
     """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry.
     ``device`` is the name the scan was made under (``device`` for scans from before
     scans kept theirs)."""
-    return {"scanId": item.scan_id, "scannedAt": iso_utc(item.scanned_at),
-            "device": item.device or device,
-            "mode": item.mode, "offline": item.offline, "source": item.source}
+    return {
+        "scanId": item.scan_id,
+        "scannedAt": iso_utc(item.scanned_at),
+        "device": item.device or device,
+        "mode": item.mode,
+        "offline": item.offline,
+        "source": item.source,
+    }
 
 
 @dataclass(frozen=True)
@@ -81,11 +86,20 @@ class DrainResult:
 class Uploader:
     """Uploads queued scans; :meth:`start` runs it in the background, :meth:`drain` inline."""
 
-    def __init__(self, journal: Journal, client: TiketoClient, connectivity: Connectivity, *,
-                 device: str, concurrency: int, max_backoff_seconds: float,
-                 workspace: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-                 clock: Callable[[], datetime] = utc_now,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        journal: Journal,
+        client: TiketoClient,
+        connectivity: Connectivity,
+        *,
+        device: str,
+        concurrency: int,
+        max_backoff_seconds: float,
+        workspace: str | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        clock: Callable[[], datetime] = utc_now,
+        on_change: Callable[[], None] | None = None,
+    ) -> None:
         self._journal = journal
         self._client = client
         self._link = connectivity
@@ -96,8 +110,9 @@ class Uploader:
         self._on_change = on_change or (lambda: None)
         self._concurrency = max(1, concurrency)
         self.sizer = BatchSizer(batch_size)
-        self._pool = ThreadPoolExecutor(max_workers=self._concurrency,
-                                        thread_name_prefix="kiosk-upload")
+        self._pool = ThreadPoolExecutor(
+            max_workers=self._concurrency, thread_name_prefix="kiosk-upload"
+        )
         self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
         self.upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
         self._lock_busy = False  # the last drain found another process uploading
@@ -136,8 +151,13 @@ class Uploader:
             force, self._force = self._force, False
             try:
                 result = self.step(force=force)
-                if (self.upkeep is not None and result is not None and not result.busy
-                        and result.stopped_because is None and not self._wake.is_set()):
+                if (
+                    self.upkeep is not None
+                    and result is not None
+                    and not result.busy
+                    and result.stopped_because is None
+                    and not self._wake.is_set()
+                ):
                     self.upkeep(self._wake.is_set)  # yields as soon as a scan is queued
             except Exception:  # never let the uploader die silently: log, wait, go on
                 log.exception("Upload round failed")
@@ -203,8 +223,13 @@ class Uploader:
         self._on_change()
         return True
 
-    def drain(self, *, due_only: bool = True, deadline: float | None = None,
-              on_wait: Callable[[str], None] | None = None) -> DrainResult:
+    def drain(
+        self,
+        *,
+        due_only: bool = True,
+        deadline: float | None = None,
+        on_wait: Callable[[str], None] | None = None,
+    ) -> DrainResult:
         """Upload queued scans until the queue is empty, a call fails, or ``deadline``
         (a ``time.monotonic()`` value) passes. ``due_only=False`` also retries scans that
         are waiting out their own backoff (what ``kiosk sync`` and "try now" want).
@@ -216,8 +241,9 @@ class Uploader:
         with self.upload_lock.held(wait, on_wait) as got:
             self._lock_busy = not got
             if not got:
-                return DrainResult(0, f"{self.upload_lock.holder().capitalize()} is uploading.",
-                                   busy=True)
+                return DrainResult(
+                    0, f"{self.upload_lock.holder().capitalize()} is uploading.", busy=True
+                )
             return self._drain_locked(due_only, deadline)
 
     def _drain_locked(self, due_only: bool, deadline: float | None) -> DrainResult:
@@ -233,13 +259,19 @@ class Uploader:
                 size = self.sizer.size
                 room = size * slots
                 # Scans rejected in this drain stay queued; skip them (the limit allows for them).
-                due = [item for item in self._journal.due_uploads(
-                    self._clock() if due_only else None, room + len(rejected), self._identity)
-                    if item.scan_id not in rejected][:room]
+                due = [
+                    item
+                    for item in self._journal.due_uploads(
+                        self._clock() if due_only else None, room + len(rejected), self._identity
+                    )
+                    if item.scan_id not in rejected
+                ][:room]
                 if not due:
                     break
-                futures = [(chunk, self._pool.submit(self._upload_batch, chunk, deadline))
-                           for chunk in split(due, size, slots)]
+                futures = [
+                    (chunk, self._pool.submit(self._upload_batch, chunk, deadline))
+                    for chunk in split(due, size, slots)
+                ]
                 for chunk, future in futures:
                     for item, outcome in zip(chunk, _results(future, len(chunk)), strict=True):
                         if outcome is None:
@@ -259,16 +291,23 @@ class Uploader:
                 self._on_change()
         return DrainResult(uploaded, stopped)
 
-    def _upload_batch(self, items: list[PendingUpload],
-                      ends_at: float | None) -> list[Exception | None]:
+    def _upload_batch(
+        self, items: list[PendingUpload], ends_at: float | None
+    ) -> list[Exception | None]:
         """Send ``items`` in one request (by the drain's deadline, if any) and record the
         server's confirmations in one transaction; one outcome per item: None (uploaded),
         an exception, or _SEND_AGAIN (the batch was too large: it goes again, smaller)."""
         if self._stop.is_set() and self._thread is not None:
             return [RetryLater("The kiosk is shutting down.")] * len(items)
-        scans = [ScanEventInput(item.code, item.reward_points,
-                                True if item.voids_pass else None,
-                                scan_event_data(item, self._device)) for item in items]
+        scans = [
+            ScanEventInput(
+                item.code,
+                item.reward_points,
+                True if item.voids_pass else None,
+                scan_event_data(item, self._device),
+            )
+            for item in items
+        ]
         try:
             with call_deadline(float("inf") if ends_at is None else ends_at):
                 results = self._client.create_scan_events(scans)
@@ -282,10 +321,12 @@ class Uploader:
                 self.sizer.shrink(len(items))
             return [exc] * len(items)
         except Exception as exc:  # e.g. the client was closed under us at shutdown
-            return [RetryLater(f"The upload was interrupted ({type(exc).__name__}).")] * len(
-                items)
-        confirmed = [(item.scan_id, result.id or None) for item, result in zip(
-            items, results, strict=True) if not isinstance(result, Exception)]
+            return [RetryLater(f"The upload was interrupted ({type(exc).__name__}).")] * len(items)
+        confirmed = [
+            (item.scan_id, result.id or None)
+            for item, result in zip(items, results, strict=True)
+            if not isinstance(result, Exception)
+        ]
         try:
             self._journal.mark_uploaded_many(confirmed, self._clock())
         except JournalUnavailable as exc:
@@ -295,8 +336,14 @@ class Uploader:
             if not isinstance(result, Exception):
                 self.follow_ups.note_receipt(item, result)
                 # No id: recorded before a refused scan emptied the batch's answer.
-                log_event(log, "upload", result="ok", scan_id=item.scan_id,
-                          event_id=result.id or "unanswered", attempt=item.attempts + 1)
+                log_event(
+                    log,
+                    "upload",
+                    result="ok",
+                    scan_id=item.scan_id,
+                    event_id=result.id or "unanswered",
+                    attempt=item.attempts + 1,
+                )
         return [result if isinstance(result, Exception) else None for result in results]
 
     def _handle_failure(self, item: PendingUpload, outcome: Exception) -> str | None:
@@ -305,8 +352,16 @@ class Uploader:
             self._reject(item, outcome)
             return None
         now = self._clock()
-        log_event(log, "upload", logging.WARNING, result="failed", scan_id=item.scan_id,
-                  attempt=item.attempts + 1, error=type(outcome).__name__, reason=str(outcome))
+        log_event(
+            log,
+            "upload",
+            logging.WARNING,
+            result="failed",
+            scan_id=item.scan_id,
+            attempt=item.attempts + 1,
+            error=type(outcome).__name__,
+            reason=str(outcome),
+        )
         if isinstance(outcome, Unauthorized):
             self._link.unauthorized(str(outcome), now)
         elif isinstance(outcome, RetryLater):
@@ -320,11 +375,20 @@ class Uploader:
     def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
         attempts = item.attempts + 1
         delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
-        log_event(log, "upload", logging.WARNING, result="rejected", scan_id=item.scan_id,
-                  attempt=attempts, retry_seconds=round(delay), reason=str(error))
+        log_event(
+            log,
+            "upload",
+            logging.WARNING,
+            result="rejected",
+            scan_id=item.scan_id,
+            attempt=attempts,
+            retry_seconds=round(delay),
+            reason=str(error),
+        )
         try:
             self._journal.mark_rejected(
-                item.scan_id, str(error), self._clock() + timedelta(seconds=delay))
+                item.scan_id, str(error), self._clock() + timedelta(seconds=delay)
+            )
         except JournalUnavailable:
             log.exception("Could not record the failed upload of %s", item.scan_id)
 

@@ -16,7 +16,20 @@ from kiosk.tiketo.errors import (
 from kiosk.tiketo.models import Pass, Project, Registration, ScanEventReceipt
 
 __all__ = [
-    "ApiUnreachable", "GraphQLErrors", "Pass", "PassNotFound", "Project", "RateLimited",
-    "Registration", "RetryLater", "ScanEventReceipt", "ServerError", "ServiceBusy",
-    "TiketoClient", "TiketoError", "Timeouts", "Unauthorized", "UnreadableAnswer",
+    "ApiUnreachable",
+    "GraphQLErrors",
+    "Pass",
+    "PassNotFound",
+    "Project",
+    "RateLimited",
+    "Registration",
+    "RetryLater",
+    "ScanEventReceipt",
+    "ServerError",
+    "ServiceBusy",
+    "TiketoClient",
+    "TiketoError",
+    "Timeouts",
+    "Unauthorized",
+    "UnreadableAnswer",
 ]

@@ -93,17 +93,34 @@ def batch_document(size: int) -> str:
     fields = []
     for index in range(size):
         name = NameNode(value=f"input{index}")
-        variable_definitions.append(VariableDefinitionNode(
-            variable=VariableNode(name=name), type=variable.type, directives=()))
-        fields.append(FieldNode(
-            alias=NameNode(value=alias(index)), name=field.name, directives=(),
-            arguments=tuple(ArgumentNode(name=argument.name, value=VariableNode(name=name))
-                            for argument in field.arguments or ()),
-            selection_set=field.selection_set))
-    document = DocumentNode(definitions=(OperationDefinitionNode(
-        operation=operation.operation, name=operation.name, directives=(),
-        variable_definitions=tuple(variable_definitions),
-        selection_set=SelectionSetNode(selections=tuple(fields))),))
+        variable_definitions.append(
+            VariableDefinitionNode(
+                variable=VariableNode(name=name), type=variable.type, directives=()
+            )
+        )
+        fields.append(
+            FieldNode(
+                alias=NameNode(value=alias(index)),
+                name=field.name,
+                directives=(),
+                arguments=tuple(
+                    ArgumentNode(name=argument.name, value=VariableNode(name=name))
+                    for argument in field.arguments or ()
+                ),
+                selection_set=field.selection_set,
+            )
+        )
+    document = DocumentNode(
+        definitions=(
+            OperationDefinitionNode(
+                operation=operation.operation,
+                name=operation.name,
+                directives=(),
+                variable_definitions=tuple(variable_definitions),
+                selection_set=SelectionSetNode(selections=tuple(fields)),
+            ),
+        )
+    )
     text = print_ast(document)
     errors = validate(_schema(), parse(text))
     if errors:
@@ -116,10 +133,13 @@ def _schema() -> Any:
     return build_schema(schema_text())
 
 
-def read_answers(payload: Any, keys: list[str], codes: list[str],
-                 receipt: Callable[[dict[str, Any], str, list[Any] | None], ScanEventReceipt],
-                 error_for: Callable[[list[Any]], TiketoError],
-                 ) -> list[ScanEventReceipt | TiketoError]:
+def read_answers(
+    payload: Any,
+    keys: list[str],
+    codes: list[str],
+    receipt: Callable[[dict[str, Any], str, list[Any] | None], ScanEventReceipt],
+    error_for: Callable[[list[Any]], TiketoError],
+) -> list[ScanEventReceipt | TiketoError]:
     """One result per scan from a (batch) answer.
 
     ``createScanEvent`` returns ``ScanEvent!``: when one scan is refused, GraphQL nulls the
@@ -136,8 +156,11 @@ def read_answers(payload: Any, keys: list[str], codes: list[str],
     results: list[ScanEventReceipt | TiketoError] = []
     if not isinstance(data, dict):
         if not own:
-            raise error_for(general) if general else UnreadableAnswer(
-                "The Tiketo server sent an answer without data.")
+            raise (
+                error_for(general)
+                if general
+                else UnreadableAnswer("The Tiketo server sent an answer without data.")
+            )
         stopped_at = min(keys.index(key) for key in own)
         for index, (key, code) in enumerate(zip(keys, codes, strict=True)):
             if index < stopped_at:
@@ -145,8 +168,9 @@ def read_answers(payload: Any, keys: list[str], codes: list[str],
             elif index == stopped_at:
                 results.append(error_for(own[key]))
             else:
-                results.append(NotAttempted(
-                    "The server stopped the batch before this scan; it goes again."))
+                results.append(
+                    NotAttempted("The server stopped the batch before this scan; it goes again.")
+                )
         return results
     for key, code in zip(keys, codes, strict=True):
         raw = data.get(key)
@@ -160,8 +184,11 @@ def read_answers(payload: Any, keys: list[str], codes: list[str],
 
 
 def has_event_id(raw: Any) -> bool:
-    return isinstance(raw, dict) and raw.get("id") not in (None, "") and not isinstance(
-        raw.get("id"), dict | list)
+    return (
+        isinstance(raw, dict)
+        and raw.get("id") not in (None, "")
+        and not isinstance(raw.get("id"), dict | list)
+    )
 
 
 def errors_by_key(errors: Any, keys: list[str]) -> tuple[dict[str, list[Any]], list[Any]]:

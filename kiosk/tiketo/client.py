@@ -60,11 +60,22 @@ MAX_RETRY_AFTER_SECONDS = 3600.0
 # outage like a 5xx or a 429, not a refusal. Compared lower-case, without a ``Source:``
 # prefix (AppSync's "DynamoDB:ProvisionedThroughputExceededException"), underscores or an
 # "Exception" suffix. Every other GraphQL error is the server refusing: an ``error`` verdict.
-BUSY_ERROR_TYPES = frozenset({
-    "throttled", "throttling", "toomanyrequests", "ratelimited", "provisionedthroughputexceeded",
-    "requestlimitexceeded", "limitexceeded", "serviceunavailable", "unavailable",
-    "temporarilyunavailable", "executiontimeout", "timeout",
-})
+BUSY_ERROR_TYPES = frozenset(
+    {
+        "throttled",
+        "throttling",
+        "toomanyrequests",
+        "ratelimited",
+        "provisionedthroughputexceeded",
+        "requestlimitexceeded",
+        "limitexceeded",
+        "serviceunavailable",
+        "unavailable",
+        "temporarilyunavailable",
+        "executiontimeout",
+        "timeout",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -122,10 +133,11 @@ class TiketoClient(PassOperations):
             limits=httpx.Limits(
                 max_connections=max_connections, max_keepalive_connections=max_connections
             ),
-            transport=transport or deadline_transport(
-                max_connections, verify=verify, http2=http2),
-            headers={"User-Agent": f"tiketo-kiosk/{__version__}",
-                     "Accept-Encoding": ACCEPT_ENCODING},
+            transport=transport or deadline_transport(max_connections, verify=verify, http2=http2),
+            headers={
+                "User-Agent": f"tiketo-kiosk/{__version__}",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            },
             follow_redirects=False,
         )
 
@@ -181,8 +193,10 @@ class TiketoClient(PassOperations):
             raise UnreadableAnswer("The server did not confirm the scan event.")
         return _receipt(raw, code, payload.get("errors"))
 
-    def create_scan_events(self, scans: Sequence[ScanEventInput],
-                           ) -> list[ScanEventReceipt | TiketoError]:
+    def create_scan_events(
+        self,
+        scans: Sequence[ScanEventInput],
+    ) -> list[ScanEventReceipt | TiketoError]:
         """Record several scans in one request (aliased mutations, see
         :mod:`kiosk.tiketo.batch`); one result per scan, in order: a receipt, or the error
         that scan alone met (refused, busy, or NotAttempted: send it again).
@@ -192,8 +206,7 @@ class TiketoClient(PassOperations):
         """
         query, variables, keys = request_for(list(scans))
         payload = self._request("CreateScanEvent", variables, query=query)
-        return read_answers(payload, keys, [scan.code for scan in scans], _receipt,
-                            _error_for)
+        return read_answers(payload, keys, [scan.code for scan in scans], _receipt, _error_for)
 
     def ping(self) -> None:
         """The cheapest call there is (``{ __typename }``): keeps a connection warm."""
@@ -227,20 +240,24 @@ class TiketoClient(PassOperations):
     def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
         return _graphql_data(self._request(operation, variables))
 
-    def _request(self, operation: str, variables: dict[str, Any],
-                 query: str | None = None) -> Any:
+    def _request(self, operation: str, variables: dict[str, Any], query: str | None = None) -> Any:
         """POST one operation (``query`` replaces its file's text: a generated batch); the
         parsed JSON answer (not yet checked for errors). Waits for a slot of the gate."""
-        body = {"query": query or operation_text(operation), "operationName": operation,
-                "variables": variables}
+        body = {
+            "query": query or operation_text(operation),
+            "operationName": operation,
+            "variables": variables,
+        }
         headers = {"Authorization": f"TOKEN {self._token}", "Content-Type": "application/json"}
         ends_at = min(time.monotonic() + self.timeouts.total, current_deadline())
         again = True
         while True:
             try:
-                with self.gate.slot(door=self._door, ends_at=ends_at), deadline(ends_at), \
-                        self._http.stream("POST", self.api_url, json=body,
-                                          headers=headers) as response:
+                with (
+                    self.gate.slot(door=self._door, ends_at=ends_at),
+                    deadline(ends_at),
+                    self._http.stream("POST", self.api_url, json=body, headers=headers) as response,
+                ):
                     self._raise_for_status(response)
                     return _read_capped(response, ends_at)
             except httpx.TimeoutException as exc:
@@ -252,8 +269,12 @@ class TiketoClient(PassOperations):
                 # connection; so does a query whatever failed (asking again changes
                 # nothing). A connection that cannot even be opened is an outage.
                 repeatable = operation in SAFE_TO_REPEAT or isinstance(exc, httpx.WriteError)
-                if again and repeatable and not isinstance(exc, httpx.ConnectError) \
-                        and time.monotonic() < ends_at:
+                if (
+                    again
+                    and repeatable
+                    and not isinstance(exc, httpx.ConnectError)
+                    and time.monotonic() < ends_at
+                ):
                     again = False
                     log.info("Connection dropped (%s); asking again on a new one", exc)
                     continue
@@ -309,8 +330,9 @@ def _read_capped(response: httpx.Response, ends_at: float) -> Any:
     try:
         inflater = CappedInflater(response.headers.get("Content-Encoding"), MAX_RESPONSE_BYTES)
     except UnknownEncoding as exc:
-        raise UnreadableAnswer(f"The Tiketo server sent an answer in an unknown encoding "
-                               f"({exc}).") from exc
+        raise UnreadableAnswer(
+            f"The Tiketo server sent an answer in an unknown encoding ({exc})."
+        ) from exc
     chunks: list[bytes] = []
     received = 0
     try:
@@ -323,8 +345,9 @@ def _read_capped(response: httpx.Response, ends_at: float) -> Any:
             chunks.append(inflater.feed(raw))
         chunks.append(inflater.finish())
     except BodyTooLarge as exc:
-        raise UnreadableAnswer("The Tiketo server sent an answer far larger than expected.") \
-            from exc
+        raise UnreadableAnswer(
+            "The Tiketo server sent an answer far larger than expected."
+        ) from exc
     except UnknownEncoding as exc:
         raise UnreadableAnswer(f"The Tiketo server sent an unreadable answer ({exc}).") from exc
     try:
@@ -343,8 +366,9 @@ def _receipt(raw: dict[str, Any], code: str, errors: list[Any] | None) -> ScanEv
     """A receipt for a recorded scan, whatever else is odd about its answer: the event id
     means the server has it, so it is never sent again (the odd parts are logged)."""
     if errors:
-        log.warning("The server recorded scan event %s but also reported: %.200s",
-                    raw["id"], errors)
+        log.warning(
+            "The server recorded scan event %s but also reported: %.200s", raw["id"], errors
+        )
     points = raw.get("rewardPoints")
     try:
         created_at = parse_datetime(raw.get("createdAt"))
@@ -395,7 +419,8 @@ def _error_type(error: Any) -> str | None:
         return None
     extensions = error.get("extensions")
     kind = error.get("errorType") or (
-        extensions.get("code") if isinstance(extensions, dict) else None)
+        extensions.get("code") if isinstance(extensions, dict) else None
+    )
     if not isinstance(kind, str):
         return None
     kind = kind.rsplit(":", 1)[-1].strip().lower().replace("_", "")
@@ -405,8 +430,10 @@ def _error_type(error: Any) -> str | None:
 def _describe_transport_error(exc: httpx.TransportError) -> str:
     """Say what failed in words staff understand, instead of a socket error."""
     text = str(exc).lower()
-    if "name or service not known" in text or "nodename nor servname" in text or (
-        "getaddrinfo" in text or "temporary failure in name resolution" in text
+    if (
+        "name or service not known" in text
+        or "nodename nor servname" in text
+        or ("getaddrinfo" in text or "temporary failure in name resolution" in text)
     ):
         return "No internet: the Tiketo server's address could not be looked up."
     if "refused" in text:

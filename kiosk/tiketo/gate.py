@@ -68,7 +68,8 @@ class RequestGate:
                     wait = ends_at - time.monotonic()
                     if wait <= 0:
                         raise ApiUnreachable(
-                            "The kiosk's connections to the Tiketo server stayed busy.")
+                            "The kiosk's connections to the Tiketo server stayed busy."
+                        )
                     self._cond.wait(min(wait, 1.0))
             finally:
                 if door:

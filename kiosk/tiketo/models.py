@@ -123,10 +123,14 @@ class Pass:
     def _voided_anyway(cls, raw: dict[str, Any]) -> Pass:
         """What can be read of a voided pass whose other fields are broken."""
         type_ = raw.get("type")
-        return cls(id=str(raw.get("id") or ""), template_id=None,
-                   parameters=parse_json_text(raw.get("parameters")),
-                   type=type_ if isinstance(type_, str) else None,
-                   expiration_date=None, voided=True)
+        return cls(
+            id=str(raw.get("id") or ""),
+            template_id=None,
+            parameters=parse_json_text(raw.get("parameters")),
+            type=type_ if isinstance(type_, str) else None,
+            expiration_date=None,
+            voided=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -149,17 +153,24 @@ class PassState:
     @classmethod
     def from_api(cls, raw: Any) -> PassState | None:
         """None when the answer has no readable pass (it is optional: never an error)."""
-        if not isinstance(raw, dict) or raw.get("id") in (None, "") or not isinstance(
-                raw.get("voided", False), bool | None):
+        if (
+            not isinstance(raw, dict)
+            or raw.get("id") in (None, "")
+            or not isinstance(raw.get("voided", False), bool | None)
+        ):
             return None
         try:
             expires = parse_datetime(raw.get("expirationDate"))
         except UnreadableAnswer:
             return None
         project = raw.get("project")
-        return cls(str(raw["id"]), _optional_str(raw.get("templateId")),
-                   _optional_str(project.get("id")) if isinstance(project, dict) else None,
-                   raw.get("voided") is True, expires)
+        return cls(
+            str(raw["id"]),
+            _optional_str(raw.get("templateId")),
+            _optional_str(project.get("id")) if isinstance(project, dict) else None,
+            raw.get("voided") is True,
+            expires,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,17 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
-OPERATION_NAMES = ("PassByScanCode", "CreateScanEvent", "RegisterDevice", "Projects", "Pass",
-                   "UpdatePass", "PassTemplates", "PutPassMessage", "Ping")
+OPERATION_NAMES = (
+    "PassByScanCode",
+    "CreateScanEvent",
+    "RegisterDevice",
+    "Projects",
+    "Pass",
+    "UpdatePass",
+    "PassTemplates",
+    "PutPassMessage",
+    "Ping",
+)
 
 
 @cache

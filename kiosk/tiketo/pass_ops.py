@@ -35,13 +35,16 @@ class PassOperations:
         if current.parameters_text is not None:
             pass_input["parameters"] = current.parameters_text
         if current.files is not None:
-            pass_input["files"] = {k: v for k, v in current.files.items()
-                                   if k in FILE_SLOTS and isinstance(v, str)}
+            pass_input["files"] = {
+                k: v for k, v in current.files.items() if k in FILE_SLOTS and isinstance(v, str)
+            }
         if current.expiration_date is not None:
             pass_input["expirationDate"] = current.expiration_date.isoformat().replace(
-                "+00:00", "Z")
-        data = self._execute("UpdatePass", {"projectId": project_id, "id": current.id,
-                                            "input": pass_input})
+                "+00:00", "Z"
+            )
+        data = self._execute(
+            "UpdatePass", {"projectId": project_id, "id": current.id, "input": pass_input}
+        )
         state = PassState.from_api(data.get("updatePass"))
         if state is None or state.voided is not voided:
             raise UnreadableAnswer("The server did not confirm the pass update.")
@@ -54,11 +57,11 @@ class PassOperations:
             raise UnreadableAnswer("The server's list of pass templates is malformed.")
         return [PassTemplate.from_api(item) for item in raw]
 
-    def put_pass_message(self, project_id: str, pass_id: str,
-                         message: dict[str, Any]) -> str:
+    def put_pass_message(self, project_id: str, pass_id: str, message: dict[str, Any]) -> str:
         """``putPassMessage``; the stored message's id."""
-        data = self._execute("PutPassMessage", {"projectId": project_id, "passId": pass_id,
-                                                "message": message})
+        data = self._execute(
+            "PutPassMessage", {"projectId": project_id, "passId": pass_id, "message": message}
+        )
         raw = data.get("putPassMessage")
         if not isinstance(raw, dict) or raw.get("id") in (None, ""):
             raise UnreadableAnswer("The server did not confirm the pass message.")
@@ -71,5 +74,10 @@ FILE_SLOTS = ("background", "footer", "icon", "logo", "strip", "thumbnail")
 def message_input(message_id: str, header: str, body: str) -> dict[str, Any]:
     """A MessageInput for both wallets (Platform GOOGLE is assumed, see schema.graphql)."""
     platforms = ["APPLE", "GOOGLE"]
-    return {"id": message_id, "header": header, "body": body,
-            "destinations": platforms, "notifications": platforms}
+    return {
+        "id": message_id,
+        "header": header,
+        "body": body,
+        "destinations": platforms,
+        "notifications": platforms,
+    }

@@ -41,9 +41,13 @@ class PassTemplate:
     variables: tuple[TemplateVariable, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name,
-                "variables": [{"name": v.name, "type": v.type, "scope": v.scope}
-                              for v in self.variables]}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "variables": [
+                {"name": v.name, "type": v.type, "scope": v.scope} for v in self.variables
+            ],
+        }
 
     @classmethod
     def from_api(cls, raw: Any) -> PassTemplate:
@@ -67,13 +71,19 @@ def parse_variables(raw: Any) -> tuple[TemplateVariable, ...] | None:
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             continue
         scope, type_ = item.get("scope"), item.get("type")
-        found.append(TemplateVariable(item["name"], type_ if isinstance(type_, str) else "",
-                                      scope if isinstance(scope, str) else ""))
+        found.append(
+            TemplateVariable(
+                item["name"],
+                type_ if isinstance(type_, str) else "",
+                scope if isinstance(scope, str) else "",
+            )
+        )
     return tuple(found)
 
 
-def holder_name(parameters: Mapping[str, Any],
-                variables: Iterable[TemplateVariable] | None) -> str | None:
+def holder_name(
+    parameters: Mapping[str, Any], variables: Iterable[TemplateVariable] | None
+) -> str | None:
     """The holder's name from the template's public variables, or None.
 
     ``variables`` None (the template is not known) shows no name at all."""

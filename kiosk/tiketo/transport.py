@@ -73,10 +73,17 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.start_tls(
-            ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)))
+    def start_tls(
+        self,
+        ssl_context: typing.Any,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(
+                ssl_context, server_hostname, _left(timeout, httpcore.ConnectTimeout)
+            )
+        )
 
     def get_extra_info(self, info: str) -> typing.Any:
         return self._inner.get_extra_info(info)
@@ -88,20 +95,36 @@ class DeadlineBackend(httpcore.NetworkBackend):
     def __init__(self) -> None:
         self._inner = httpcore.SyncBackend()
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: typing.Iterable[typing.Any] | None = None,
-                    ) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:
         address = _resolve(host, port, _left(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(self._inner.connect_tcp(
-            address, port, _left(timeout, httpcore.ConnectTimeout), local_address,
-            socket_options))
+        return _DeadlineStream(
+            self._inner.connect_tcp(
+                address,
+                port,
+                _left(timeout, httpcore.ConnectTimeout),
+                local_address,
+                socket_options,
+            )
+        )
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: typing.Iterable[typing.Any] | None = None,
-                            ) -> httpcore.NetworkStream:  # pragma: no cover - not used
-        return _DeadlineStream(self._inner.connect_unix_socket(
-            path, _left(timeout, httpcore.ConnectTimeout), socket_options))
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: typing.Iterable[typing.Any] | None = None,
+    ) -> httpcore.NetworkStream:  # pragma: no cover - not used
+        return _DeadlineStream(
+            self._inner.connect_unix_socket(
+                path, _left(timeout, httpcore.ConnectTimeout), socket_options
+            )
+        )
 
     def sleep(self, seconds: float) -> None:  # pragma: no cover - retries are off
         self._inner.sleep(seconds)
@@ -137,17 +160,24 @@ def _resolve(host: str, port: int, timeout: float | None) -> str:
 KEEPALIVE_SECONDS = 120.0  # httpx's default of 5 s re-paid TCP + TLS after every pause
 
 
-def deadline_transport(max_connections: int, *, verify: ssl.SSLContext | bool = True,
-                       http2: bool = True) -> httpx.HTTPTransport:
+def deadline_transport(
+    max_connections: int, *, verify: ssl.SSLContext | bool = True, http2: bool = True
+) -> httpx.HTTPTransport:
     """An httpx transport whose sockets obey :func:`deadline`: kept-alive connections, and
     HTTP/2 when the server offers it through ALPN (HTTP/1.1 otherwise).
 
     With HTTP/2 several calls share one connection and whichever thread waits reads for
     all of them; each socket read is still bounded by the reading thread's deadline, and a
     call whose deadline passed ends (httpcore then retires that connection)."""
-    transport = httpx.HTTPTransport(verify=verify, http2=http2, limits=httpx.Limits(
-        max_connections=max_connections, max_keepalive_connections=max_connections,
-        keepalive_expiry=KEEPALIVE_SECONDS))
+    transport = httpx.HTTPTransport(
+        verify=verify,
+        http2=http2,
+        limits=httpx.Limits(
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            keepalive_expiry=KEEPALIVE_SECONDS,
+        ),
+    )
     pool = transport._pool
     if not hasattr(pool, "_network_backend"):  # httpcore changed: fail loudly, not silently
         raise RuntimeError("httpcore's ConnectionPool has no _network_backend to bound.")

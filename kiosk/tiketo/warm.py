@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 
 
 class KeepWarm:
-    def __init__(self, client: TiketoClient, interval: float,
-                 online: Callable[[], bool] = lambda: True) -> None:
+    def __init__(
+        self, client: TiketoClient, interval: float, online: Callable[[], bool] = lambda: True
+    ) -> None:
         self._client = client
         self._interval = interval
         self._online = online
@@ -32,8 +33,7 @@ class KeepWarm:
 
     def start(self) -> KeepWarm:
         if self._interval > 0:
-            self._thread = threading.Thread(target=self._run, name="kiosk-keep-warm",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="kiosk-keep-warm", daemon=True)
             self._thread.start()
         return self
 

@@ -72,8 +72,9 @@ class AdminActions(QObject):
         try:
             save_settings(self.app.paths.settings_file, settings)
         except OSError as exc:
-            self.app.window.admin.say(self.tr("Could not save the settings: %1").replace(
-                "%1", exc.strerror or str(exc)))
+            self.app.window.admin.say(
+                self.tr("Could not save the settings: %1").replace("%1", exc.strerror or str(exc))
+            )
             return False
         return True
 
@@ -91,8 +92,7 @@ class AdminActions(QObject):
 
     def _test_sound(self, volume: float) -> None:
         sounds = self.app.sounds
-        sounds.configure(dataclasses.replace(self.app.settings.sound, volume=volume,
-                                             enabled=True))
+        sounds.configure(dataclasses.replace(self.app.settings.sound, volume=volume, enabled=True))
         sounds.play(ACCEPTED)
         QTimer.singleShot(700, lambda: sounds.play(REJECTED))
         QTimer.singleShot(1500, lambda: sounds.configure(self.app.settings.sound))
@@ -108,13 +108,19 @@ class AdminActions(QObject):
         runner, admin = self.app.runner, self.app.window.admin
         if runner is None:
             return
-        target = self.app.paths.data_dir / "exports" / (
-            f"journal-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv")
+        target = (
+            self.app.paths.data_dir
+            / "exports"
+            / (f"journal-{datetime.now().strftime('%Y%m%d-%H%M%S')}.csv")
+        )
         backend = runner.backend
         admin.say(self.tr("Exporting…"))
         runner.run(
             lambda: export_journal_csv(backend.history(EXPORT_LIMIT, ""), target),
             lambda count: admin.say(
-                self.tr("Exported %1 scans to %2").replace("%1", str(count))
-                .replace("%2", str(target))),
-            lambda exc: admin.say(self.tr("Export failed: %1").replace("%1", str(exc))))
+                self.tr("Exported %1 scans to %2")
+                .replace("%1", str(count))
+                .replace("%2", str(target))
+            ),
+            lambda exc: admin.say(self.tr("Export failed: %1").replace("%1", str(exc))),
+        )

@@ -55,11 +55,16 @@ class KioskApp(QObject):
     backendReady = Signal()
     verdictShown = Signal(object)  # Verdict: for the door hook's successors and the tests
 
-    def __init__(self, paths: Paths, *, demo: bool = False,
-                 settings: Settings | None = None,
-                 backend_factory: BackendFactory = scan_service,
-                 source_factory: SourceFactory | None = camera_source,
-                 pin_hint: str = "") -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        *,
+        demo: bool = False,
+        settings: Settings | None = None,
+        backend_factory: BackendFactory = scan_service,
+        source_factory: SourceFactory | None = camera_source,
+        pin_hint: str = "",
+    ) -> None:
         super().__init__()
         self.paths = paths
         self.demo = demo
@@ -145,8 +150,13 @@ class KioskApp(QObject):
         current = w.current
         if current is w.verdict:
             return Screen.HELD_VERDICT if w.verdict.held else Screen.VERDICT
-        screens = {w.scanning: Screen.SCANNING, w.history: Screen.HISTORY,
-                   w.first_run: Screen.FIRST_RUN, w.pin: Screen.PIN, w.admin: Screen.ADMIN}
+        screens = {
+            w.scanning: Screen.SCANNING,
+            w.history: Screen.HISTORY,
+            w.first_run: Screen.FIRST_RUN,
+            w.pin: Screen.PIN,
+            w.admin: Screen.ADMIN,
+        }
         return Screen.SCANNING if current is None else screens[current]
 
     # -- wiring ------------------------------------------------------------------------------------
@@ -170,8 +180,9 @@ class KioskApp(QObject):
         itself): on the forms staff type into, and under a held verdict that waits for a
         key, keys must reach the screen as typed.
         """
-        self.wedge = WedgeFilter.from_settings(self.settings.scanner,
-                                               self.window.scanning.manual, parent=self)
+        self.wedge = WedgeFilter.from_settings(
+            self.settings.scanner, self.window.scanning.manual, parent=self
+        )
         self.wedge.scanned.connect(lambda code: self.submit(code, "wedge"))
         self.window.stack.currentChanged.connect(lambda _: self._update_wedge())
         self._update_wedge()
@@ -190,8 +201,12 @@ class KioskApp(QObject):
         """Open the journal and the uploader off the UI thread (pruning may take a moment)."""
         self.window.status_bar.set_identity(credentials.device_name, credentials.workspace)
         settings = copy.deepcopy(self.settings)
-        self.calls.submit("io", lambda: self._backend_factory(self.paths, credentials, settings),
-                          self._backend_opened, self._backend_failed)
+        self.calls.submit(
+            "io",
+            lambda: self._backend_factory(self.paths, credentials, settings),
+            self._backend_opened,
+            self._backend_failed,
+        )
 
     def _backend_opened(self, backend: ScanBackend) -> None:
         if self._closed:
@@ -212,9 +227,9 @@ class KioskApp(QObject):
 
     def _backend_failed(self, exc: BaseException) -> None:
         log.error("The scan backend did not start: %s", exc)
-        self._show_error_verdict("", self.tr(
-            "The kiosk could not open its journal: %1")
-                                 .replace("%1", str(exc)))
+        self._show_error_verdict(
+            "", self.tr("The kiosk could not open its journal: %1").replace("%1", str(exc))
+        )
 
     def replace_backend(self, credentials: DeviceCredentials) -> None:
         runner, self.runner = self.runner, None
@@ -258,10 +273,17 @@ class KioskApp(QObject):
         self._show_error_verdict(code, message)
 
     def _show_error_verdict(self, code: str, message: str) -> None:
-        self._show_verdict(Verdict(
-            code=code, kind=VerdictKind.ERROR, offline=False, scan_id=None,
-            mode=ScanMode(self.settings.scanning.mode), scanned_at=datetime.now(UTC),
-            message=message))
+        self._show_verdict(
+            Verdict(
+                code=code,
+                kind=VerdictKind.ERROR,
+                offline=False,
+                scan_id=None,
+                mode=ScanMode(self.settings.scanning.mode),
+                scanned_at=datetime.now(UTC),
+                message=message,
+            )
+        )
 
     def _verdict_done(self) -> None:
         if self.window.current is self.window.verdict:
@@ -282,7 +304,8 @@ class KioskApp(QObject):
         self.window.status_bar.set_status(status, counts)
         self.window.admin.set_fleet(status.fleet)
         self.window.scanning.set_offline_notice(
-            "" if status.online else (status.offline_reason or ""), status.needs_provisioning)
+            "" if status.online else (status.offline_reason or ""), status.needs_provisioning
+        )
 
     def _try_now(self) -> None:
         if self.runner is None:
@@ -320,7 +343,8 @@ class KioskApp(QObject):
             CameraState.CONNECTED: self.tr("ready"),
             CameraState.DISCONNECTED: self.tr("not found, retrying"),
             CameraState.RECONNECTING: self.tr("reconnecting"),
-            CameraState.ENDED: self.tr("ended"), CameraState.STOPPED: self.tr("off"),
+            CameraState.ENDED: self.tr("ended"),
+            CameraState.STOPPED: self.tr("off"),
         }
         self.window.status_bar.set_camera(words[state])
         if state is CameraState.CONNECTED:
@@ -331,8 +355,10 @@ class KioskApp(QObject):
                 notice = f"{notice}\n{message}"
         self.window.scanning.set_camera_state(state, notice)
         self.window.first_run.camera.set_message(
-            "" if state is CameraState.CONNECTED else
-            self.tr("No camera picture: type the API URL and the token instead."))
+            ""
+            if state is CameraState.CONNECTED
+            else self.tr("No camera picture: type the API URL and the token instead.")
+        )
 
     # -- history -----------------------------------------------------------------------------------
 
@@ -367,9 +393,11 @@ class KioskApp(QObject):
         if settings.screen.language != self.language.language:
             self.language.apply(settings.screen.language)
         self.sounds.configure(settings.sound)
-        w.verdict.configure(settings.screen.verdict_seconds,
-                            settings.screen.verdict_hold_until_tap,
-                            settings.screen.hide_holder_names)
+        w.verdict.configure(
+            settings.screen.verdict_seconds,
+            settings.screen.verdict_hold_until_tap,
+            settings.screen.hide_holder_names,
+        )
         w.history.hide_holder = settings.screen.hide_holder_names
         w.scanning.set_mode(settings.scanning)
         if self.runner is not None:  # the backend reads them per scan: at once

@@ -50,8 +50,12 @@ class CaptureBridge(QObject):
 
         self.stop()
         self.worker = worker_from_settings(
-            camera, source=source, on_scan=self._on_scan, on_preview=self._on_preview,
-            on_state=self._on_state)
+            camera,
+            source=source,
+            on_scan=self._on_scan,
+            on_preview=self._on_preview,
+            on_state=self._on_state,
+        )
         self.worker.start()
 
     def stop(self) -> None:
@@ -84,8 +88,10 @@ class CaptureBridge(QObject):
             return
         self._last_preview = now
         image, factor = _to_qimage(preview.frame.image)
-        outlines = [QPolygonF([QPointF(x * factor, y * factor) for x, y in d.position])
-                    for d in preview.detections]
+        outlines = [
+            QPolygonF([QPointF(x * factor, y * factor) for x, y in d.position])
+            for d in preview.detections
+        ]
         with self._lock:
             self._latest = (image, outlines)
             if self._signalled:
@@ -99,8 +105,9 @@ def _to_qimage(frame: np.ndarray) -> tuple[QImage, float]:
     height, width = frame.shape[:2]
     factor = min(1.0, PREVIEW_MAX_WIDTH / max(width, 1))
     if factor < 1.0:
-        frame = cv2.resize(frame, (round(width * factor), round(height * factor)),
-                           interpolation=cv2.INTER_AREA)
+        frame = cv2.resize(
+            frame, (round(width * factor), round(height * factor)), interpolation=cv2.INTER_AREA
+        )
     if frame.ndim == 2:
         fmt = QImage.Format.Format_Grayscale8
     else:

@@ -54,4 +54,3 @@ class LanguageSwitcher:
         self.language = language
         QLocale.setDefault(QLocale(language))
         return True
-

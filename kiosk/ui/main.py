@@ -38,8 +38,9 @@ def application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def run_kiosk(paths: Paths, *, on_started: Callable[[KioskApp], None] | None = None,
-              **options: Any) -> int:
+def run_kiosk(
+    paths: Paths, *, on_started: Callable[[KioskApp], None] | None = None, **options: Any
+) -> int:
     """Show the kiosk until it is quit (Admin, SIGTERM, or closing the demo window)."""
     app = application()
     kiosk = KioskApp(paths, **options)  # options: KioskApp's keyword arguments

@@ -41,10 +41,12 @@ class RegistrationFlow(QObject):
     def show(self, first: bool) -> None:
         """The registration form; ``first`` when the kiosk has no device yet (no way back)."""
         w, creds = self.app.window, self.app.credentials
-        w.first_run.prepare(api_url=creds.api_url if creds else "",
-                            device_name=creds.device_name if creds else default_device_name(),
-                            pin_required=first or not self.app.settings.admin.pin_hash,
-                            cancellable=not first)
+        w.first_run.prepare(
+            api_url=creds.api_url if creds else "",
+            device_name=creds.device_name if creds else default_device_name(),
+            pin_required=first or not self.app.settings.admin.pin_hash,
+            cancellable=not first,
+        )
         w.show_screen(w.first_run)
 
     def _register(self, api_url: str, token: str, name: str, pin: str) -> None:
@@ -65,7 +67,8 @@ class RegistrationFlow(QObject):
                 self.app.window.first_run.show_failure(str(exc))
             else:
                 self.app.window.first_run.show_failure(
-                    self.tr("Registration failed: %1").replace("%1", str(exc)))
+                    self.tr("Registration failed: %1").replace("%1", str(exc))
+                )
 
         self.app.calls.submit("io", work, self._registered, failed)
 

@@ -33,7 +33,8 @@ class SignalWatch(QObject):
         # A Python handler must be installed for the wakeup byte to be written; the work
         # happens when the notifier fires, on the Qt thread.
         self._previous: dict[signal.Signals, Handler] = {
-            sig: signal.signal(sig, _noted) for sig in SIGNALS}
+            sig: signal.signal(sig, _noted) for sig in SIGNALS
+        }
         self._notifier = QSocketNotifier(self._read.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._woken)
 

@@ -49,12 +49,15 @@ class Sounds(QObject):
         multimedia, reason = load_multimedia()
         if multimedia is None:
             self.available = False
-            self.problem = (f"Verdict sounds are off: QtMultimedia cannot load ({reason}); "
-                            f"{missing_package_advice(reason)}.")
+            self.problem = (
+                f"Verdict sounds are off: QtMultimedia cannot load ({reason}); "
+                f"{missing_package_advice(reason)}."
+            )
         else:
             self.available = bool(multimedia.QMediaDevices.audioOutputs())
-            self.problem = ("" if self.available else
-                            "No audio output found; verdict sounds are off.")
+            self.problem = (
+                "" if self.available else "No audio output found; verdict sounds are off."
+            )
         if multimedia is None or not self.available:
             _warn_once(self.problem)
         else:

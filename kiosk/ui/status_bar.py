@@ -97,16 +97,23 @@ class StatusBar(QWidget):
             waiting = self.tr("%n scan(s) waiting to upload", "", status.pending)
             if status.rejected:
                 waiting += " (" + self.tr("%n refused by the server", "", status.rejected) + ")"
-            last = (self.tr("last upload %1").replace("%1", texts.when(status.last_sync, now))
-                    if status.last_sync else self.tr("no upload yet"))
+            last = (
+                self.tr("last upload %1").replace("%1", texts.when(status.last_sync, now))
+                if status.last_sync
+                else self.tr("no upload yet")
+            )
             self.uploads.setText(f"{waiting} · {last}")
         counts = self.counts
         self.day.setText(
             self.tr("Today: %1 admitted · %2 rejected")
-            .replace("%1", str(counts.admitted)).replace("%2", str(counts.rejected))
-            if counts else "")
-        self.camera.setText(self.tr("Camera: %1").replace("%1", self.camera_text)
-                            if self.camera_text else "")
+            .replace("%1", str(counts.admitted))
+            .replace("%2", str(counts.rejected))
+            if counts
+            else ""
+        )
+        self.camera.setText(
+            self.tr("Camera: %1").replace("%1", self.camera_text) if self.camera_text else ""
+        )
         ident = self.device
         if self.workspace:
             ident = self.tr("%1 in %2").replace("%1", self.device).replace("%2", self.workspace)
@@ -114,8 +121,9 @@ class StatusBar(QWidget):
 
     def _render_connection(self, status: ConnectionStatus, now: datetime) -> None:
         if status.needs_provisioning:
-            self._set_connection(self.tr("DEVICE REFUSED"), OFFLINE_COLOUR.name(),
-                                 self.tr("register again in Admin"))
+            self._set_connection(
+                self.tr("DEVICE REFUSED"), OFFLINE_COLOUR.name(), self.tr("register again in Admin")
+            )
             self.try_now.setVisible(False)
             return
         if status.online:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from PySide6.QtCore import QDate, QLocale, QObject
 
+from kiosk.journal.states import UploadState
 from kiosk.scanning.verdict import Verdict, VerdictKind
 
 
@@ -47,13 +48,13 @@ class Texts(QObject):
             "generic": self.tr("Pass"),
         }.get(pass_type, pass_type)
 
-    def upload_state_name(self, state: str) -> str:
+    def upload_state_name(self, state: UploadState) -> str:
         return {
-            "not-needed": self.tr("not sent"),
-            "pending": self.tr("waiting"),
-            "uploaded": self.tr("uploaded"),
-            "rejected": self.tr("rejected"),
-            "held": self.tr("kept for its device"),
+            UploadState.NOT_NEEDED: self.tr("not sent"),
+            UploadState.PENDING: self.tr("waiting"),
+            UploadState.UPLOADED: self.tr("uploaded"),
+            UploadState.REJECTED: self.tr("rejected"),
+            UploadState.HELD: self.tr("kept for its device"),
         }.get(state, state)
 
     def mode_name(self, mode: str) -> str:
@@ -109,7 +110,7 @@ def pass_type_name(pass_type: str | None) -> str:
     return _texts().pass_type_name(pass_type) if pass_type else ""
 
 
-def upload_state_name(state: str) -> str:
+def upload_state_name(state: UploadState) -> str:
     return _texts().upload_state_name(state)
 
 

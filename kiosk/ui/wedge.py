@@ -38,13 +38,29 @@ from kiosk.settings import ScannerSettings
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _SUFFIX_KEYS = (*_ENTER_KEYS, Qt.Key.Key_Tab)  # what scanners send after a code
 # Keys that only change what the next key types: a scanner presses them too (Shift for capitals)
-_MODIFIER_KEYS = frozenset((
-    Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_AltGr, Qt.Key.Key_Meta,
-    Qt.Key.Key_Super_L, Qt.Key.Key_Super_R, Qt.Key.Key_Hyper_L, Qt.Key.Key_Hyper_R,
-    Qt.Key.Key_CapsLock, Qt.Key.Key_NumLock, Qt.Key.Key_ScrollLock, Qt.Key.Key_Mode_switch,
-))
-_TYPING_MODIFIERS = (Qt.KeyboardModifier.NoModifier | Qt.KeyboardModifier.ShiftModifier
-                     | Qt.KeyboardModifier.KeypadModifier | Qt.KeyboardModifier.GroupSwitchModifier)
+_MODIFIER_KEYS = frozenset(
+    (
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_Super_L,
+        Qt.Key.Key_Super_R,
+        Qt.Key.Key_Hyper_L,
+        Qt.Key.Key_Hyper_R,
+        Qt.Key.Key_CapsLock,
+        Qt.Key.Key_NumLock,
+        Qt.Key.Key_ScrollLock,
+        Qt.Key.Key_Mode_switch,
+    )
+)
+_TYPING_MODIFIERS = (
+    Qt.KeyboardModifier.NoModifier
+    | Qt.KeyboardModifier.ShiftModifier
+    | Qt.KeyboardModifier.KeypadModifier
+    | Qt.KeyboardModifier.GroupSwitchModifier
+)
 # A poll timer that fires this much after its time means the GUI thread was busy: key events
 # typed meanwhile may still wait behind it (Qt fires timers before reading input), so look again
 # shortly, up to _RECHECKS times, after they had their turn.
@@ -66,10 +82,16 @@ class WedgeFilter(QObject):
 
     scanned = Signal(str)
 
-    def __init__(self, manual_entry: QLineEdit | None = None, *, max_interval_ms: float = 30,
-                 silence_ms: float = 100, min_length: int = 4,
-                 clock: Callable[[], float] = time.monotonic,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        manual_entry: QLineEdit | None = None,
+        *,
+        max_interval_ms: float = 30,
+        silence_ms: float = 100,
+        min_length: int = 4,
+        clock: Callable[[], float] = time.monotonic,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.manual_entry = manual_entry
         self.decoder = WedgeDecoder(max_interval_ms / 1000, silence_ms / 1000, min_length)
@@ -85,10 +107,19 @@ class WedgeFilter(QObject):
         self._timer.timeout.connect(self._poll)
 
     @classmethod
-    def from_settings(cls, scanner: ScannerSettings, manual_entry: QLineEdit | None = None,
-                      parent: QObject | None = None) -> WedgeFilter:
-        return cls(manual_entry, max_interval_ms=scanner.key_interval_ms,
-                   silence_ms=scanner.silence_ms, min_length=scanner.min_length, parent=parent)
+    def from_settings(
+        cls,
+        scanner: ScannerSettings,
+        manual_entry: QLineEdit | None = None,
+        parent: QObject | None = None,
+    ) -> WedgeFilter:
+        return cls(
+            manual_entry,
+            max_interval_ms=scanner.key_interval_ms,
+            silence_ms=scanner.silence_ms,
+            min_length=scanner.min_length,
+            parent=parent,
+        )
 
     def install(self, app: QCoreApplication | None = None) -> None:
         (app or QCoreApplication.instance()).installEventFilter(self)  # type: ignore[union-attr]
@@ -194,7 +225,7 @@ class WedgeFilter(QObject):
         to be the start of a scanner burst (the next key's timestamp says so)."""
         field = self._replayed_to
         if isinstance(field, QLineEdit) and field.text().endswith(text):
-            field.setText(field.text()[:-len(text)])
+            field.setText(field.text()[: -len(text)])
 
     def _replay(self, held: _HeldKey) -> None:
         target = self._target(held.receiver)
@@ -209,8 +240,9 @@ class WedgeFilter(QObject):
         entry = self.manual_entry
         if entry is None or not entry.text() or _accepts_text(QApplication.focusWidget()):
             return False
-        self._send(entry, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(),
-                                    event.text()))
+        self._send(
+            entry, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(), event.text())
+        )
         return True
 
     def _send(self, target: QObject, event: QKeyEvent) -> None:

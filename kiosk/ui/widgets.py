@@ -139,7 +139,8 @@ class CameraView(QWidget):
 
     def has_outline(self) -> bool:
         return bool(self._outlines) and (
-            time.monotonic() - self._outlined_at < self.OUTLINE_SECONDS)
+            time.monotonic() - self._outlined_at < self.OUTLINE_SECONDS
+        )
 
     def paintEvent(self, event: object) -> None:
         painter = QPainter(self)
@@ -149,8 +150,12 @@ class CameraView(QWidget):
             self._paint_message(painter)
             return
         size = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        target = QRectF((self.width() - size.width()) / 2, (self.height() - size.height()) / 2,
-                        size.width(), size.height())
+        target = QRectF(
+            (self.width() - size.width()) / 2,
+            (self.height() - size.height()) / 2,
+            size.width(),
+            size.height(),
+        )
         painter.drawImage(target, self._image)
         if self.has_outline():
             sx = target.width() / self._image.width()
@@ -159,9 +164,14 @@ class CameraView(QWidget):
             pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
             painter.setPen(pen)
             for outline in self._outlines:
-                painter.drawPolygon(QPolygonF([
-                    QPointF(target.left() + p.x() * sx, target.top() + p.y() * sy)
-                    for p in (outline.at(i) for i in range(outline.size()))]))
+                painter.drawPolygon(
+                    QPolygonF(
+                        [
+                            QPointF(target.left() + p.x() * sx, target.top() + p.y() * sy)
+                            for p in (outline.at(i) for i in range(outline.size()))
+                        ]
+                    )
+                )
 
     def _paint_message(self, painter: QPainter) -> None:
         if not self._message:
@@ -171,8 +181,11 @@ class CameraView(QWidget):
         font.setBold(True)
         painter.setFont(font)
         painter.setPen(QColor("#FFD54F"))
-        painter.drawText(self.rect().adjusted(20, 20, -20, -20),
-                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._message)
+        painter.drawText(
+            self.rect().adjusted(20, 20, -20, -20),
+            Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+            self._message,
+        )
 
 
 class VerdictIcon(QWidget):
@@ -196,8 +209,13 @@ class VerdictIcon(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         box = QRectF((self.width() - side) / 2, (self.height() - side) / 2, side, side)
         stroke = side * 0.09
-        pen = QPen(self.colour, stroke, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                   Qt.PenJoinStyle.RoundJoin)
+        pen = QPen(
+            self.colour,
+            stroke,
+            Qt.PenStyle.SolidLine,
+            Qt.PenCapStyle.RoundCap,
+            Qt.PenJoinStyle.RoundJoin,
+        )
         painter.setPen(pen)
         inner = box.adjusted(stroke / 2, stroke / 2, -stroke / 2, -stroke / 2)
         if self.kind is VerdictKind.ERROR:
@@ -233,9 +251,9 @@ class VerdictIcon(QWidget):
     def _triangle(self, painter: QPainter, box: QRectF) -> None:
         top = QPointF(box.center().x(), box.top() + box.height() * 0.05)
         base = box.bottom() - box.height() * 0.08
-        painter.drawPolygon(QPolygonF([top, QPointF(box.right(), base),
-                                       QPointF(box.left(), base)]))
+        painter.drawPolygon(QPolygonF([top, QPointF(box.right(), base), QPointF(box.left(), base)]))
         c = box.center()
-        painter.drawLine(QPointF(c.x(), c.y() - box.height() * 0.12),
-                         QPointF(c.x(), c.y() + box.height() * 0.15))
+        painter.drawLine(
+            QPointF(c.x(), c.y() - box.height() * 0.12), QPointF(c.x(), c.y() + box.height() * 0.15)
+        )
         painter.drawPoint(QPointF(c.x(), c.y() + box.height() * 0.3))

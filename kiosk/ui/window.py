@@ -48,8 +48,14 @@ class KioskWindow(QWidget):
         # A stack is as tall as its tallest page; the window must stay the screen's size, so
         # pages fit the space given (the render script checks nothing is clipped).
         self.stack.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        for screen in (self.scanning, self.verdict, self.history, self.first_run, self.pin,
-                       self.admin):
+        for screen in (
+            self.scanning,
+            self.verdict,
+            self.history,
+            self.first_run,
+            self.pin,
+            self.admin,
+        ):
             self.stack.addWidget(screen)
         self.status_bar = StatusBar()
         layout = QVBoxLayout(self)

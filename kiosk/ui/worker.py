@@ -42,8 +42,13 @@ class BackgroundCalls(QObject):
         self._lock = threading.Lock()
         self._finished.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
 
-    def submit(self, lane: str, func: Callable[[], Any], done: Callback | None = None,
-               failed: Callback | None = None) -> bool:
+    def submit(
+        self,
+        lane: str,
+        func: Callable[[], Any],
+        done: Callback | None = None,
+        failed: Callback | None = None,
+    ) -> bool:
         """Queue ``func`` on ``lane``'s thread; False when already closed."""
         with self._lock:
             if self._closed:
@@ -55,8 +60,7 @@ class BackgroundCalls(QObject):
             executor.submit(self._run, func, done, failed)
         return True
 
-    def _run(self, func: Callable[[], Any], done: Callback | None,
-             failed: Callback | None) -> None:
+    def _run(self, func: Callable[[], Any], done: Callback | None, failed: Callback | None) -> None:
         try:
             result = func()
         except Exception as exc:  # a bug below must not kill the lane: report it on screen
@@ -93,8 +97,9 @@ class BackendRunner(QObject):
     scanFailed = Signal(str, str)  # code, one sentence
     statusReady = Signal(object, object)  # ConnectionStatus, DayCounts
 
-    def __init__(self, backend: ScanBackend, calls: BackgroundCalls,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, backend: ScanBackend, calls: BackgroundCalls, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.backend = backend
         self._calls = calls
@@ -143,8 +148,7 @@ class BackendRunner(QObject):
 
         self._calls.submit("io", self.backend.try_now, after, after)
 
-    def history(self, limit: int, search: str,
-                done: Callable[[list[HistoryEntry]], None]) -> None:
+    def history(self, limit: int, search: str, done: Callable[[list[HistoryEntry]], None]) -> None:
         """Latest request wins: an older search finishing late is not shown."""
         self._history_request += 1
         request = self._history_request
@@ -153,10 +157,12 @@ class BackendRunner(QObject):
             if request == self._history_request:
                 done(entries)
 
-        self._calls.submit("io", lambda: self.backend.history(limit, search), deliver,
-                           lambda exc: deliver([]))
+        self._calls.submit(
+            "io", lambda: self.backend.history(limit, search), deliver, lambda exc: deliver([])
+        )
 
-    def run(self, func: Callable[[], Any], done: Callback | None = None,
-            failed: Callback | None = None) -> None:
+    def run(
+        self, func: Callable[[], Any], done: Callback | None = None, failed: Callback | None = None
+    ) -> None:
         """Any other blocking job (export, provisioning) on the io lane."""
         self._calls.submit("io", func, done, failed)

@@ -36,9 +36,22 @@ def sources() -> list[str]:
 
 
 def lupdate(ts: Path, target: str) -> None:
-    subprocess.run([tool("pyside6-lupdate"), *sources(), "-ts", str(ts), "-target-language",
-                    target, "-locations", "none", "-no-obsolete", "-silent"],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [
+            tool("pyside6-lupdate"),
+            *sources(),
+            "-ts",
+            str(ts),
+            "-target-language",
+            target,
+            "-locations",
+            "none",
+            "-no-obsolete",
+            "-silent",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def fill_english_plurals(ts: Path) -> None:
@@ -60,8 +73,10 @@ def fill_english_plurals(ts: Path) -> None:
 
 
 def lrelease(ts: Path) -> None:
-    subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm",
-                    str(ts.with_suffix(".qm"))], check=True)
+    subprocess.run(
+        [tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))],
+        check=True,
+    )
 
 
 def main() -> None:

@@ -19,22 +19,32 @@ def write(path: Path, image: np.ndarray) -> str:
     return str(path)
 
 
-def test_one_json_line_per_image_with_text_format_and_position(tmp_path: Path,
-                                                                 run_cli: Any) -> None:
+def test_one_json_line_per_image_with_text_format_and_position(
+    tmp_path: Path, run_cli: Any
+) -> None:
     rng = np.random.default_rng(3)
     qr = write(tmp_path / "qr.png", as_bgr(frame_with(symbol("TKT-VALID-0001", "QRCode", 4))))
-    aztec = write(tmp_path / "aztec photo.jpg",
-                  damaged(symbol("TKT-EVENT-0005", "Aztec", 1), "perspective", rng))
+    aztec = write(
+        tmp_path / "aztec photo.jpg",
+        damaged(symbol("TKT-EVENT-0005", "Aztec", 1), "perspective", rng),
+    )
     binary = write(tmp_path / "binary.png", frame_with(symbol(b"\x00\xffdata", "QRCode", 4)))
     blank = write(tmp_path / "blank.png", np.full((200, 300, 3), 255, np.uint8))
     missing = str(tmp_path / "missing.png")
     (tmp_path / "notes.txt").write_text("not an image")
-    result = run_cli("decode", "--json", qr, aztec, binary, blank, missing,
-                     str(tmp_path / "notes.txt"))
+    result = run_cli(
+        "decode", "--json", qr, aztec, binary, blank, missing, str(tmp_path / "notes.txt")
+    )
     assert result.returncode == 1, result.stderr  # two files could not be read
     lines = result.json_lines()
-    assert [line["path"] for line in lines] == [qr, aztec, binary, blank, missing,
-                                                str(tmp_path / "notes.txt")]
+    assert [line["path"] for line in lines] == [
+        qr,
+        aztec,
+        binary,
+        blank,
+        missing,
+        str(tmp_path / "notes.txt"),
+    ]
     (code,) = lines[0]["codes"]
     assert code["text"] == "TKT-VALID-0001" and code["format"] == "QRCode"
     assert len(code["position"]) == 4 and code["position"][0] == [116.0, 96.0]
@@ -49,7 +59,7 @@ def test_one_json_line_per_image_with_text_format_and_position(tmp_path: Path,
 def test_plain_output_and_format_filter(tmp_path: Path, run_cli: Any) -> None:
     image = frame_with(symbol("TKT-VALID-0001", "QRCode", 4), x=50, y=50)
     ean = symbol("590123412345", "EAN13", 3)
-    image[400:400 + ean.shape[0], 600:600 + ean.shape[1]] = ean
+    image[400 : 400 + ean.shape[0], 600 : 600 + ean.shape[1]] = ean
     path = write(tmp_path / "two.png", image)
     result = run_cli("decode", path)
     assert result.returncode == 0

@@ -21,12 +21,14 @@ from kiosk.capture.readers import load_pyzbar
 
 
 def test_kiosk_decode_reads_at_least_the_better_raw_decoder_per_format(
-        tmp_path: Path, run_cli: Any) -> None:
+    tmp_path: Path, run_cli: Any
+) -> None:
     corpus = tmp_path / "corpus"
     manifest = generate(corpus, per_cell=1, seed=7)
     names = sorted(manifest)
-    result = run_cli("decode", "--json", "--budget", "1", *[str(corpus / n) for n in names],
-                     timeout=300)
+    result = run_cli(
+        "decode", "--json", "--budget", "1", *[str(corpus / n) for n in names], timeout=300
+    )
     assert result.returncode == 0, result.stderr
     lines = result.json_lines()
     assert len(lines) == len(names)
@@ -41,8 +43,7 @@ def test_kiosk_decode_reads_at_least_the_better_raw_decoder_per_format(
         raw_zxing[fmt] += want in [r.text for r in zxingcpp.read_barcodes(image)]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DeprecationWarning)
-            raw_zbar[fmt] += want in [r.data.decode("utf-8", "replace")
-                                      for r in zbar.decode(image)]  # type: ignore[attr-defined]
+            raw_zbar[fmt] += want in [r.data.decode("utf-8", "replace") for r in zbar.decode(image)]  # type: ignore[attr-defined]
     for fmt in KNOWN_FORMATS:
         assert kiosk[fmt] >= max(raw_zxing[fmt], raw_zbar[fmt]), (fmt, kiosk, raw_zxing)
     # and it is worth having: over the whole corpus it reads more than either alone

@@ -32,8 +32,12 @@ def test_position_is_where_the_code_is_in_the_frame() -> None:
     (found,) = Decoder().decode_fast(frame)
     quiet = 4 * 4  # zxing-cpp's writer adds a 4-module quiet zone
     size = code.shape[0] - 2 * quiet
-    want = [(300 + quiet, 200 + quiet), (300 + quiet + size, 200 + quiet),
-            (300 + quiet + size, 200 + quiet + size), (300 + quiet, 200 + quiet + size)]
+    want = [
+        (300 + quiet, 200 + quiet),
+        (300 + quiet + size, 200 + quiet),
+        (300 + quiet + size, 200 + quiet + size),
+        (300 + quiet, 200 + quiet + size),
+    ]
     for (x, y), (wx, wy) in zip(found.position, want, strict=True):
         assert abs(x - wx) <= 3 and abs(y - wy) <= 3
     assert found.bounds()[0] == pytest.approx(300 + quiet, abs=3)
@@ -108,7 +112,8 @@ def test_to_grey_accepts_bgr_bgra_and_grey() -> None:
 
 
 def test_missing_libzbar_is_said_once_and_zxing_reads_alone(
-        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     import builtins
 
     real_import = builtins.__import__
@@ -141,7 +146,7 @@ def test_zbar_reading_of_a_code_zxing_also_read_is_not_a_duplicate() -> None:
 def test_two_different_codes_in_one_image_are_both_reported() -> None:
     frame = frame_with(symbol("TKT-VALID-0001", "QRCode", 4), x=50, y=50)
     other = symbol("TKT-EVENT-0005", "DataMatrix", 4)
-    frame[400:400 + other.shape[0], 700:700 + other.shape[1]] = other
+    frame[400 : 400 + other.shape[0], 700 : 700 + other.shape[1]] = other
     found = Decoder().decode_still(as_bgr(frame))
     assert sorted(d.text for d in found) == ["TKT-EVENT-0005", "TKT-VALID-0001"]
     assert zxingcpp.read_barcodes(frame)  # sanity: the image is real
@@ -166,10 +171,12 @@ def test_merge_keeps_the_longer_reading_of_one_itf_symbol() -> None:
 
     quad = ((0.0, 0.0), (100.0, 0.0), (100.0, 1.0), (0.0, 1.0))
     part = Detection("371062", "ITF", quad, b"371062")
-    whole = Detection("3710628487", "ITF", ((-5.0, 0.0), (110.0, 2.0), (110.0, 3.0),
-                                            (-5.0, 2.0)), b"3710628487")
-    elsewhere = Detection("371062", "ITF", ((500.0, 500.0), (600.0, 500.0), (600.0, 501.0),
-                                            (500.0, 501.0)), b"371062")
+    whole = Detection(
+        "3710628487", "ITF", ((-5.0, 0.0), (110.0, 2.0), (110.0, 3.0), (-5.0, 2.0)), b"3710628487"
+    )
+    elsewhere = Detection(
+        "371062", "ITF", ((500.0, 500.0), (600.0, 500.0), (600.0, 501.0), (500.0, 501.0)), b"371062"
+    )
     found: list[Detection] = []
     merge(found, [part, whole, elsewhere])
     assert [d.text for d in found] == ["3710628487", "371062"]

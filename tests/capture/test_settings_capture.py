@@ -14,8 +14,10 @@ from kiosk.settings import CameraSettings, load_settings
 
 def test_capture_settings_load_and_are_validated(tmp_path: Path) -> None:
     path = tmp_path / "settings.toml"
-    path.write_text('[camera]\nthorough_budget_ms = 15\nreconnect_max_seconds = 2\n'
-                    '[scanner]\nkey_interval_ms = 40\nsilence_ms = 5\nmin_length = 6\n')
+    path.write_text(
+        "[camera]\nthorough_budget_ms = 15\nreconnect_max_seconds = 2\n"
+        "[scanner]\nkey_interval_ms = 40\nsilence_ms = 5\nmin_length = 6\n"
+    )
     loaded = load_settings(path)
     assert loaded.settings.camera.thorough_budget_ms == 15.0
     assert loaded.settings.scanner.key_interval_ms == 40.0
@@ -25,8 +27,7 @@ def test_capture_settings_load_and_are_validated(tmp_path: Path) -> None:
 
 
 def test_device_setting_picks_the_source() -> None:
-    assert isinstance(source_from_settings(CameraSettings(device="synthetic")),
-                      SyntheticSource)
+    assert isinstance(source_from_settings(CameraSettings(device="synthetic")), SyntheticSource)
     assert isinstance(source_from_settings(CameraSettings(device="file:/tmp/x")), FileSource)
     camera = source_from_settings(CameraSettings(device="2", width=640, height=480, fps=15))
     assert isinstance(camera, CameraSource)
@@ -34,8 +35,13 @@ def test_device_setting_picks_the_source() -> None:
 
 
 def test_worker_from_settings_uses_the_settings() -> None:
-    settings = CameraSettings(device="synthetic", formats=["QRCode", "EAN13"], confirmations=2,
-                              hold_seconds=7, thorough_budget_ms=12)
+    settings = CameraSettings(
+        device="synthetic",
+        formats=["QRCode", "EAN13"],
+        confirmations=2,
+        hold_seconds=7,
+        thorough_budget_ms=12,
+    )
     worker = worker_from_settings(settings)
     assert worker.decoder.formats == ["QRCode", "EAN13"]
     assert worker.debouncer.confirmations == 2 and worker.debouncer.hold_seconds == 7
@@ -59,5 +65,6 @@ def test_device_problem_names_what_cannot_be_opened(tmp_path) -> None:
     assert "does not exist" in (device_problem(f"file:{tmp_path}/missing.mp4") or "")
     assert "needs the path" in (device_problem("file:") or "")
     assert "No camera named like 'no-such-camera-xyz'" in (
-        device_problem("no-such-camera-xyz") or "")
+        device_problem("no-such-camera-xyz") or ""
+    )
     assert device_choices()[-1] == ("synthetic", "synthetic")

@@ -56,14 +56,20 @@ class Recorder:
         return [s.state.value for s in self.states]
 
     def worker(self, source: object, **kwargs: object) -> CaptureWorker:
-        return CaptureWorker(source, on_scan=self.scan, on_state=self.state,  # type: ignore
-                             on_preview=self.preview, **kwargs)  # type: ignore[arg-type]
+        return CaptureWorker(
+            source,
+            on_scan=self.scan,
+            on_state=self.state,  # type: ignore
+            on_preview=self.preview,
+            **kwargs,
+        )  # type: ignore[arg-type]
 
 
 def test_demo_passes_are_each_scanned_once_in_order() -> None:
     rec = Recorder()
-    source = SyntheticSource(fps=60, width=960, height=540, show_seconds=0.4, gap_seconds=0.25,
-                             loop=False)
+    source = SyntheticSource(
+        fps=60, width=960, height=540, show_seconds=0.4, gap_seconds=0.25, loop=False
+    )
     with rec.worker(source, hold_seconds=10) as worker:
         wait_for(lambda: worker.state == CameraState.ENDED and not worker.running, 30)
     assert demo_codes() == [p.code for p in seed_passes()] + [UNKNOWN_CODE]
@@ -85,8 +91,15 @@ def test_demo_passes_are_each_scanned_once_in_order() -> None:
 
 def test_confirmations_and_hold_apply_to_live_frames() -> None:
     rec = Recorder()
-    source = SyntheticSource(["TKT-VALID-0001"], fps=60, width=640, height=480,
-                             show_seconds=0.3, gap_seconds=0.3, formats=["QRCode"])
+    source = SyntheticSource(
+        ["TKT-VALID-0001"],
+        fps=60,
+        width=640,
+        height=480,
+        show_seconds=0.3,
+        gap_seconds=0.3,
+        formats=["QRCode"],
+    )
     with rec.worker(source, confirmations=3, hold_seconds=60):
         wait_for(lambda: len(rec.scans) >= 1)
         time.sleep(1.5)  # the same pass is shown twice more during the hold
@@ -103,8 +116,9 @@ class SlowDecoder(Decoder):
 
 def test_newest_frame_wins_when_decoding_is_slower_than_the_camera() -> None:
     rec = Recorder()
-    source = SyntheticSource(["TKT-VALID-0001"], fps=100, width=640, height=480,
-                             show_seconds=5, gap_seconds=0)
+    source = SyntheticSource(
+        ["TKT-VALID-0001"], fps=100, width=640, height=480, show_seconds=5, gap_seconds=0
+    )
     worker = rec.worker(source, decoder=SlowDecoder())
     with worker:
         wait_for(lambda: worker.stats.frames_read >= 60)
@@ -119,8 +133,15 @@ class UnpluggedCamera(SyntheticSource):
     """A camera that works, is unplugged (reads fail, then opening fails twice), returns."""
 
     def __init__(self) -> None:
-        super().__init__(["TKT-EVENT-0005"], fps=60, width=640, height=480, show_seconds=0.3,
-                         gap_seconds=1.0, formats=["QRCode"])
+        super().__init__(
+            ["TKT-EVENT-0005"],
+            fps=60,
+            width=640,
+            height=480,
+            show_seconds=0.3,
+            gap_seconds=1.0,
+            formats=["QRCode"],
+        )
         self.opens = 0
         self.reads = 0
 
@@ -144,8 +165,15 @@ def test_unplugged_camera_is_reported_and_reconnects_with_backoff() -> None:
         wait_for(lambda: source.opens >= 4 and len(rec.scans) >= 2)  # scans before and after
     kinds = rec.kinds()
     assert kinds[:2] == ["connecting", "connected"]
-    assert kinds[2:9] == ["disconnected", "reconnecting", "disconnected", "reconnecting",
-                          "disconnected", "reconnecting", "connected"]
+    assert kinds[2:9] == [
+        "disconnected",
+        "reconnecting",
+        "disconnected",
+        "reconnecting",
+        "disconnected",
+        "reconnecting",
+        "connected",
+    ]
     assert kinds[-1] == "stopped"
     retries = [s.retry_in for s in rec.states if s.state == CameraState.DISCONNECTED]
     assert retries == [0.05, 0.1, 0.1]  # backoff doubles up to its maximum
@@ -173,8 +201,7 @@ def test_a_failing_callback_does_not_stop_the_worker() -> None:
         raise RuntimeError("UI bug")
 
     scans: list[ScanEvent] = []
-    source = SyntheticSource(["LOY-CARD-0004"], fps=60, width=640, height=480,
-                             formats=["QRCode"])
+    source = SyntheticSource(["LOY-CARD-0004"], fps=60, width=640, height=480, formats=["QRCode"])
     with CaptureWorker(source, on_preview=broken, on_scan=scans.append) as worker:
         # frames keep coming after the callback raised (the first frame may be scanned
         # before the second preview, so wait for both)
@@ -185,8 +212,15 @@ def test_a_failing_callback_does_not_stop_the_worker() -> None:
 
 def test_hold_from_the_ui_ignores_the_code() -> None:
     scans: list[ScanEvent] = []
-    source = SyntheticSource(["TKT-VALID-0001"], fps=60, width=640, height=480,
-                             show_seconds=0.2, gap_seconds=0.6, formats=["QRCode"])
+    source = SyntheticSource(
+        ["TKT-VALID-0001"],
+        fps=60,
+        width=640,
+        height=480,
+        show_seconds=0.2,
+        gap_seconds=0.6,
+        formats=["QRCode"],
+    )
     with CaptureWorker(source, on_scan=scans.append, hold_seconds=0.0) as worker:
         worker.hold("TKT-VALID-0001")  # hold_seconds 0: has no effect
         wait_for(lambda: len(scans) == 1)
@@ -201,9 +235,16 @@ def test_file_source_plays_an_image_folder_and_a_video(tmp_path) -> None:  # typ
 
     from kiosk.capture import EndOfStream, FileSource
 
-    source = SyntheticSource(["TKT-VALID-0001", "TKT-EVENT-0005"], width=320, height=240,
-                             fps=10, show_seconds=0.3, gap_seconds=0.0, formats=["QRCode"],
-                             motion=False)
+    source = SyntheticSource(
+        ["TKT-VALID-0001", "TKT-EVENT-0005"],
+        width=320,
+        height=240,
+        fps=10,
+        show_seconds=0.3,
+        gap_seconds=0.0,
+        formats=["QRCode"],
+        motion=False,
+    )
     frames = [source.render(i).image for i in range(6)]
     folder = tmp_path / "frames"
     folder.mkdir()
@@ -211,8 +252,9 @@ def test_file_source_plays_an_image_folder_and_a_video(tmp_path) -> None:  # typ
         cv2.imwrite(str(folder / f"{i:03d}.png"), image)
     (folder / "readme.txt").write_text("ignored")
     (folder / "002b.png").write_bytes(b"not really a png")  # skipped, with a warning
-    writer = cv2.VideoWriter(str(tmp_path / "clip.avi"), cv2.VideoWriter.fourcc(*"MJPG"), 10,
-                             (320, 240))
+    writer = cv2.VideoWriter(
+        str(tmp_path / "clip.avi"), cv2.VideoWriter.fourcc(*"MJPG"), 10, (320, 240)
+    )
     for image in frames:
         writer.write(image)
     writer.release()

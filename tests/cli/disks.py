@@ -22,16 +22,30 @@ from tests.conftest import REPO_ROOT, CliResult
 OTHER_USER = "nobody"
 
 
-def run_kiosk(data: Path, *args: str, input: str | None = None, user: str | None = None,
-              preexec: Callable[[], None] | None = None, timeout: float = 90) -> CliResult:
+def run_kiosk(
+    data: Path,
+    *args: str,
+    input: str | None = None,
+    user: str | None = None,
+    preexec: Callable[[], None] | None = None,
+    timeout: float = 90,
+) -> CliResult:
     """``python -m kiosk --data-dir DATA ARGS`` as a real process (as ``user`` if given)."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
     command = [sys.executable, "-m", "kiosk", "--data-dir", str(data), *args]
     if user is not None:
         command, env = as_user(user, command, env)
-    proc = subprocess.run(command, capture_output=True, text=True, input=input, env=env,
-                          timeout=timeout, cwd="/", preexec_fn=preexec)
+    proc = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        input=input,
+        env=env,
+        timeout=timeout,
+        cwd="/",
+        preexec_fn=preexec,
+    )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
 
@@ -39,10 +53,20 @@ def as_user(user: str, command: list[str], env: dict[str, str]) -> tuple[list[st
     """``command`` run as ``user`` through setpriv, with a Python that user can execute."""
     entry = pwd.getpwnam(user)
     python = second_user_python(user)
-    env = {**env, "HOME": "/tmp", "PYTHONPATH": os.pathsep.join(
-        [str(REPO_ROOT), sysconfig.get_paths()["purelib"]]), "PYTHONDONTWRITEBYTECODE": "1"}
-    return ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
-            python, *command[1:]], env
+    env = {
+        **env,
+        "HOME": "/tmp",
+        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), sysconfig.get_paths()["purelib"]]),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    return [
+        "setpriv",
+        f"--reuid={entry.pw_uid}",
+        f"--regid={entry.pw_gid}",
+        "--clear-groups",
+        python,
+        *command[1:],
+    ], env
 
 
 def second_user_python(user: str) -> str:
@@ -51,10 +75,20 @@ def second_user_python(user: str) -> str:
     site = sysconfig.get_paths()["purelib"]
     for python in (sys.executable, "/usr/bin/python3"):
         probe = subprocess.run(
-            ["setpriv", f"--reuid={entry.pw_uid}", f"--regid={entry.pw_gid}", "--clear-groups",
-             python, "-c", "import httpx, platformdirs, kiosk.cli"],
+            [
+                "setpriv",
+                f"--reuid={entry.pw_uid}",
+                f"--regid={entry.pw_gid}",
+                "--clear-groups",
+                python,
+                "-c",
+                "import httpx, platformdirs, kiosk.cli",
+            ],
             env={"PYTHONPATH": os.pathsep.join([str(REPO_ROOT), site]), "HOME": "/tmp"},
-            capture_output=True, cwd="/", check=False)
+            capture_output=True,
+            cwd="/",
+            check=False,
+        )
         if probe.returncode == 0:
             return python
     pytest.skip(f"no Python interpreter that {user} may run can import the kiosk")
@@ -77,8 +111,14 @@ def tmpfs(where: Path, size: str = "4m") -> Iterator[Path | None]:
     if os.geteuid() != 0:
         yield None
         return
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs",
-                              str(where)], capture_output=True, check=False).returncode == 0
+    mounted = (
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)],
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 0
+    )
     try:
         yield where if mounted else None
     finally:
@@ -87,8 +127,7 @@ def tmpfs(where: Path, size: str = "4m") -> Iterator[Path | None]:
 
 
 def remount(where: Path, mode: str) -> None:
-    subprocess.run(["mount", "-o", f"remount,{mode}", str(where)], check=True,
-                   capture_output=True)
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(where)], check=True, capture_output=True)
 
 
 class FullDisk:

@@ -20,7 +20,7 @@ def test_random_bytes_on_page_2_with_60_queued_scans(run_cli, credentials, paths
     for n in range(60):
         demo_server.state.add_pass(guest_pass(n))
     data = bytearray(paths.journal_file.read_bytes())
-    data[PAGE:2 * PAGE] = os.urandom(PAGE)
+    data[PAGE : 2 * PAGE] = os.urandom(PAGE)
     paths.journal_file.write_bytes(bytes(data))
 
     status = run_cli("status", "--json")

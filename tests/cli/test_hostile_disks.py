@@ -51,8 +51,12 @@ def test_full_disk_at_start_keeps_the_journal_and_its_queued_scans(demo_server, 
     with tmpfs(tmp_path / "disk", "3m") as mounted:
         disk = FullDisk(mounted or tmp_path / "disk", mounted is not None)
         data = disk.root / "kiosk"
-        provision(resolve_paths(data).ensure().device_file, demo_server.url,
-                  DEMO_WORKSPACE_TOKEN, "door-1")
+        provision(
+            resolve_paths(data).ensure().device_file,
+            demo_server.url,
+            DEMO_WORKSPACE_TOKEN,
+            "door-1",
+        )
         ids = queue_offline(data, demo_server, 10)
         journal = data / "data" / "journal.sqlite3"
         assert not Path(f"{journal}-shm").exists()  # a clean exit removed it
@@ -69,8 +73,15 @@ def test_full_disk_at_start_keeps_the_journal_and_its_queued_scans(demo_server, 
         status = run_kiosk(data, "status", "--json", preexec=disk.preexec)
         no_traceback(status)
         assert status.json_lines()[0]["pending"] == 10, status.stdout
-        doctor = run_kiosk(data, "doctor", "--json", "--no-camera", "--no-screen",
-                           preexec=disk.preexec, timeout=120)
+        doctor = run_kiosk(
+            data,
+            "doctor",
+            "--json",
+            "--no-camera",
+            "--no-screen",
+            preexec=disk.preexec,
+            timeout=120,
+        )
         no_traceback(doctor)
         checks = {line["check"]: line for line in doctor.json_lines()}
         assert "10 scan(s) waiting" in checks["journal"]["detail"], checks["journal"]
@@ -91,14 +102,17 @@ def test_read_only_filesystem_every_command_works_or_says_why(demo_server, tmp_p
         if mounted is None:
             pytest.skip("needs root and a mountable tmpfs for a read-only filesystem")
         data = mounted / "kiosk"
-        provision(resolve_paths(data).ensure().device_file, demo_server.url,
-                  DEMO_WORKSPACE_TOKEN, "door-1")
+        provision(
+            resolve_paths(data).ensure().device_file,
+            demo_server.url,
+            DEMO_WORKSPACE_TOKEN,
+            "door-1",
+        )
         queue_offline(data, demo_server, 3)
         demo_server.start()
         remount(mounted, "ro")
         try:
-            doctor = run_kiosk(data, "doctor", "--json", "--no-camera", "--no-screen",
-                               timeout=120)
+            doctor = run_kiosk(data, "doctor", "--json", "--no-camera", "--no-screen", timeout=120)
             no_traceback(doctor)
             checks = {line["check"]: line for line in doctor.json_lines()}
             assert "3 scan(s) waiting" in checks["journal"]["detail"], checks["journal"]
@@ -116,8 +130,15 @@ def test_read_only_filesystem_every_command_works_or_says_why(demo_server, tmp_p
             hook = run_kiosk(data, "door-hook")
             assert hook.returncode == 1
             one_sentence(hook, "No door hook is set")
-            again = run_kiosk(data, "provision", "--api-url", demo_server.url, "--token", "-",
-                              input=DEMO_WORKSPACE_TOKEN + "\n")
+            again = run_kiosk(
+                data,
+                "provision",
+                "--api-url",
+                demo_server.url,
+                "--token",
+                "-",
+                input=DEMO_WORKSPACE_TOKEN + "\n",
+            )
             assert again.returncode == 1  # the journal (3 scans waiting) is checked first
             one_sentence(again, "read-only filesystem")
         finally:
@@ -130,13 +151,18 @@ def test_root_owned_journal_as_the_kiosk_user(demo_server):
     sentence with the fix, never a made-up 0 pending, and nothing is moved."""
     user = need_second_user()
     import pwd
+
     entry = pwd.getpwnam(user)
     base = Path(tempfile.mkdtemp(prefix="kiosk-user-"))
     try:
         base.chmod(0o755)
         data = base / "kiosk"
-        provision(resolve_paths(data).ensure().device_file, demo_server.url,
-                  DEMO_WORKSPACE_TOKEN, "door-1")
+        provision(
+            resolve_paths(data).ensure().device_file,
+            demo_server.url,
+            DEMO_WORKSPACE_TOKEN,
+            "door-1",
+        )
         queue_offline(data, demo_server, 7)
         demo_server.start()
         for item in [data, *data.rglob("*")]:
@@ -154,8 +180,9 @@ def test_root_owned_journal_as_the_kiosk_user(demo_server):
             result = run_kiosk(data, *command, user=user)
             assert result.returncode == 1, command
             one_sentence(result, "belongs to root", "sudo chown")
-        doctor = run_kiosk(data, "doctor", "--json", "--no-camera", "--no-screen", user=user,
-                           timeout=120)
+        doctor = run_kiosk(
+            data, "doctor", "--json", "--no-camera", "--no-screen", user=user, timeout=120
+        )
         no_traceback(doctor)
         checks = {line["check"]: line for line in doctor.json_lines()}
         assert checks["journal"]["status"] == "fail"
@@ -177,6 +204,7 @@ def test_config_of_another_user_is_refused(demo_server):
     """Like ssh: a config folder or device.json someone else owns is not used."""
     user = need_second_user()
     import pwd
+
     entry = pwd.getpwnam(user)
     base = Path(tempfile.mkdtemp(prefix="kiosk-config-"))
     try:
@@ -226,8 +254,16 @@ def test_settings_others_may_write_are_ignored(run_cli, credentials, paths, tmp_
 
 def test_umask_000_folders_are_0700_and_the_device_file_0600(demo_server, tmp_path):
     base = tmp_path / "wide" / "open"
-    result = run_kiosk(base, "provision", "--api-url", demo_server.url, "--token", "-",
-                       input=DEMO_WORKSPACE_TOKEN + "\n", preexec=lambda: os.umask(0))
+    result = run_kiosk(
+        base,
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        "-",
+        input=DEMO_WORKSPACE_TOKEN + "\n",
+        preexec=lambda: os.umask(0),
+    )
     assert result.returncode == 0, result.stderr
     for folder in (tmp_path / "wide", base, base / "config", base / "data", base / "logs"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder

@@ -10,8 +10,15 @@ from kiosk.tiketo import TiketoClient
 
 
 def test_provision_stores_a_working_device_token(run_cli, demo_server, paths):
-    result = run_cli("provision", "--api-url", demo_server.url, "--token",
-                     DEMO_WORKSPACE_TOKEN, "--name", "door-3")
+    result = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        DEMO_WORKSPACE_TOKEN,
+        "--name",
+        "door-3",
+    )
     assert result.returncode == 0, result.stderr
     assert "door-3" in result.stdout and "Demo Venue" in result.stdout
     credentials = load_credentials(paths.device_file)
@@ -28,9 +35,16 @@ def test_status_json_reports_without_the_token(run_cli, credentials):
     result = run_cli("status", "--json")
     assert result.returncode == 0
     [report] = result.json_lines()
-    assert report == {"provisioned": True, "workspace": "Demo Venue", "device": "door-1",
-                      "api_url": credentials.api_url, "pending": 0, "rejected": 0,
-                      "last_sync": None, "cache_age": None}
+    assert report == {
+        "provisioned": True,
+        "workspace": "Demo Venue",
+        "device": "door-1",
+        "api_url": credentials.api_url,
+        "pending": 0,
+        "rejected": 0,
+        "last_sync": None,
+        "cache_age": None,
+    }
     assert credentials.token not in result.stdout
 
 
@@ -65,8 +79,9 @@ def test_unreachable_server_is_refused(run_cli, demo_server, paths):
 
 
 def test_token_from_stdin(run_cli, demo_server, paths):
-    result = run_cli("provision", "--api-url", demo_server.url, "--token", "-",
-                     input=DEMO_WORKSPACE_TOKEN + "\n")
+    result = run_cli(
+        "provision", "--api-url", demo_server.url, "--token", "-", input=DEMO_WORKSPACE_TOKEN + "\n"
+    )
     assert result.returncode == 0, result.stderr
     assert load_credentials(paths.device_file) is not None
 
@@ -85,16 +100,24 @@ def _queue_offline(run_cli, demo_server, *codes):
     return [line["scan_id"] for line in result.json_lines()]
 
 
-def test_provision_refuses_while_scans_wait_and_says_how_many(run_cli, credentials, demo_server,
-                                                              paths):
+def test_provision_refuses_while_scans_wait_and_says_how_many(
+    run_cli, credentials, demo_server, paths
+):
     """Issue 14 #9: re-provisioning moved queued scans to the new device silently."""
     from kiosk.demo.passes import guest_pass
 
     for number in (1, 2):
         demo_server.state.add_pass(guest_pass(number))
     _queue_offline(run_cli, demo_server, guest_pass(1).code, guest_pass(2).code)
-    refused = run_cli("provision", "--api-url", demo_server.url, "--token",
-                      DEMO_WORKSPACE_TOKEN, "--name", "door-9")
+    refused = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        DEMO_WORKSPACE_TOKEN,
+        "--name",
+        "door-9",
+    )
     assert refused.returncode == 1
     assert "2 scan(s) made as device 'door-1' are still waiting" in refused.stderr
     assert "Traceback" not in refused.stderr
@@ -107,8 +130,17 @@ def test_provision_force_uploads_first_as_the_old_device(run_cli, credentials, d
 
     demo_server.state.add_pass(guest_pass(1))
     [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
-    result = run_cli("provision", "--api-url", demo_server.url, "--token",
-                     DEMO_WORKSPACE_TOKEN, "--name", "door-9", "--force", "--json")
+    result = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        DEMO_WORKSPACE_TOKEN,
+        "--name",
+        "door-9",
+        "--force",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     [report] = result.json_lines()
     assert report["uploaded_first"] == 1 and report["held_for_old_device"] == 0
@@ -117,16 +149,25 @@ def test_provision_force_uploads_first_as_the_old_device(run_cli, credentials, d
     assert event.device_name == "door-1" and event.data["device"] == "door-1"
 
 
-def test_provision_force_keeps_unsent_scans_for_the_old_device(run_cli, credentials,
-                                                                demo_server, paths):
+def test_provision_force_keeps_unsent_scans_for_the_old_device(
+    run_cli, credentials, demo_server, paths
+):
     from kiosk.demo.passes import guest_pass
 
     demo_server.state.add_pass(guest_pass(1))
     demo_server.state.add_pass(guest_pass(2))
     [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
     demo_server.state.revoke_device("door-1")  # the old device cannot upload any more
-    result = run_cli("provision", "--api-url", demo_server.url, "--token",
-                     DEMO_WORKSPACE_TOKEN, "--name", "door-9", "--force")
+    result = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        DEMO_WORKSPACE_TOKEN,
+        "--name",
+        "door-9",
+        "--force",
+    )
     assert result.returncode == 0, result.stderr
     assert "1 scan(s) of device 'door-1' are kept for it" in result.stdout
     synced = run_cli("sync", "--json")
@@ -138,16 +179,25 @@ def test_provision_force_keeps_unsent_scans_for_the_old_device(run_cli, credenti
     assert scan_id not in {e.data["scanId"] for e in demo_server.state.events()}
 
 
-def test_re_provisioning_the_same_device_uploads_its_waiting_scans(run_cli, credentials,
-                                                                    demo_server):
+def test_re_provisioning_the_same_device_uploads_its_waiting_scans(
+    run_cli, credentials, demo_server
+):
     """The revoked-token case: the same device, registered again, sends its own scans."""
     from kiosk.demo.passes import guest_pass
 
     demo_server.state.add_pass(guest_pass(1))
     [scan_id] = _queue_offline(run_cli, demo_server, guest_pass(1).code)
     demo_server.state.revoke_device("door-1")
-    result = run_cli("provision", "--api-url", demo_server.url, "--token",
-                     DEMO_WORKSPACE_TOKEN, "--name", "door-1", "--force")
+    result = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        "--token",
+        DEMO_WORKSPACE_TOKEN,
+        "--name",
+        "door-1",
+        "--force",
+    )
     assert result.returncode == 0, result.stderr
     assert "kept for it" not in result.stdout
     synced = run_cli("sync", "--json")

@@ -6,18 +6,33 @@ import json
 
 from kiosk.demo.passes import EXPIRED_CODE, UNKNOWN_CODE, VALID_CODE, VOIDED_CODE, guest_pass
 
-REQUIRED_KEYS = {"code", "verdict", "offline", "scan_id", "pass_id", "holder", "reward_points",
-                 "message"}
+REQUIRED_KEYS = {
+    "code",
+    "verdict",
+    "offline",
+    "scan_id",
+    "pass_id",
+    "holder",
+    "reward_points",
+    "message",
+}
 
 
 def test_scan_json_prints_one_object_per_code_and_uploads(run_cli, credentials, demo_server):
-    result = run_cli("scan", "--json", VALID_CODE, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE,
-                     VALID_CODE, "")
+    result = run_cli(
+        "scan", "--json", VALID_CODE, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE, VALID_CODE, ""
+    )
     assert result.returncode == 0, result.stderr
     lines = result.json_lines()
     assert all(REQUIRED_KEYS <= set(line) for line in lines)
-    assert [line["verdict"] for line in lines] == ["valid", "voided", "expired", "unknown",
-                                                   "duplicate", "error"]
+    assert [line["verdict"] for line in lines] == [
+        "valid",
+        "voided",
+        "expired",
+        "unknown",
+        "duplicate",
+        "error",
+    ]
     assert lines[0]["holder"] == "Ada Lovelace" and lines[0]["offline"] is False
     assert lines[5]["scan_id"] is None and "empty" in lines[5]["message"]
     [event] = demo_server.state.events()
@@ -36,10 +51,23 @@ def test_scan_refuses_invalid_utf8_from_stdin(run_cli, credentials, paths):
     import sys
 
     from tests.conftest import REPO_ROOT
+
     proc = subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent), "scan",
-         "--json", "-"], input=b"ok-\xff\xfe-code\n", capture_output=True, cwd=REPO_ROOT,
-        timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--data-dir",
+            str(paths.data_dir.parent),
+            "scan",
+            "--json",
+            "-",
+        ],
+        input=b"ok-\xff\xfe-code\n",
+        capture_output=True,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     [line] = [json.loads(x) for x in proc.stdout.splitlines()]
     assert line["verdict"] == "error" and "UTF-8" in line["message"]

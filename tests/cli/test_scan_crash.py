@@ -27,8 +27,9 @@ CODES_PER_ROUND = 120
 
 
 @pytest.mark.slow
-def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, demo_server,
-                                                        paths, tmp_path):
+def test_sigkill_during_scans_and_uploads_loses_nothing(
+    run_cli, credentials, demo_server, paths, tmp_path
+):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     for number in range(ROUNDS * CODES_PER_ROUND):
@@ -38,17 +39,30 @@ def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, de
     printed: list[dict[str, object]] = []
     kills = 0
     for round_number in range(ROUNDS):
-        codes = [guest_pass(round_number * CODES_PER_ROUND + n).code
-                 for n in range(CODES_PER_ROUND)]
+        codes = [
+            guest_pass(round_number * CODES_PER_ROUND + n).code for n in range(CODES_PER_ROUND)
+        ]
         codes += [codes[0], VOIDED_CODE, UNKNOWN_CODE]  # a duplicate and two rejections
         rng.shuffle(codes)
         out_file = tmp_path / f"round-{round_number}.out"
         with out_file.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent),
-                 "scan", "--json", "-"],
-                stdin=subprocess.PIPE, stdout=out, stderr=subprocess.DEVNULL, env=env,
-                cwd=REPO_ROOT)
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk",
+                    "--data-dir",
+                    str(paths.data_dir.parent),
+                    "scan",
+                    "--json",
+                    "-",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=REPO_ROOT,
+            )
             assert proc.stdin is not None
             proc.stdin.write("".join(code + "\n" for code in codes).encode())
             proc.stdin.flush()
@@ -72,8 +86,10 @@ def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, de
 
     conn = sqlite3.connect(paths.journal_file)
     try:
-        journal = {row[0]: row[1:] for row in conn.execute(
-            "SELECT scan_id, verdict, upload_state FROM scans")}
+        journal = {
+            row[0]: row[1:]
+            for row in conn.execute("SELECT scan_id, verdict, upload_state FROM scans")
+        }
     finally:
         conn.close()
     events = demo_server.state.events()
@@ -90,8 +106,10 @@ def test_sigkill_during_scans_and_uploads_loses_nothing(run_cli, credentials, de
     twice = [sid for sid, count in on_server.items() if count > 1]
     # At most one in-flight upload per worker (upload.concurrency = 2) can be re-sent per kill.
     assert len(twice) <= kills * 2, f"too many re-uploads {twice} ({seed})"
-    print(f"seed {seed}: {kills} kills, {len(printed)} printed, {len(events)} events, "
-          f"{len(twice)} re-sent")
+    print(
+        f"seed {seed}: {kills} kills, {len(printed)} printed, {len(events)} events, "
+        f"{len(twice)} re-sent"
+    )
     by_code = collections.defaultdict(set)
     for event in events:
         by_code[event.code].add(event.data["scanId"])

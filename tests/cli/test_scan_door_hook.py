@@ -10,11 +10,11 @@ from kiosk.settings import Settings, save_settings
 
 
 def test_accepted_scan_runs_the_door_hook_and_a_rejected_one_does_not(
-        run_cli, credentials, paths, tmp_path):
+    run_cli, credentials, paths, tmp_path
+):
     out = tmp_path / "door.jsonl"
     relay = tmp_path / "relay.py"
-    relay.write_text("import sys\n"
-                     f"open({str(out)!r}, 'a').write(sys.stdin.read() + '\\n')\n")
+    relay.write_text(f"import sys\nopen({str(out)!r}, 'a').write(sys.stdin.read() + '\\n')\n")
     settings = Settings()
     settings.door_hook.command = f'"{sys.executable}" "{relay}"'
     save_settings(paths.settings_file, settings)
@@ -37,8 +37,7 @@ def test_scan_decisions_are_logged_without_code_or_token(run_cli, credentials, p
     assert VALID_CODE not in log_text and credentials.token not in log_text
 
 
-def test_uploads_and_outages_are_logged_one_line_each(run_cli, credentials, paths,
-                                                      demo_server):
+def test_uploads_and_outages_are_logged_one_line_each(run_cli, credentials, paths, demo_server):
     demo_server.stop()
     run_cli("scan", "--json", "--upload-seconds", "0", VALID_CODE)
     demo_server.start()

@@ -30,29 +30,47 @@ CODES_PER_ROUND = 120  # enough work that a kill lands mid-round on a fast machi
 
 @pytest.mark.slow
 def test_sigkill_between_scan_event_and_void_never_loses_or_repeats_a_void(
-        run_cli, credentials, demo_server, paths, tmp_path):
+    run_cli, credentials, demo_server, paths, tmp_path
+):
     seed = random.randrange(1 << 30)
     rng = random.Random(seed)
     for number in range(ROUNDS * CODES_PER_ROUND):
         demo_server.state.add_pass(guest_pass(number))
     # One scan per upload request: batched uploads finish a round before the kill comes,
     # and the window between a scan event and its void step is what this test is after.
-    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n'
-                                   '[upload]\nbatch_size = 1\n', encoding="utf-8")
+    paths.settings_file.write_text(
+        '[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n[upload]\nbatch_size = 1\n',
+        encoding="utf-8",
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
     printed: list[dict[str, object]] = []
     kills = between = 0
     for round_number in range(ROUNDS):
-        codes = [guest_pass(round_number * CODES_PER_ROUND + n).code
-                 for n in range(CODES_PER_ROUND)]
+        codes = [
+            guest_pass(round_number * CODES_PER_ROUND + n).code for n in range(CODES_PER_ROUND)
+        ]
         out_file = tmp_path / f"round-{round_number}.out"
         with out_file.open("wb") as out:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent),
-                 "scan", "--json", "--upload-seconds", "20", "-"],
-                stdin=subprocess.PIPE, stdout=out, stderr=subprocess.DEVNULL, env=env,
-                cwd=REPO_ROOT)
+                [
+                    sys.executable,
+                    "-m",
+                    "kiosk",
+                    "--data-dir",
+                    str(paths.data_dir.parent),
+                    "scan",
+                    "--json",
+                    "--upload-seconds",
+                    "20",
+                    "-",
+                ],
+                stdin=subprocess.PIPE,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                cwd=REPO_ROOT,
+            )
             assert proc.stdin is not None
             proc.stdin.write("".join(code + "\n" for code in codes).encode())
             proc.stdin.close()
@@ -75,10 +93,13 @@ def test_sigkill_between_scan_event_and_void_never_loses_or_repeats_a_void(
 
     conn = sqlite3.connect(paths.journal_file)
     try:
-        accepted = {row[0]: row[1] for row in conn.execute(
-            "SELECT scan_id, code FROM scans WHERE verdict = 'valid'")}
-        open_steps = conn.execute("SELECT count(*) FROM follow_ups WHERE state != 'done'"
-                                  ).fetchone()[0]
+        accepted = {
+            row[0]: row[1]
+            for row in conn.execute("SELECT scan_id, code FROM scans WHERE verdict = 'valid'")
+        }
+        open_steps = conn.execute(
+            "SELECT count(*) FROM follow_ups WHERE state != 'done'"
+        ).fetchone()[0]
     finally:
         conn.close()
     assert open_steps == 0, f"void steps left undone (seed {seed})"
@@ -92,8 +113,10 @@ def test_sigkill_between_scan_event_and_void_never_loses_or_repeats_a_void(
         assert updates[passes[code].id] == 1, f"{code}: {updates[passes[code].id]} updatePass"
     assert sum(updates.values()) == len(accepted)
     assert all(event.voided is None for event in demo_server.state.events())
-    print(f"seed {seed}: {kills} kills, {len(accepted)} voided, {len(printed)} printed, "
-          f"{between} voids left between the steps by a kill")
+    print(
+        f"seed {seed}: {kills} kills, {len(accepted)} voided, {len(printed)} printed, "
+        f"{between} voids left between the steps by a kill"
+    )
 
 
 def _voids_owed_after_their_event(journal_file) -> int:
@@ -102,7 +125,8 @@ def _voids_owed_after_their_event(journal_file) -> int:
     try:
         return conn.execute(
             "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-            " WHERE s.upload_state = 'uploaded' AND f.state = 'pending'").fetchone()[0]
+            " WHERE s.upload_state = 'uploaded' AND f.state = 'pending'"
+        ).fetchone()[0]
     finally:
         conn.close()
 
@@ -122,16 +146,31 @@ def test_three_syncs_at_once_void_each_pass_once(credentials, demo_server, paths
         codes.append(guest_pass(number).code)
     with ScanService(paths, credentials, settings, background=False) as service:
         assert all(service.scan(code).accepted for code in codes)  # queued, none sent
-    # One scan per upload request: batched uploads finish a round before the kill comes,
-    # and the window between a scan event and its void step is what this test is after.
-    paths.settings_file.write_text('[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n'
-                                   '[upload]\nbatch_size = 1\n', encoding="utf-8")
+    paths.settings_file.write_text(
+        '[scanning]\nmode = "redeem"\nredeem_voids_pass = true\n', encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
-    procs = [subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(paths.data_dir.parent), "sync",
-         "--json", "--timeout", "60"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=env, cwd=REPO_ROOT) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "--data-dir",
+                str(paths.data_dir.parent),
+                "sync",
+                "--json",
+                "--timeout",
+                "60",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=REPO_ROOT,
+        )
+        for _ in range(3)
+    ]
     outputs = [proc.communicate(timeout=120) for proc in procs]
     assert all(proc.returncode == 0 for proc in procs), outputs
     assert len(demo_server.state.events()) == len(codes)

@@ -14,8 +14,15 @@ def post(server: DemoServer, body: dict, auth: str | None = f"TOKEN {DEMO_WORKSP
     return httpx.post(server.url, json=body, headers=headers, timeout=5)
 
 
-@pytest.mark.parametrize("auth", [None, DEMO_WORKSPACE_TOKEN, f"Bearer {DEMO_WORKSPACE_TOKEN}",
-                                  f"TOKEN  {DEMO_WORKSPACE_TOKEN}"])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        None,
+        DEMO_WORKSPACE_TOKEN,
+        f"Bearer {DEMO_WORKSPACE_TOKEN}",
+        f"TOKEN  {DEMO_WORKSPACE_TOKEN}",
+    ],
+)
 def test_auth_header_must_be_token_scheme(demo_server, auth):
     response = post(demo_server, {"query": operation_text("Projects")}, auth)
     assert response.status_code == 401
@@ -27,8 +34,10 @@ def test_invalid_query_is_rejected_by_schema(demo_server):
 
 
 def test_scan_event_data_must_be_json_text(demo_server):
-    body = {"query": operation_text("CreateScanEvent"),
-            "variables": {"input": {"code": "X", "data": "{not json"}}}
+    body = {
+        "query": operation_text("CreateScanEvent"),
+        "variables": {"input": {"code": "X", "data": "{not json"}},
+    }
     answer = post(demo_server, body).json()
     assert "invalid JSON" in answer["errors"][0]["message"]
     assert demo_server.state.events() == []

@@ -55,8 +55,9 @@ def launch(tmp_path: Path, server: DemoServer) -> Iterator[Callable[..., Kiosk]]
     """Start ``kiosk run`` (provisioned against the embedded server) on a session."""
     started: list[Kiosk] = []
 
-    def start(session: XSession, *args: str, settings: Settings | None = None,
-              command: str = "run") -> Kiosk:
+    def start(
+        session: XSession, *args: str, settings: Settings | None = None, command: str = "run"
+    ) -> Kiosk:
         data_dir = tmp_path / f"kiosk-{len(started)}"
         paths = resolve_paths(data_dir).ensure()
         provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-x11")

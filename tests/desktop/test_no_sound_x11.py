@@ -36,22 +36,47 @@ def without_libpulse(command: list[str]) -> list[str]:
         pytest.skip("libpulse.so.0 is not installed: nothing to hide")
     if shutil.which("unshare") is None:
         pytest.skip("needs unshare (util-linux) to hide libpulse")
-    wrapper = ["unshare", "--mount", "sh", "-c", 'mount --bind /dev/null "$0" && exec "$@"',
-               library]
-    probe = subprocess.run([*wrapper, sys.executable, "-c", "import PySide6.QtMultimedia"],
-                           capture_output=True, text=True)
+    wrapper = [
+        "unshare",
+        "--mount",
+        "sh",
+        "-c",
+        'mount --bind /dev/null "$0" && exec "$@"',
+        library,
+    ]
+    probe = subprocess.run(
+        [*wrapper, sys.executable, "-c", "import PySide6.QtMultimedia"],
+        capture_output=True,
+        text=True,
+    )
     if "libpulse" not in probe.stderr:
-        pytest.skip(f"cannot hide libpulse here (mount namespaces not allowed: "
-                    f"{probe.stderr.strip()[-200:]})")
+        pytest.skip(
+            f"cannot hide libpulse here (mount namespaces not allowed: "
+            f"{probe.stderr.strip()[-200:]})"
+        )
     return [*wrapper, *command]
 
 
 def test_doctor_warns_and_names_the_package(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "QT_QPA_PLATFORM")}
     proc = subprocess.run(
-        without_libpulse([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path),
-                          "doctor", "--json", "--no-camera"]),
-        capture_output=True, text=True, env=env, timeout=120)
+        without_libpulse(
+            [
+                sys.executable,
+                "-m",
+                "kiosk",
+                "--data-dir",
+                str(tmp_path),
+                "doctor",
+                "--json",
+                "--no-camera",
+            ]
+        ),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert "Traceback" not in proc.stderr
     sound = [line for line in proc.stdout.splitlines() if '"check": "sound"' in line]
     assert len(sound) == 1 and '"status": "warn"' in sound[0], proc.stdout
@@ -59,10 +84,19 @@ def test_doctor_warns_and_names_the_package(tmp_path: Path) -> None:
 
 
 def test_demo_shows_verdicts_silently(bare_session: XSession, tmp_path: Path) -> None:
-    command = without_libpulse([sys.executable, "-m", "kiosk", "--data-dir",
-                                str(tmp_path / "demo"), "demo"])
-    demo = Kiosk(subprocess.Popen(command, env=bare_session.env, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, text=True), tmp_path / "demo")
+    command = without_libpulse(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path / "demo"), "demo"]
+    )
+    demo = Kiosk(
+        subprocess.Popen(
+            command,
+            env=bare_session.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        ),
+        tmp_path / "demo",
+    )
     try:
         bare_session.find_window("Tiketo kiosk")
         demo.wait_codes(2, "camera", timeout=90)  # the demo camera's verdicts are shown

@@ -15,8 +15,15 @@ pytestmark = needs_x
 
 TITLE = "Tiketo kiosk"
 # upper and lower case, digits, and the punctuation scanners send (US layout, printable ASCII)
-MIXED = ["TKT-VALID-0001", "tkt-valid-0001", "Ab:/c?D~e", "X_1+2=3@4#5", "q!w\"e'r<t>y",
-         "[a]{b}(c)|d\\e;f,g.h", "`$%^&*"]
+MIXED = [
+    "TKT-VALID-0001",
+    "tkt-valid-0001",
+    "Ab:/c?D~e",
+    "X_1+2=3@4#5",
+    "q!w\"e'r<t>y",
+    "[a]{b}(c)|d\\e;f,g.h",
+    "`$%^&*",
+]
 
 
 def ready(session: XSession, kiosk: Kiosk) -> str:
@@ -28,15 +35,17 @@ def ready(session: XSession, kiosk: Kiosk) -> str:
     try:
         wait_for(lambda: session.focused() == window, 15, "the kiosk to take the keyboard")
     except AssertionError:
-        raise AssertionError(f"the kiosk window {window} does not have the keyboard focus "
-                             f"({session.focused()!r}): a scanner would type into nothing"
-                             ) from None
+        raise AssertionError(
+            f"the kiosk window {window} does not have the keyboard focus "
+            f"({session.focused()!r}): a scanner would type into nothing"
+        ) from None
     time.sleep(0.5)  # the backend opens the journal off the UI thread
     return window
 
 
-def test_scanner_bursts_with_enter_tab_and_no_suffix(session: XSession,
-                                                      launch: Callable[..., Kiosk]) -> None:
+def test_scanner_bursts_with_enter_tab_and_no_suffix(
+    session: XSession, launch: Callable[..., Kiosk]
+) -> None:
     kiosk = launch(session, "--windowed")
     ready(session, kiosk)
     expected = []
@@ -52,8 +61,9 @@ def test_scanner_bursts_with_enter_tab_and_no_suffix(session: XSession,
     assert kiosk.codes("manual") == []  # no leftovers were ever submitted
 
 
-def test_a_person_typing_slowly_uses_manual_entry(session: XSession,
-                                                  launch: Callable[..., Kiosk]) -> None:
+def test_a_person_typing_slowly_uses_manual_entry(
+    session: XSession, launch: Callable[..., Kiosk]
+) -> None:
     kiosk = launch(session, "--windowed")
     ready(session, kiosk)
     session.xdotool("type", "--delay", "150", "--", "Tkt-Event-0005")
@@ -73,8 +83,9 @@ def test_two_scans_300_ms_apart(session: XSession, launch: Callable[..., Kiosk])
     assert kiosk.wait_codes(2) == ["TKT-VALID-0001", "LOY-CARD-0004"]
 
 
-def test_scanning_while_the_camera_preview_runs(bare_session: XSession,
-                                                launch: Callable[..., Kiosk]) -> None:
+def test_scanning_while_the_camera_preview_runs(
+    bare_session: XSession, launch: Callable[..., Kiosk]
+) -> None:
     settings = desktop_settings(device="synthetic", width=960, height=540, fps=30)
     kiosk = launch(bare_session, settings=settings)  # full-screen: the biggest preview
     ready(bare_session, kiosk)
@@ -86,8 +97,9 @@ def test_scanning_while_the_camera_preview_runs(bare_session: XSession,
     assert kiosk.wait_codes(len(codes)) == codes
 
 
-def test_100_scans_in_a_row_under_a_cpu_hog(bare_session: XSession,
-                                             launch: Callable[..., Kiosk]) -> None:
+def test_100_scans_in_a_row_under_a_cpu_hog(
+    bare_session: XSession, launch: Callable[..., Kiosk]
+) -> None:
     # The verdict stays up while the queue moves, as at a busy door. Xvfb stamps XTEST key
     # events in its main loop, after whatever it is drawing, so the full-screen repaint of
     # a verdict going back to scanning, landing inside a burst, stretched a key gap to

@@ -13,8 +13,9 @@ pytestmark = needs_x
 TITLE = "Tiketo kiosk"
 
 
-def settled_geometry(session: XSession, kiosk: Kiosk,
-                     good: Callable[[tuple[int, int, int, int]], bool]) -> tuple[int, ...]:
+def settled_geometry(
+    session: XSession, kiosk: Kiosk, good: Callable[[tuple[int, int, int, int]], bool]
+) -> tuple[int, ...]:
     """The window's geometry once ``good`` holds (window managers take a moment)."""
     window = session.find_window(TITLE)
     try:
@@ -31,8 +32,9 @@ def test_run_is_full_screen(session: XSession, launch: Callable[..., Kiosk]) -> 
     assert settled_geometry(session, kiosk, lambda g: g == full) == full
 
 
-def test_run_windowed_opens_at_a_usable_size(session: XSession,
-                                             launch: Callable[..., Kiosk]) -> None:
+def test_run_windowed_opens_at_a_usable_size(
+    session: XSession, launch: Callable[..., Kiosk]
+) -> None:
     kiosk = launch(session, "--windowed")
     x, y, width, height = settled_geometry(session, kiosk, lambda g: g[2] >= 1024)
     assert width >= 1024 and height >= 600

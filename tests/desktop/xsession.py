@@ -31,12 +31,15 @@ def missing_tools() -> list[str]:
 _MISSING = missing_tools()
 # every desktop test module sets ``pytestmark = needs_x``
 needs_x = pytest.mark.skipif(
-    bool(_MISSING), reason=f"desktop tests need {', '.join(_MISSING)} (run packaging/dev.sh "
-    "as root: it installs xvfb, xdotool, openbox and x11-utils)")
+    bool(_MISSING),
+    reason=f"desktop tests need {', '.join(_MISSING)} (run packaging/dev.sh "
+    "as root: it installs xvfb, xdotool, openbox and x11-utils)",
+)
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str,
-             step: float = 0.05) -> object:
+def wait_for(
+    condition: Callable[[], object], timeout: float, what: str, step: float = 0.05
+) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -57,8 +60,11 @@ class XSession:
 
     @property
     def env(self) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "KIOSK_DATA_DIR")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "KIOSK_DATA_DIR")
+        }
         env["DISPLAY"] = self.display
         return env
 
@@ -75,8 +81,10 @@ class XSession:
                 continue
             width, height = self.size
             proc = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24",
-                 "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             self.display = f":{number}"
             if self._wait_started(proc):
                 self._procs.append(proc)
@@ -95,10 +103,19 @@ class XSession:
         and no message before it manages the screen."""
         message = ""
         for _ in range(attempts):
-            wm = subprocess.Popen(["openbox", "--sm-disable"], env=self.env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            wait_for(lambda wm=wm: self._wm_running() or wm.poll() is not None, 60,
-                     "openbox to manage the screen", 0.1)
+            wm = subprocess.Popen(
+                ["openbox", "--sm-disable"],
+                env=self.env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            wait_for(
+                lambda wm=wm: self._wm_running() or wm.poll() is not None,
+                60,
+                "openbox to manage the screen",
+                0.1,
+            )
             if wm.poll() is None:
                 self._procs.append(wm)  # type: ignore[arg-type]
                 return
@@ -132,9 +149,16 @@ class XSession:
                 ours = int(lock.read_text().strip() or 0) == proc.pid
             except (OSError, ValueError):
                 ours = False
-            if ours and subprocess.run(["xprop", "-root", "-display", self.display],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       timeout=30).returncode == 0:
+            if (
+                ours
+                and subprocess.run(
+                    ["xprop", "-root", "-display", self.display],
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    timeout=30,
+                ).returncode
+                == 0
+            ):
                 return proc.poll() is None
             time.sleep(0.1)
         return False
@@ -144,8 +168,7 @@ class XSession:
         return "window id" in out
 
     def run(self, *args: str, check: bool = True, timeout: float = 120) -> str:
-        proc = subprocess.run(args, env=self.env, capture_output=True, text=True,
-                              timeout=timeout)
+        proc = subprocess.run(args, env=self.env, capture_output=True, text=True, timeout=timeout)
         if check and proc.returncode != 0:
             raise AssertionError(f"{' '.join(args)} failed: {proc.stderr.strip()}")
         return proc.stdout
@@ -154,9 +177,11 @@ class XSession:
 
     def find_window(self, title: str, timeout: float = 60) -> str:
         """The visible top-level window called ``title`` (the largest, when several)."""
+
         def search() -> str | None:
-            found = self.run("xdotool", "search", "--onlyvisible", "--name", f"^{title}$",
-                             check=False).split()
+            found = self.run(
+                "xdotool", "search", "--onlyvisible", "--name", f"^{title}$", check=False
+            ).split()
             sizes = {window: self.geometry(window) for window in found}
             sizes = {w: g for w, g in sizes.items() if g[2] > 1 and g[3] > 1}
             if not sizes:
@@ -170,8 +195,7 @@ class XSession:
         out = self.run("xdotool", "getwindowgeometry", "--shell", window, check=False)
         values = dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
         try:
-            return (int(values["X"]), int(values["Y"]), int(values["WIDTH"]),
-                    int(values["HEIGHT"]))
+            return (int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"]))
         except KeyError:
             return (0, 0, 0, 0)
 
@@ -196,13 +220,39 @@ class XSession:
 
 # X keysym names of the printable ASCII a scanner sends (letters and digits are their own)
 KEYSYMS = {
-    " ": "space", "!": "exclam", '"': "quotedbl", "#": "numbersign", "$": "dollar",
-    "%": "percent", "&": "ampersand", "'": "apostrophe", "(": "parenleft", ")": "parenright",
-    "*": "asterisk", "+": "plus", ",": "comma", "-": "minus", ".": "period", "/": "slash",
-    ":": "colon", ";": "semicolon", "<": "less", "=": "equal", ">": "greater",
-    "?": "question", "@": "at", "[": "bracketleft", "\\": "backslash", "]": "bracketright",
-    "^": "asciicircum", "_": "underscore", "`": "grave", "{": "braceleft", "|": "bar",
-    "}": "braceright", "~": "asciitilde",
+    " ": "space",
+    "!": "exclam",
+    '"': "quotedbl",
+    "#": "numbersign",
+    "$": "dollar",
+    "%": "percent",
+    "&": "ampersand",
+    "'": "apostrophe",
+    "(": "parenleft",
+    ")": "parenright",
+    "*": "asterisk",
+    "+": "plus",
+    ",": "comma",
+    "-": "minus",
+    ".": "period",
+    "/": "slash",
+    ":": "colon",
+    ";": "semicolon",
+    "<": "less",
+    "=": "equal",
+    ">": "greater",
+    "?": "question",
+    "@": "at",
+    "[": "bracketleft",
+    "\\": "backslash",
+    "]": "bracketright",
+    "^": "asciicircum",
+    "_": "underscore",
+    "`": "grave",
+    "{": "braceleft",
+    "|": "bar",
+    "}": "braceright",
+    "~": "asciitilde",
 }
 
 
@@ -240,8 +290,9 @@ class Kiosk:
             return []
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
         try:
-            rows = conn.execute("SELECT code FROM scans WHERE source = ? ORDER BY rowid",
-                                (source,)).fetchall()
+            rows = conn.execute(
+                "SELECT code FROM scans WHERE source = ? ORDER BY rowid", (source,)
+            ).fetchall()
         except sqlite3.OperationalError:  # the journal is still being created
             return []
         finally:
@@ -249,8 +300,12 @@ class Kiosk:
         return [row[0] for row in rows]
 
     def wait_codes(self, count: int, source: str = "wedge", timeout: float = 60) -> list[str]:
-        wait_for(lambda: len(self.codes(source)) >= count or self.proc.poll() is not None,
-                 timeout, f"{count} {source} scan(s) in the journal", 0.1)
+        wait_for(
+            lambda: len(self.codes(source)) >= count or self.proc.poll() is not None,
+            timeout,
+            f"{count} {source} scan(s) in the journal",
+            0.1,
+        )
         return self.codes(source)
 
     def stop(self) -> str:
@@ -265,12 +320,16 @@ class Kiosk:
         return out
 
 
-def start_kiosk(session: XSession, data_dir: Path, args: Sequence[str],
-                env: dict[str, str] | None = None) -> Kiosk:
+def start_kiosk(
+    session: XSession, data_dir: Path, args: Sequence[str], env: dict[str, str] | None = None
+) -> Kiosk:
     proc = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
-        env={**session.env, **(env or {})}, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+        env={**session.env, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     return Kiosk(proc, data_dir)
 
 

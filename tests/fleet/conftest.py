@@ -28,7 +28,8 @@ SECRET = "test-venue-secret-7c1f0a9e2b"
 
 def mosquitto_binary() -> str | None:
     return shutil.which("mosquitto") or next(
-        (p for p in ("/usr/sbin/mosquitto", "/usr/bin/mosquitto") if Path(p).exists()), None)
+        (p for p in ("/usr/sbin/mosquitto", "/usr/bin/mosquitto") if Path(p).exists()), None
+    )
 
 
 def free_port() -> int:
@@ -56,8 +57,8 @@ class Broker:
             f"persistence_location {folder}/\n"
             f"log_dest file {folder}/mosquitto.log\n"
             # as the README's venue config: the default (1000) drops a new kiosk's catch-up
-            "max_queued_messages 1000000\n"
-            + extra_conf)
+            "max_queued_messages 1000000\n" + extra_conf
+        )
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -65,8 +66,9 @@ class Broker:
         return f"mqtt://127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([self.binary, "-c", str(self.conf)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [self.binary, "-c", str(self.conf)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -94,8 +96,10 @@ class Broker:
 @pytest.fixture
 def broker(tmp_path: Path) -> Iterator[Broker]:
     if mosquitto_binary() is None:
-        pytest.skip("mosquitto is not installed and could not be (packaging/dev.sh installs "
-                    "the Debian package mosquitto when run as root)")
+        pytest.skip(
+            "mosquitto is not installed and could not be (packaging/dev.sh installs "
+            "the Debian package mosquitto when run as root)"
+        )
     server = Broker(tmp_path / "broker")
     server.start()
     yield server
@@ -111,19 +115,22 @@ def fleet_settings() -> Settings:
 
 
 def join(paths: Paths, broker_url: str, workspace: str, secret: str = SECRET) -> None:
-    save_fleet_config(paths, FleetConfig(broker_url=broker_url, secret=secret,
-                                         prefix=default_prefix(workspace)))
+    save_fleet_config(
+        paths, FleetConfig(broker_url=broker_url, secret=secret, prefix=default_prefix(workspace))
+    )
 
 
 @pytest.fixture
-def make_kiosk(tmp_path: Path, demo_server: DemoServer,
-               fleet_settings: Settings) -> Iterator[Callable[..., ScanService]]:
+def make_kiosk(
+    tmp_path: Path, demo_server: DemoServer, fleet_settings: Settings
+) -> Iterator[Callable[..., ScanService]]:
     """``make_kiosk("door-2", broker_url)``: a provisioned kiosk on its own data folder,
     joined to the broker (or in no fleet when ``broker_url`` is None)."""
     made: list[ScanService] = []
 
-    def make(name: str, broker_url: str | None, settings: Settings | None = None,
-             secret: str = SECRET) -> ScanService:
+    def make(
+        name: str, broker_url: str | None, settings: Settings | None = None, secret: str = SECRET
+    ) -> ScanService:
         paths = kiosk_paths(tmp_path, name)
         credentials = provision(paths.device_file, demo_server.url, DEMO_WORKSPACE_TOKEN, name)
         if broker_url is not None:

@@ -18,8 +18,9 @@ def knows(service, code: str) -> bool:
     """Has this kiosk's journal received another door's admission of ``code``?"""
     assert service.fleet is not None
     with service.journal.transaction() as tx:
-        return fleet_journal.last_admission(tx.connection, service.fleet.signer.key(code)) \
-            is not None
+        return (
+            fleet_journal.last_admission(tx.connection, service.fleet.signer.key(code)) is not None
+        )
 
 
 def outbox(service) -> int:
@@ -65,15 +66,24 @@ def test_forged_and_unsigned_messages_are_ignored_and_counted(make_kiosk, broker
     key = Signer(SECRET).key(VALID_CODE)
     prefix = door_b.fleet.config.prefix
     topic = f"{prefix}/admissions/{key}"
-    body = {"kind": "admission", "key": key, "scanId": "forged-1", "device": "laptop",
-            "time": "2030-01-01T00:00:00Z", "mode": "entry"}
+    body = {
+        "kind": "admission",
+        "key": key,
+        "scanId": "forged-1",
+        "device": "laptop",
+        "time": "2030-01-01T00:00:00Z",
+        "mode": "entry",
+    }
     forged = Signer("a-different-secret-abcdef123").sign(topic, body)
     attacker = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
     attacker.connect("127.0.0.1", broker.port)
     attacker.loop_start()
     try:
-        for payload in (forged, b'{"kind":"admission","key":"' + key.encode() + b'"}',
-                        b"\xff not json"):
+        for payload in (
+            forged,
+            b'{"kind":"admission","key":"' + key.encode() + b'"}',
+            b"\xff not json",
+        ):
             attacker.publish(topic, payload, qos=1, retain=True).wait_for_publish(10)
         wait_for(lambda: door_b.fleet.link.ignored >= 3)
     finally:
@@ -108,9 +118,9 @@ def test_broker_stopped_and_restarted_mid_test_loses_nothing(make_kiosk, broker,
         assert door_c.scan(code).kind is VerdictKind.DUPLICATE
 
 
-def test_a_kiosk_restarted_after_a_crash_sends_what_it_had_not_sent(make_kiosk, broker,
-                                                                    tmp_path, demo_server,
-                                                                    fleet_settings):
+def test_a_kiosk_restarted_after_a_crash_sends_what_it_had_not_sent(
+    make_kiosk, broker, tmp_path, demo_server, fleet_settings
+):
     from kiosk.device import load_credentials
     from kiosk.scanning.service import ScanService
     from tests.fleet.conftest import kiosk_paths
@@ -169,10 +179,23 @@ def test_a_new_kiosk_catches_up_on_thousands_of_retained_admissions(make_kiosk, 
         for n in range(3000):
             key = signer.key(f"OLD-{n}")
             topic = f"{prefix}/admissions/{key}"
-            body = {"kind": "admission", "key": key, "scanId": f"s-{n}", "device": "door-9",
-                    "time": "2026-11-23T19:00:00Z", "mode": "entry"}
-            infos.append(publisher.publish(topic, signer.sign(topic, body), qos=1,
-                                           retain=True, properties=expiry_properties(3600)))
+            body = {
+                "kind": "admission",
+                "key": key,
+                "scanId": f"s-{n}",
+                "device": "door-9",
+                "time": "2026-11-23T19:00:00Z",
+                "mode": "entry",
+            }
+            infos.append(
+                publisher.publish(
+                    topic,
+                    signer.sign(topic, body),
+                    qos=1,
+                    retain=True,
+                    properties=expiry_properties(3600),
+                )
+            )
         for info in infos:
             info.wait_for_publish(30)
     finally:
@@ -196,8 +219,12 @@ def test_unusable_broker_settings_leave_the_kiosk_working_alone(make_kiosk, tmp_
     paths = kiosk_paths(tmp_path, "door-a")
     bad_ca = tmp_path / "not-a-certificate.pem"
     bad_ca.write_text("garbage")
-    save_fleet_config(paths, FleetConfig("mqtts://127.0.0.1:1", SECRET,
-                                         default_prefix("Demo Venue"), ca_file=str(bad_ca)))
+    save_fleet_config(
+        paths,
+        FleetConfig(
+            "mqtts://127.0.0.1:1", SECRET, default_prefix("Demo Venue"), ca_file=str(bad_ca)
+        ),
+    )
     door = make_kiosk("door-a", None)  # provisions into the same folder; keeps fleet.json
     assert door.fleet is None
     assert any("works alone" in problem for problem in door.problems), door.problems

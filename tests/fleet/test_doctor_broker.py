@@ -35,16 +35,21 @@ def test_round_trip_and_other_kiosks(broker, make_kiosk, paths, credentials):
     assert down.advice and SECRET not in down.detail + down.advice
 
 
-def test_a_kiosk_whose_clock_is_off_is_named(broker, tmp_path, demo_server, fleet_settings,
-                                             paths, credentials):
+def test_a_kiosk_whose_clock_is_off_is_named(
+    broker, tmp_path, demo_server, fleet_settings, paths, credentials
+):
     from kiosk.demo import DEMO_WORKSPACE_TOKEN
     from kiosk.provisioning import provision
 
     skewed_paths = kiosk_paths(tmp_path, "door-late")
     provision(skewed_paths.device_file, demo_server.url, DEMO_WORKSPACE_TOKEN, "door-late")
     join(skewed_paths, broker.url, credentials.workspace)
-    skewed = ScanService(skewed_paths, load_credentials(skewed_paths.device_file),
-                         fleet_settings, clock=lambda: datetime.now(UTC) - timedelta(minutes=5))
+    skewed = ScanService(
+        skewed_paths,
+        load_credentials(skewed_paths.device_file),
+        fleet_settings,
+        clock=lambda: datetime.now(UTC) - timedelta(minutes=5),
+    )
     try:
         wait_for(lambda: skewed.fleet.link.connected)
         join(paths, broker.url, credentials.workspace)
@@ -60,11 +65,16 @@ def password_broker(tmp_path):
     if mosquitto_binary() is None or shutil.which("mosquitto_passwd") is None:
         pytest.skip("mosquitto is not installed (packaging/dev.sh installs it as root)")
     passwords = tmp_path / "passwd"
-    subprocess.run(["mosquitto_passwd", "-b", "-c", str(passwords), "door", "s3cret-pass"],
-                   check=True, capture_output=True, timeout=30)
+    subprocess.run(
+        ["mosquitto_passwd", "-b", "-c", str(passwords), "door", "s3cret-pass"],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
     server = Broker(tmp_path / "pw-broker", f"password_file {passwords}\n")
-    server.conf.write_text(server.conf.read_text().replace("allow_anonymous true",
-                                                           "allow_anonymous false"))
+    server.conf.write_text(
+        server.conf.read_text().replace("allow_anonymous true", "allow_anonymous false")
+    )
     server.start()
     yield server
     server.stop()
@@ -73,8 +83,7 @@ def password_broker(tmp_path):
 def test_credentials_are_checked(password_broker, paths, credentials):
     prefix = default_prefix(credentials.workspace)
     for password, status in (("wrong", Status.FAIL), ("s3cret-pass", Status.OK)):
-        save_fleet_config(paths, FleetConfig(password_broker.url, SECRET, prefix, "door",
-                                             password))
+        save_fleet_config(paths, FleetConfig(password_broker.url, SECRET, prefix, "door", password))
         result = broker_check(paths)
         assert result.status is status, result
         assert password not in result.detail + result.advice
@@ -87,10 +96,29 @@ def test_tls_with_and_without_the_venue_ca(tmp_path, paths, credentials):
     if mosquitto_binary() is None:
         pytest.skip("mosquitto is not installed (packaging/dev.sh installs it as root)")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     server = Broker(tmp_path / "tls-broker", f"certfile {cert}\nkeyfile {key}\n")
     server.start()
     try:

@@ -26,13 +26,24 @@ def secret_file(tmp_path):
     return path
 
 
-def test_join_stores_settings_owner_only_and_prints_no_secret(run_cli, credentials, paths,
-                                                              secret_file, tmp_path):
+def test_join_stores_settings_owner_only_and_prints_no_secret(
+    run_cli, credentials, paths, secret_file, tmp_path
+):
     password_file = tmp_path / "password.txt"
     password_file.write_text(PASSWORD)
-    result = run_cli("fleet", "join", "--json", "--broker", "mqtt://192.168.1.20",
-                     "--secret-file", str(secret_file), "--username", "door1",
-                     "--password-file", str(password_file))
+    result = run_cli(
+        "fleet",
+        "join",
+        "--json",
+        "--broker",
+        "mqtt://192.168.1.20",
+        "--secret-file",
+        str(secret_file),
+        "--username",
+        "door1",
+        "--password-file",
+        str(password_file),
+    )
     assert result.returncode == 0, result.stderr
     assert SECRET not in result.stdout + result.stderr
     assert PASSWORD not in result.stdout + result.stderr
@@ -49,21 +60,41 @@ def test_join_stores_settings_owner_only_and_prints_no_secret(run_cli, credentia
 
 
 def test_join_reads_secret_and_password_from_stdin(run_cli, credentials, paths):
-    result = run_cli("fleet", "join", "--broker", "mqtts://broker.example.com",
-                     "--secret-file", "-", "--username", "u", "--password-file", "-",
-                     "--prefix", "venue/main-hall", input=f"{SECRET}\n{PASSWORD}\n")
+    result = run_cli(
+        "fleet",
+        "join",
+        "--broker",
+        "mqtts://broker.example.com",
+        "--secret-file",
+        "-",
+        "--username",
+        "u",
+        "--password-file",
+        "-",
+        "--prefix",
+        "venue/main-hall",
+        input=f"{SECRET}\n{PASSWORD}\n",
+    )
     assert result.returncode == 0, result.stderr
     config = load_fleet_config(paths)
     assert config is not None
-    assert (config.secret, config.password, config.prefix) == (SECRET, PASSWORD,
-                                                               "venue/main-hall")
+    assert (config.secret, config.password, config.prefix) == (SECRET, PASSWORD, "venue/main-hall")
     assert config.broker.tls and config.broker.port == 8883
 
 
-@pytest.mark.parametrize("url", ["mqtt://broker.example.com", "mqtt://8.8.8.8:1883",
-                                 "http://127.0.0.1", "mqtts://", "broker:1883"])
-def test_join_refuses_plain_mqtt_over_the_internet_and_non_broker_urls(run_cli, credentials,
-                                                                        paths, secret_file, url):
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mqtt://broker.example.com",
+        "mqtt://8.8.8.8:1883",
+        "http://127.0.0.1",
+        "mqtts://",
+        "broker:1883",
+    ],
+)
+def test_join_refuses_plain_mqtt_over_the_internet_and_non_broker_urls(
+    run_cli, credentials, paths, secret_file, url
+):
     result = run_cli("fleet", "join", "--broker", url, "--secret-file", str(secret_file))
     assert result.returncode == 2
     assert result.stderr.startswith("kiosk: ") and "Traceback" not in result.stderr
@@ -71,8 +102,9 @@ def test_join_refuses_plain_mqtt_over_the_internet_and_non_broker_urls(run_cli, 
     assert not fleet_file(paths).exists()
 
 
-def test_join_refuses_short_secret_missing_files_and_bad_prefix(run_cli, credentials, paths,
-                                                                tmp_path, secret_file):
+def test_join_refuses_short_secret_missing_files_and_bad_prefix(
+    run_cli, credentials, paths, tmp_path, secret_file
+):
     short = tmp_path / "short"
     short.write_text("abc")
     cases = [
@@ -90,8 +122,12 @@ def test_join_refuses_short_secret_missing_files_and_bad_prefix(run_cli, credent
 
 
 def test_leave_forgets_the_settings(run_cli, credentials, paths, secret_file):
-    assert run_cli("fleet", "join", "--broker", "mqtt://localhost",
-                   "--secret-file", str(secret_file)).returncode == 0
+    assert (
+        run_cli(
+            "fleet", "join", "--broker", "mqtt://localhost", "--secret-file", str(secret_file)
+        ).returncode
+        == 0
+    )
     left = run_cli("fleet", "leave", "--json")
     assert left.returncode == 0 and left.json_lines() == [{"left": True}]
     assert not fleet_file(paths).exists() and load_fleet_config(paths) is None
@@ -100,8 +136,9 @@ def test_leave_forgets_the_settings(run_cli, credentials, paths, secret_file):
 
 
 def test_join_without_prefix_needs_provisioning(run_cli, paths, secret_file):
-    result = run_cli("fleet", "join", "--broker", "mqtt://127.0.0.1",
-                     "--secret-file", str(secret_file))
+    result = run_cli(
+        "fleet", "join", "--broker", "mqtt://127.0.0.1", "--secret-file", str(secret_file)
+    )
     assert result.returncode == 3 and "provision" in result.stderr
 
 

@@ -21,7 +21,8 @@ def fact(service, code: str):
 
 
 def test_voided_passes_learned_at_one_door_are_refused_offline_at_another(
-        make_kiosk, broker, demo_server, fleet_settings):
+    make_kiosk, broker, demo_server, fleet_settings
+):
     demo_server.state.add_pass(guest_pass(7))
     redeemed = guest_pass(7).code
     redeem = Settings()
@@ -33,8 +34,7 @@ def test_voided_passes_learned_at_one_door_are_refused_offline_at_another(
     assert counter.scan(VOIDED_CODE).kind is VerdictKind.VOIDED  # the server says so
     assert counter.scan(redeemed).kind is VerdictKind.VALID  # redeeming voids it
     assert counter.scan(EXPIRED_CODE).kind is VerdictKind.EXPIRED
-    wait_for(lambda: all(fact(door, c) is not None for c in (VOIDED_CODE, redeemed,
-                                                               EXPIRED_CODE)))
+    wait_for(lambda: all(fact(door, c) is not None for c in (VOIDED_CODE, redeemed, EXPIRED_CODE)))
     assert fact(door, redeemed).voided and fact(door, redeemed).device == "counter"
     assert not fact(door, EXPIRED_CODE).voided and fact(door, EXPIRED_CODE).expires_at
     demo_server.stop()  # the door has never seen these passes, and now cannot ask
@@ -57,8 +57,9 @@ def test_a_fact_is_published_once(make_kiosk, broker):
     wait_for(lambda: door.status().fleet.unsent == 0)
 
 
-def test_admissions_are_retained_qos1_with_the_reentry_window_as_expiry(make_kiosk, broker,
-                                                                         fleet_settings):
+def test_admissions_are_retained_qos1_with_the_reentry_window_as_expiry(
+    make_kiosk, broker, fleet_settings
+):
     fleet_settings.scanning.reentry_window_minutes = 5
     door = make_kiosk("door-a", broker.url)
     door.scan(VALID_CODE)
@@ -72,8 +73,7 @@ def test_admissions_are_retained_qos1_with_the_reentry_window_as_expiry(make_kio
         got.set()
 
     reader.on_message = on_message
-    reader.on_connect = lambda c, *a: c.subscribe(
-        f"{door.fleet.config.prefix}/admissions/#", qos=1)
+    reader.on_connect = lambda c, *a: c.subscribe(f"{door.fleet.config.prefix}/admissions/#", qos=1)
     reader.connect("127.0.0.1", broker.port)
     reader.loop_start()
     try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from kiosk.fleet.signing import Signer
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, PassFacts, decide
+from kiosk.passfacts import PassFacts
+from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import ScanningSettings
 
@@ -33,8 +34,14 @@ def test_signed_payloads_verify_only_unchanged_on_their_topic():
 
 def test_another_doors_admission_within_the_window_is_a_duplicate_naming_the_door():
     at = NOW - timedelta(minutes=2)
-    verdict = decide("c", Lookup(LookupOutcome.FOUND, FACTS), None, ScanningSettings(), NOW,
-                     OtherDoor("Door 2", at))
+    verdict = decide(
+        "c",
+        Lookup(LookupOutcome.FOUND, FACTS),
+        None,
+        ScanningSettings(),
+        NOW,
+        OtherDoor("Door 2", at),
+    )
     assert verdict.kind is VerdictKind.DUPLICATE and verdict.first_scanned_at == at
     assert verdict.message == f"Already scanned at Door 2 at {at.astimezone():%H:%M:%S}."
 
@@ -44,9 +51,16 @@ def test_another_doors_admission_outside_the_window_or_older_than_ours():
     found = Lookup(LookupOutcome.FOUND, FACTS)
     assert decide("c", found, None, ScanningSettings(), NOW, old).kind is VerdictKind.VALID
     ours = NOW - timedelta(minutes=1)
-    verdict = decide("c", found, ours, ScanningSettings(), NOW,
-                     OtherDoor("Door 2", NOW - timedelta(minutes=3)))
+    verdict = decide(
+        "c", found, ours, ScanningSettings(), NOW, OtherDoor("Door 2", NOW - timedelta(minutes=3))
+    )
     assert verdict.kind is VerdictKind.DUPLICATE and "here" in verdict.message
-    offline = decide("c", Lookup(LookupOutcome.OFFLINE), None, ScanningSettings(), NOW,
-                     OtherDoor("Door 2", NOW - timedelta(minutes=3)))
+    offline = decide(
+        "c",
+        Lookup(LookupOutcome.OFFLINE),
+        None,
+        ScanningSettings(),
+        NOW,
+        OtherDoor("Door 2", NOW - timedelta(minutes=3)),
+    )
     assert offline.kind is VerdictKind.DUPLICATE and offline.offline

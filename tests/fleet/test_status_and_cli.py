@@ -23,9 +23,15 @@ from tests.ui.conftest import PIN, make_app, ui_settings  # noqa: F401  (fixture
 def cli(data_dir: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
-    return subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
-                          capture_output=True, text=True, input=input, timeout=120, env=env,
-                          cwd=REPO_ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        input=input,
+        timeout=120,
+        env=env,
+        cwd=REPO_ROOT,
+    )
 
 
 def fleet_list(data_dir: Path) -> dict[str, dict]:
@@ -35,7 +41,8 @@ def fleet_list(data_dir: Path) -> dict[str, dict]:
 
 
 def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
-        make_kiosk, broker, demo_server, tmp_path):
+    make_kiosk, broker, demo_server, tmp_path
+):
     demo_server.state.add_pass(guest_pass(1))
     door_a = make_kiosk("door-a", broker.url)
     door_c = make_kiosk("door-c", broker.url)
@@ -45,15 +52,21 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
     provision(paths_b.device_file, demo_server.url, DEMO_WORKSPACE_TOKEN, "door-b")
     secret_file = tmp_path / "secret"
     secret_file.write_text(SECRET)
-    joined = cli(cli_dir, "fleet", "join", "--broker", broker.url, "--secret-file",
-                 str(secret_file))
+    joined = cli(
+        cli_dir, "fleet", "join", "--broker", broker.url, "--secret-file", str(secret_file)
+    )
     assert joined.returncode == 0, joined.stderr
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
     door_b = subprocess.Popen(
         [sys.executable, "-m", "kiosk", "--data-dir", str(cli_dir), "scan", "--json", "-"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=env, cwd=REPO_ROOT)
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
     try:
         assert door_b.stdin is not None and door_b.stdout is not None
         door_b.stdin.write(f"{VALID_CODE}\n")
@@ -73,8 +86,15 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         lister = tmp_path / "kiosk-door-a"
         wait_for(lambda: {"door-a", "door-b"} <= set(fleet_list(lister)), timeout=30)
         listed = fleet_list(lister)
-        assert set(listed["door-a"]) == {"device", "connected", "online", "pending",
-                                         "last_sync", "last_scan", "version"}
+        assert set(listed["door-a"]) == {
+            "device",
+            "connected",
+            "online",
+            "pending",
+            "last_sync",
+            "last_scan",
+            "version",
+        }
         assert listed["door-b"]["connected"] and listed["door-b"]["online"] is True
         wait_for(lambda: "door-b" in {d.device for d in door_a.status().fleet.doors})
         door_b.send_signal(signal.SIGKILL)  # dies without a goodbye: the broker's will speaks
@@ -103,8 +123,14 @@ def test_fleet_list_says_what_is_wrong(tmp_path, broker, credentials, paths):
     assert "Traceback" not in down.stderr and SECRET not in down.stderr + down.stdout
 
 
-def test_admin_screen_shows_the_broker_and_the_other_doors(qtbot, make_app, make_kiosk,  # noqa: F811
-                                                            broker, credentials, paths):
+def test_admin_screen_shows_the_broker_and_the_other_doors(
+    qtbot,
+    make_app,  # noqa: F811
+    make_kiosk,
+    broker,
+    credentials,
+    paths,
+):
     door_b = make_kiosk("door-b", broker.url)
     join(paths, broker.url, credentials.workspace)
     app = make_app()
@@ -125,4 +151,5 @@ def test_admin_screen_shows_the_broker_and_the_other_doors(qtbot, make_app, make
 
 def _left():
     from PySide6.QtCore import Qt
+
     return Qt.MouseButton.LeftButton

@@ -13,22 +13,36 @@ import pytest
 
 from kiosk.journal import Journal, ScanRecord
 from kiosk.journal.salvage import moved_aside, salvage
-from kiosk.journal.store import PENDING, UPLOADED
+from kiosk.journal.states import UploadState
 from kiosk.scanning.verdict import VerdictKind
 
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 PAGE = 4096
 
 
-def queue_scans(journal: Journal, count: int, *, state: str = PENDING) -> list[str]:
+def queue_scans(
+    journal: Journal, count: int, *, state: UploadState = UploadState.PENDING
+) -> list[str]:
     """``count`` accepted scans (long codes, so they fill several pages); their scan ids."""
     ids = []
     with journal.transaction() as tx:
         for number in range(count):
             scan_id = str(uuid.uuid4())
-            tx.insert_scan(ScanRecord(scan_id, f"CODE-{number:04d}-" + "x" * 150, "valid",
-                                      "entry", 0, False, NOW + timedelta(seconds=number), False,
-                                      "manual", "Welcome", state))
+            tx.insert_scan(
+                ScanRecord(
+                    scan_id,
+                    f"CODE-{number:04d}-" + "x" * 150,
+                    "valid",
+                    "entry",
+                    0,
+                    False,
+                    NOW + timedelta(seconds=number),
+                    False,
+                    "manual",
+                    "Welcome",
+                    state,
+                )
+            )
             ids.append(scan_id)
     return ids
 
@@ -36,7 +50,7 @@ def queue_scans(journal: Journal, count: int, *, state: str = PENDING) -> list[s
 def trample(path: Path, page: int) -> None:
     """Random bytes over one whole page of the file."""
     data = bytearray(path.read_bytes())
-    data[(page - 1) * PAGE:page * PAGE] = os.urandom(PAGE)
+    data[(page - 1) * PAGE : page * PAGE] = os.urandom(PAGE)
     path.write_bytes(bytes(data))
 
 
@@ -67,8 +81,21 @@ def test_damaged_root_page_loses_no_queued_scan(paths):
         assert "60 scan(s) (60 waiting to upload) were recovered" in journal.problem
         assert queued_ids(journal) == set(ids)  # same scan ids: uploaded once, as themselves
         with journal.transaction() as tx:  # and the new journal takes new scans
-            tx.insert_scan(ScanRecord("new", "C", "valid", "entry", 0, False, NOW, False,
-                                      "manual", "m", PENDING))
+            tx.insert_scan(
+                ScanRecord(
+                    "new",
+                    "C",
+                    "valid",
+                    "entry",
+                    0,
+                    False,
+                    NOW,
+                    False,
+                    "manual",
+                    "m",
+                    UploadState.PENDING,
+                )
+            )
     [moved] = moved_aside(paths.journal_file)
     assert moved.name.startswith("journal.sqlite3.corrupt-")
     with Journal(paths.journal_file) as again:  # recovered once, not at every start
@@ -79,8 +106,11 @@ def test_damaged_leaf_page_costs_only_its_own_rows(paths):
     with Journal(paths.journal_file) as journal:
         ids = queue_scans(journal, 80)
     page = table_leaf_holding(paths.journal_file, ids[40])
-    on_page = {i for i in ids if i.encode() in
-               paths.journal_file.read_bytes()[(page - 1) * PAGE:page * PAGE]}
+    on_page = {
+        i
+        for i in ids
+        if i.encode() in paths.journal_file.read_bytes()[(page - 1) * PAGE : page * PAGE]
+    }
     trample(paths.journal_file, page)
     with Journal(paths.journal_file) as journal:
         assert queued_ids(journal) == set(ids) - on_page
@@ -89,7 +119,7 @@ def test_damaged_leaf_page_costs_only_its_own_rows(paths):
 
 def test_uploaded_scans_stay_uploaded_when_recovered(paths):
     with Journal(paths.journal_file) as journal:
-        sent = queue_scans(journal, 30, state=UPLOADED)
+        sent = queue_scans(journal, 30, state=UploadState.UPLOADED)
         waiting = queue_scans(journal, 30)
     trample(paths.journal_file, 2)
     with Journal(paths.journal_file) as journal:
@@ -100,6 +130,7 @@ def test_uploaded_scans_stay_uploaded_when_recovered(paths):
 def test_damage_found_in_use_is_handled_then_and_there(paths, credentials):
     """A page goes bad while the kiosk runs: reads and scans go on in a fresh journal."""
     from kiosk.scanning.service import ScanService
+
     with ScanService(paths, credentials, background=False) as service:
         ids = queue_scans(service.journal, 60)
         conn = service.journal._conn
@@ -113,13 +144,14 @@ def test_damage_found_in_use_is_handled_then_and_there(paths, credentials):
         assert queued_ids(service.journal) == set(ids) | {verdict.scan_id}
     [moved] = moved_aside(paths.journal_file)
     damaged = moved.read_bytes()
-    assert damaged[PAGE:2 * PAGE] != b"\0" * PAGE  # nothing more was written into it
+    assert damaged[PAGE : 2 * PAGE] != b"\0" * PAGE  # nothing more was written into it
     with Journal(paths.journal_file) as journal:
         assert verdict.scan_id in queued_ids(journal)
 
 
 def test_a_scan_during_damage_is_retried_in_the_new_journal(paths, credentials):
     from kiosk.scanning.service import ScanService
+
     with ScanService(paths, credentials, background=False) as service:
         queue_scans(service.journal, 60)
         conn = service.journal._conn
@@ -138,6 +170,7 @@ def test_another_process_moving_the_journal_aside_is_followed(paths):
         ids = queue_scans(first, 5)
         second_path = paths.journal_file
         from kiosk.journal.db import move_aside
+
         moved = move_aside(second_path)  # what the other process did
         with Journal(paths.journal_file) as other:
             assert queued_ids(other) == set(ids)  # it recovered them (readable file)
@@ -195,7 +228,7 @@ def test_salvage_never_returns_garbage(paths, damage):
         data[:100] = os.urandom(100)
     else:
         for page in range(1, len(data) // PAGE):
-            data[page * PAGE + 200:page * PAGE + 260] = os.urandom(60)
+            data[page * PAGE + 200 : page * PAGE + 260] = os.urandom(60)
     paths.journal_file.write_bytes(bytes(data))
     rows, _ = salvage(paths.journal_file)
     assert {row[0] for row in rows} <= set(ids)

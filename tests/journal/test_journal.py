@@ -12,7 +12,8 @@ import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
 from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
-from kiosk.journal.store import NOT_NEEDED, PENDING, REJECTED, UPLOADED
+from kiosk.journal.states import UploadState
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
 from kiosk.status import journal_summary
@@ -20,8 +21,14 @@ from kiosk.status import journal_summary
 NOW = datetime(2026, 6, 1, 19, 0, tzinfo=UTC)
 
 
-def record(scan_id: str, *, code: str = "C", state: str = PENDING, at: datetime = NOW,
-           verdict: str = "valid") -> ScanRecord:
+def record(
+    scan_id: str,
+    *,
+    code: str = "C",
+    state: UploadState = UploadState.PENDING,
+    at: datetime = NOW,
+    verdict: str = "valid",
+) -> ScanRecord:
     return ScanRecord(scan_id, code, verdict, "entry", 0, False, at, False, "manual", "m", state)
 
 
@@ -69,6 +76,7 @@ def test_a_newer_schema_is_not_touched(paths):
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     from kiosk.journal import JournalUnavailable
+
     with pytest.raises(JournalUnavailable, match="newer kiosk"):
         Journal(paths.journal_file)
     assert paths.journal_file.exists()
@@ -89,6 +97,7 @@ def test_a_corrupt_journal_is_moved_aside_not_overwritten(paths):
 
 def test_scan_service_reports_the_moved_journal(paths, credentials):
     from kiosk.scanning.service import ScanService
+
     paths.journal_file.write_bytes(b"this is not a database" * 100)
     with ScanService(paths, credentials, background=False) as service:
         assert any("damaged" in p and "moved to" in p for p in service.problems)
@@ -107,6 +116,7 @@ def test_full_disk_is_a_clear_error(journal):
 
 def test_full_disk_gives_an_error_verdict_not_a_crash(paths, credentials, fast_settings):
     from kiosk.scanning.service import ScanService
+
     with ScanService(paths, credentials, fast_settings, background=False) as service:
         conn = service.journal._conn
         conn.execute(f"PRAGMA max_page_count = {conn.execute('PRAGMA page_count').fetchone()[0]}")
@@ -114,11 +124,12 @@ def test_full_disk_gives_an_error_verdict_not_a_crash(paths, credentials, fast_s
         errors = [v for v in verdicts if v.kind is VerdictKind.ERROR]
         assert errors, "the journal never filled up"
         assert all(v.scan_id is None and "disk is full" in v.message for v in errors)
-        assert not any(v.accepted for v in verdicts[verdicts.index(errors[0]):])
+        assert not any(v.accepted for v in verdicts[verdicts.index(errors[0]) :])
 
 
 def test_duplicate_check_and_insert_are_atomic_across_threads(paths, credentials, fast_settings):
     from kiosk.scanning.service import ScanService
+
     with ScanService(paths, credentials, fast_settings, background=False) as service:
         results: list[VerdictKind] = []
         barrier = threading.Barrier(8)
@@ -140,13 +151,15 @@ def test_prune_by_age_keeps_queued_scans(paths):
     with Journal(paths.journal_file, retention_days=30) as journal:
         old = NOW - timedelta(days=31)
         with journal.transaction() as tx:
-            tx.insert_scan(record("old-uploaded", state=UPLOADED, at=old))
-            tx.insert_scan(record("old-rejected", state=NOT_NEEDED, at=old, verdict="voided"))
-            tx.insert_scan(record("old-pending", state=PENDING, at=old))
-            tx.insert_scan(record("old-failed", state=REJECTED, at=old))
-            tx.insert_scan(record("new-uploaded", state=UPLOADED, at=NOW))
-            tx.put_pass(CachedPass("OLD", "p", None, False, None, None, None), old)
-            tx.put_pass(CachedPass("NEW", "q", None, False, None, None, None), NOW)
+            tx.insert_scan(record("old-uploaded", state=UploadState.UPLOADED, at=old))
+            tx.insert_scan(
+                record("old-rejected", state=UploadState.NOT_NEEDED, at=old, verdict="voided")
+            )
+            tx.insert_scan(record("old-pending", state=UploadState.PENDING, at=old))
+            tx.insert_scan(record("old-failed", state=UploadState.REJECTED, at=old))
+            tx.insert_scan(record("new-uploaded", state=UploadState.UPLOADED, at=NOW))
+            tx.put_pass(CachedPass("OLD", PassFacts("p", None, False, None)), old)
+            tx.put_pass(CachedPass("NEW", PassFacts("q", None, False, None)), NOW)
         assert journal.prune(NOW) == 2
         assert journal.scan_ids() == {"old-pending", "old-failed", "new-uploaded"}
         assert journal.cached_pass("OLD") is None and journal.cached_pass("NEW") is not None
@@ -156,9 +169,12 @@ def test_prune_by_count_removes_the_oldest_uploaded(paths):
     with Journal(paths.journal_file, max_entries=3) as journal:
         with journal.transaction() as tx:
             for number in range(6):
-                tx.insert_scan(record(f"u{number}", state=UPLOADED,
-                                      at=NOW - timedelta(minutes=number)))
-            tx.insert_scan(record("p", state=PENDING, at=NOW - timedelta(days=1)))
+                tx.insert_scan(
+                    record(
+                        f"u{number}", state=UploadState.UPLOADED, at=NOW - timedelta(minutes=number)
+                    )
+                )
+            tx.insert_scan(record("p", state=UploadState.PENDING, at=NOW - timedelta(days=1)))
         journal.prune(NOW)
         assert journal.scan_ids() == {"u0", "u1", "u2", "p"}
 
@@ -199,24 +215,32 @@ def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths)
     for statement in _statements(MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
-    conn.execute("INSERT INTO scans (scan_id, code, verdict, mode, reward_points, scanned_at,"
-                 " offline, source, message, upload_state, next_attempt_at) VALUES"
-                 " ('old', 'C', 'valid', 'entry', 0, '2026-01-01T00:00:00.000000Z', 0, 'manual',"
-                 " '', 'failed', '2026-01-01T00:00:00.000000Z')")
+    conn.execute(
+        "INSERT INTO scans (scan_id, code, verdict, mode, reward_points, scanned_at,"
+        " offline, source, message, upload_state, next_attempt_at) VALUES"
+        " ('old', 'C', 'valid', 'entry', 0, '2026-01-01T00:00:00.000000Z', 0, 'manual',"
+        " '', 'failed', '2026-01-01T00:00:00.000000Z')"
+    )
     conn.commit()
     conn.close()
     with Journal(paths.journal_file) as journal:
         assert journal.queue_counts() == (0, 1)
         [(_entry, state)] = journal.history()
-        assert state == REJECTED
+        assert state == UploadState.REJECTED
 
 
 def test_the_last_admission_is_the_one_nearest_now_on_either_side(journal):
     with journal.transaction() as tx:
-        tx.insert_scan(record("future", verdict="valid", state=UPLOADED,
-                              at=NOW + timedelta(days=1)))
-        tx.insert_scan(record("recent", verdict="valid", state=UPLOADED,
-                              at=NOW - timedelta(minutes=1)))
+        tx.insert_scan(
+            record(
+                "future", verdict="valid", state=UploadState.UPLOADED, at=NOW + timedelta(days=1)
+            )
+        )
+        tx.insert_scan(
+            record(
+                "recent", verdict="valid", state=UploadState.UPLOADED, at=NOW - timedelta(minutes=1)
+            )
+        )
     with journal.transaction() as tx:
         assert tx.last_accepted_at("C", NOW) == NOW - timedelta(minutes=1)
         assert tx.last_accepted_at("C", NOW + timedelta(hours=23)) == NOW + timedelta(days=1)

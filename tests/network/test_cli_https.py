@@ -9,13 +9,27 @@ from kiosk.demo.passes import VALID_CODE
 
 def test_provision_scan_and_sync_over_https_with_api_ca_file(test_certs, paths, run_cli):
     with DemoServer(tls=test_certs, http2=True, link=Link(round_trip_seconds=0.02)) as server:
-        result = run_cli("provision", "--api-url", server.url, "--token", DEMO_WORKSPACE_TOKEN,
-                         "--name", "door-tls")
+        result = run_cli(
+            "provision",
+            "--api-url",
+            server.url,
+            "--token",
+            DEMO_WORKSPACE_TOKEN,
+            "--name",
+            "door-tls",
+        )
         assert result.returncode != 0 and "certificate" in result.stderr  # not trusted yet
         assert "Traceback" not in result.stderr
         paths.settings_file.write_text(f'[api]\nca_file = "{test_certs.ca_file}"\n')
-        result = run_cli("provision", "--api-url", server.url, "--token", DEMO_WORKSPACE_TOKEN,
-                         "--name", "door-tls")
+        result = run_cli(
+            "provision",
+            "--api-url",
+            server.url,
+            "--token",
+            DEMO_WORKSPACE_TOKEN,
+            "--name",
+            "door-tls",
+        )
         assert result.returncode == 0, result.stderr
         [verdict] = run_cli("scan", "--json", VALID_CODE).json_lines()
         assert verdict["verdict"] == "valid" and verdict["offline"] is False
@@ -36,8 +50,12 @@ def test_a_ca_file_that_is_no_certificate_is_one_sentence(tmp_path, paths, run_c
 def test_doctor_trusts_api_ca_file(test_certs, paths, run_cli):
     with DemoServer(tls=test_certs) as server:
         paths.settings_file.write_text(f'[api]\nca_file = "{test_certs.ca_file}"\n')
-        assert run_cli("provision", "--api-url", server.url, "--token",
-                       DEMO_WORKSPACE_TOKEN).returncode == 0
+        assert (
+            run_cli(
+                "provision", "--api-url", server.url, "--token", DEMO_WORKSPACE_TOKEN
+            ).returncode
+            == 0
+        )
         result = run_cli("doctor", "--json", "--no-camera", "--no-screen")
         checks = {line["check"]: line for line in result.json_lines()}
         assert checks["tls"]["status"] == "ok", checks["tls"]

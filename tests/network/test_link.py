@@ -41,8 +41,9 @@ def count_connections(client: TiketoClient) -> CountingBackend:
 
 
 def device_token(server: DemoServer, tmp_path, ca_file) -> str:
-    creds = provision(tmp_path / "device.json", server.url, DEMO_WORKSPACE_TOKEN, "door-tls",
-                      ca_file=str(ca_file))
+    creds = provision(
+        tmp_path / "device.json", server.url, DEMO_WORKSPACE_TOKEN, "door-tls", ca_file=str(ca_file)
+    )
     return creds.token
 
 
@@ -91,8 +92,7 @@ def test_latency_is_charged_per_request_and_per_handshake(test_certs, tmp_path):
     assert warm < cold
 
 
-def test_the_idle_timeout_closes_quiet_connections_and_keep_warm_beats_it(test_certs,
-                                                                           tmp_path):
+def test_the_idle_timeout_closes_quiet_connections_and_keep_warm_beats_it(test_certs, tmp_path):
     with DemoServer(tls=test_certs, http2=True, link=Link(idle_timeout_seconds=1.5)) as server:
         token = device_token(server, tmp_path, test_certs.ca_file)
         with TiketoClient(server.url, token, ca_file=str(test_certs.ca_file)) as client:
@@ -116,11 +116,11 @@ def test_absolute_deadlines_hold_over_http2(test_certs, tmp_path, fault):
     body dripping one byte a second still cannot stretch a 1.5 s call."""
     with DemoServer(tls=test_certs, http2=True) as server:
         token = device_token(server, tmp_path, test_certs.ca_file)
-        server.set_fault(fault, operations={"PassByScanCode"}, drip_seconds=1.0,
-                         slow_seconds=30)
+        server.set_fault(fault, operations={"PassByScanCode"}, drip_seconds=1.0, slow_seconds=30)
         timeouts = Timeouts(connect=1.5, read=1.5, total=1.5)
-        with TiketoClient(server.url, token, ca_file=str(test_certs.ca_file),
-                          timeouts=timeouts) as client:
+        with TiketoClient(
+            server.url, token, ca_file=str(test_certs.ca_file), timeouts=timeouts
+        ) as client:
             started = time.monotonic()
             with pytest.raises(ApiUnreachable):
                 client.pass_by_scan_code(VALID_CODE)
@@ -131,14 +131,18 @@ def test_absolute_deadlines_hold_over_http2(test_certs, tmp_path, fault):
 
 def test_http2_is_really_multiplexed_on_one_connection(test_certs, tmp_path):
     import threading
+
     with DemoServer(tls=test_certs, http2=True, link=Link(round_trip_seconds=0.3)) as server:
         token = device_token(server, tmp_path, test_certs.ca_file)
-        with TiketoClient(server.url, token, ca_file=str(test_certs.ca_file),
-                          max_connections=4) as client:
+        with TiketoClient(
+            server.url, token, ca_file=str(test_certs.ca_file), max_connections=4
+        ) as client:
             client.pass_by_scan_code(VALID_CODE)
             counter = count_connections(client)
-            threads = [threading.Thread(target=client.pass_by_scan_code, args=(VALID_CODE,))
-                       for _ in range(4)]
+            threads = [
+                threading.Thread(target=client.pass_by_scan_code, args=(VALID_CODE,))
+                for _ in range(4)
+            ]
             started = time.monotonic()
             for thread in threads:
                 thread.start()
@@ -159,11 +163,16 @@ def test_an_upload_after_the_server_closed_the_idle_connection_goes_once(test_ce
     """The request could not be written on the dead connection, so it never reached the
     server: it goes again on a new one, and the server records the scan once."""
     from kiosk.tiketo.batch import ScanEventInput
+
     with DemoServer(tls=test_certs, http2=True, link=Link(idle_timeout_seconds=0.5)) as server:
         token = device_token(server, tmp_path, test_certs.ca_file)
         with TiketoClient(server.url, token, ca_file=str(test_certs.ca_file)) as client:
             client.create_scan_events([ScanEventInput(VALID_CODE, data={"scanId": "a"})])
             time.sleep(1.2)
-            client.create_scan_events([ScanEventInput(VALID_CODE, data={"scanId": "b"}),
-                                       ScanEventInput(VALID_CODE, data={"scanId": "c"})])
+            client.create_scan_events(
+                [
+                    ScanEventInput(VALID_CODE, data={"scanId": "b"}),
+                    ScanEventInput(VALID_CODE, data={"scanId": "c"}),
+                ]
+            )
         assert [e.data["scanId"] for e in server.state.events()] == ["a", "b", "c"]

@@ -19,14 +19,18 @@ def test_a_verdict_costs_one_request_on_a_warm_connection(test_certs, paths):
     settings.scanning.lookup_timeout_seconds = 3.0  # loaded CI
     settings.api.ca_file = str(test_certs.ca_file)
     with DemoServer(tls=test_certs, http2=True) as server:
-        credentials = provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-1",
-                                ca_file=str(test_certs.ca_file))
+        credentials = provision(
+            paths.device_file,
+            server.url,
+            DEMO_WORKSPACE_TOKEN,
+            "door-1",
+            ca_file=str(test_certs.ca_file),
+        )
         server.state.add_pass(guest_pass(1))
         with ScanService(paths, credentials, settings, background=False) as service:
             service.scan(VALID_CODE)  # opens the connection
             counter = count_connections(service._lookup_client)
-            for code in (guest_pass(1).code, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE,
-                         VALID_CODE):
+            for code in (guest_pass(1).code, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE, VALID_CODE):
                 before = server.request_count
                 verdict = service.scan(code)
                 assert not verdict.offline

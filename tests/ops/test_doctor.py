@@ -41,12 +41,15 @@ def test_healthy_server_every_api_check_passes(demo_server, credentials):
     assert "door-1" in results["token"].detail
 
 
-@pytest.mark.parametrize(("fault", "failed", "words"), [
-    (Fault.DOWN, "api", "dropped the connection"),
-    (Fault.SERVER_ERROR, "api", "HTTP 503"),
-    (Fault.NON_JSON, "api", "web page"),
-    (Fault.REVOKED, "token", "revoked"),
-])
+@pytest.mark.parametrize(
+    ("fault", "failed", "words"),
+    [
+        (Fault.DOWN, "api", "dropped the connection"),
+        (Fault.SERVER_ERROR, "api", "HTTP 503"),
+        (Fault.NON_JSON, "api", "web page"),
+        (Fault.REVOKED, "token", "revoked"),
+    ],
+)
 def test_faulty_server_modes(demo_server, credentials, fault, failed, words):
     demo_server.set_fault(fault)
     results = by_name(api_checks(credentials, timeout=2))
@@ -78,8 +81,9 @@ def test_server_stopped_and_server_hanging_are_bounded(demo_server, credentials)
     assert "did not answer" in results["api"].detail
 
 
-@pytest.mark.parametrize(("offset", "status"), [(0, Status.OK), (200, Status.WARN),
-                                                (-900, Status.FAIL)])
+@pytest.mark.parametrize(
+    ("offset", "status"), [(0, Status.OK), (200, Status.WARN), (-900, Status.FAIL)]
+)
 def test_clock_skew_against_the_servers_date_header(demo_server, credentials, offset, status):
     results = by_name(api_checks(credentials, now=lambda: time.time() + offset))
     assert results["clock"].status is status
@@ -92,8 +96,7 @@ def test_clock_result_reads_http_dates():
     assert clock_result("garbage", time.time()).status is Status.WARN
     moment = 1_800_000_000.0  # 2027-01-15T08:00:00Z
     assert clock_result("Fri, 15 Jan 2027 08:00:00 GMT", moment + 30).status is Status.OK
-    assert clock_result("Fri, 15 Jan 2027 08:00:00 GMT", moment + 3 * 3600).status \
-        is Status.FAIL
+    assert clock_result("Fri, 15 Jan 2027 08:00:00 GMT", moment + 3 * 3600).status is Status.FAIL
 
 
 def test_schema_check_fails_when_the_server_drops_a_field():
@@ -122,10 +125,29 @@ class _Tls(BaseHTTPRequestHandler):
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
 def test_a_bad_certificate_is_a_clear_tls_failure(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Tls)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
@@ -192,12 +214,25 @@ def test_journal_integrity(paths):
     assert journal_check(paths).status is Status.OK  # no journal yet
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
         for i in range(500):
-            tx.insert_scan(ScanRecord(str(i), "x" * 50, "valid", "entry", 0, False, NOW, False,
-                                      "manual", "m", "uploaded"))
+            tx.insert_scan(
+                ScanRecord(
+                    str(i),
+                    "x" * 50,
+                    "valid",
+                    "entry",
+                    0,
+                    False,
+                    NOW,
+                    False,
+                    "manual",
+                    "m",
+                    "uploaded",
+                )
+            )
     result = journal_check(paths)
     assert result.status is Status.OK and "intact" in result.detail
     data = bytearray(paths.journal_file.read_bytes())
-    data[4096 + 8:4096 + 200] = b"\xff" * 192  # trample a b-tree page, keep the header
+    data[4096 + 8 : 4096 + 200] = b"\xff" * 192  # trample a b-tree page, keep the header
     paths.journal_file.write_bytes(bytes(data))
     result = journal_check(paths)
     assert result.status is Status.FAIL and "copy the journal" in result.advice
@@ -214,18 +249,28 @@ def test_groups_are_bounded_in_time_and_crashes_are_reported():
         raise RuntimeError("driver exploded")
 
     started = time.monotonic()
-    results = list(run_checks([CheckGroup(("slow",), hang, 0.3),
-                               CheckGroup(("boom",), crash, 5),
-                               CheckGroup(("fine",), lambda: [ok("fine", "yes")], 5)]))
+    results = list(
+        run_checks(
+            [
+                CheckGroup(("slow",), hang, 0.3),
+                CheckGroup(("boom",), crash, 5),
+                CheckGroup(("fine",), lambda: [ok("fine", "yes")], 5),
+            ]
+        )
+    )
     assert time.monotonic() - started < 3
     assert [(r.check, r.status) for r in results] == [
-        ("slow", Status.FAIL), ("boom", Status.FAIL), ("fine", Status.OK)]
+        ("slow", Status.FAIL),
+        ("boom", Status.FAIL),
+        ("fine", Status.OK),
+    ]
     assert "driver exploded" in results[1].detail
 
 
 def test_local_checks_report_settings_and_hook_problems(paths):
-    paths.settings_file.write_text('[camera]\nwidth = "wide"\n[door_hook]\n'
-                                   'command = "/nonexistent/relay --pulse"\n')
+    paths.settings_file.write_text(
+        '[camera]\nwidth = "wide"\n[door_hook]\ncommand = "/nonexistent/relay --pulse"\n'
+    )
     results = by_name(run_checks(doctor_groups(paths, check_camera=False, check_screen=False)))
     assert "camera" not in results
     assert results["settings"].status is Status.WARN
@@ -268,18 +313,45 @@ def by_name_json(lines):
 def test_journal_pending_count_and_stuck_uploads(paths):
     from datetime import UTC, datetime, timedelta
 
-    from kiosk.journal.store import PENDING, Journal, ScanRecord
+    from kiosk.journal import Journal, ScanRecord
+    from kiosk.journal.states import UploadState
 
     now = datetime.now(UTC)
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
         for index, age in enumerate((timedelta(minutes=5), timedelta(minutes=1))):
-            tx.insert_scan(ScanRecord(f"s{index}", "TKT-VALID-0001", "valid", "entry", 0, False,
-                                      now - age, True, "camera", "Welcome", PENDING))
+            tx.insert_scan(
+                ScanRecord(
+                    f"s{index}",
+                    "TKT-VALID-0001",
+                    "valid",
+                    "entry",
+                    0,
+                    False,
+                    now - age,
+                    True,
+                    "camera",
+                    "Welcome",
+                    UploadState.PENDING,
+                )
+            )
     result = journal_check(paths)
     assert result.status is Status.OK and "2 scan(s) waiting" in result.detail
     with Journal(paths.journal_file) as journal, journal.transaction() as tx:
-        tx.insert_scan(ScanRecord("old", "TKT-EVENT-0005", "valid", "entry", 0, False,
-                                  now - timedelta(hours=3), True, "camera", "Welcome", PENDING))
+        tx.insert_scan(
+            ScanRecord(
+                "old",
+                "TKT-EVENT-0005",
+                "valid",
+                "entry",
+                0,
+                False,
+                now - timedelta(hours=3),
+                True,
+                "camera",
+                "Welcome",
+                UploadState.PENDING,
+            )
+        )
     result = journal_check(paths)
     assert result.status is Status.WARN and "3 scan(s) waiting" in result.detail
     assert "kiosk sync" in result.advice
@@ -305,9 +377,12 @@ def test_screen_check_on_a_real_x_server():
 
     # -displayfd: Xvfb picks a free display and writes its number once it accepts clients
     read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0",
-                             "1280x720x24", "-nolisten", "tcp"], pass_fds=(write_end,),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x720x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_end)
     try:
         ready, _, _ = select.select([read_end], [], [], 15)

@@ -20,9 +20,16 @@ PY = f'"{sys.executable}"'
 
 
 def verdict(kind: VerdictKind = VerdictKind.VALID, scan_id: str = "scan-1") -> Verdict:
-    return Verdict(code="TKT-VALID-0001", kind=kind, offline=False, scan_id=scan_id,
-                   mode=ScanMode.ENTRY, scanned_at=datetime(2026, 11, 23, 19, tzinfo=UTC),
-                   message="Welcome", holder="Ada Lovelace")
+    return Verdict(
+        code="TKT-VALID-0001",
+        kind=kind,
+        offline=False,
+        scan_id=scan_id,
+        mode=ScanMode.ENTRY,
+        scanned_at=datetime(2026, 11, 23, 19, tzinfo=UTC),
+        message="Welcome",
+        holder="Ada Lovelace",
+    )
 
 
 def wait_for(predicate, timeout: float = 10.0) -> bool:
@@ -37,9 +44,11 @@ def wait_for(predicate, timeout: float = 10.0) -> bool:
 def test_command_gets_the_verdict_json_on_stdin(tmp_path, caplog):
     out = tmp_path / "out.json"
     script = tmp_path / "relay.py"
-    script.write_text("import os, sys, pathlib\n"
-                      f"pathlib.Path(r'{out}').write_text(sys.stdin.read() + '|' + "
-                      "os.environ['KIOSK_VERDICT'])\n")
+    script.write_text(
+        "import os, sys, pathlib\n"
+        f"pathlib.Path(r'{out}').write_text(sys.stdin.read() + '|' + "
+        "os.environ['KIOSK_VERDICT'])\n"
+    )
     caplog.set_level(logging.INFO, "kiosk.door_hook")
     with DoorHook(f'{PY} "{script}"', timeout_seconds=10) as hook:
         assert hook.on_verdict(verdict())
@@ -67,8 +76,9 @@ def test_off_by_default():
 
 def test_failing_command_is_logged_with_its_stderr(caplog):
     caplog.set_level(logging.INFO, "kiosk.door_hook")
-    with DoorHook(f"{PY} -c \"import sys; sys.stderr.write('relay offline'); sys.exit(3)\"") \
-            as hook:
+    with DoorHook(
+        f"{PY} -c \"import sys; sys.stderr.write('relay offline'); sys.exit(3)\""
+    ) as hook:
         hook.fire(verdict().to_json())
         assert wait_for(lambda: "result=failed" in caplog.text)
     assert "exit=3" in caplog.text and "relay offline" in caplog.text
@@ -84,8 +94,7 @@ def test_missing_program_is_logged_not_raised(caplog):
 
 def test_a_hanging_hook_never_blocks_fire_and_is_killed(caplog):
     caplog.set_level(logging.INFO, "kiosk.door_hook")
-    hook = DoorHook(f'{PY} -c "import time; time.sleep(3600)"', timeout_seconds=2,
-                    queue_size=4)
+    hook = DoorHook(f'{PY} -c "import time; time.sleep(3600)"', timeout_seconds=2, queue_size=4)
     started = time.monotonic()
     accepted = [hook.fire(verdict(scan_id=f"s{i}").to_json()) for i in range(50)]
     assert time.monotonic() - started < 1.0  # 50 fires while the hook hangs
@@ -101,8 +110,9 @@ def test_a_hanging_hook_never_blocks_fire_and_is_killed(caplog):
 
 def test_stale_verdicts_are_dropped_not_run_late(tmp_path, caplog):
     caplog.set_level(logging.INFO, "kiosk.door_hook")
-    with DoorHook(f'{PY} -c "import time; time.sleep(1)"', timeout_seconds=5,
-                  max_delay_seconds=0.3) as hook:
+    with DoorHook(
+        f'{PY} -c "import time; time.sleep(1)"', timeout_seconds=5, max_delay_seconds=0.3
+    ) as hook:
         hook.fire(verdict(scan_id="first").to_json())
         hook.fire(verdict(scan_id="second").to_json())  # waits ~1 s behind the first
         assert wait_for(lambda: "reason=too_late" in caplog.text, timeout=5)

@@ -35,8 +35,10 @@ digest_line = _lock_digest().digest_line
 def wanted() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     extras = project["optional-dependencies"]
-    return [Requirement(text) for text in
-            [*project["dependencies"], *extras["dev"], *extras["packaging"]]]
+    return [
+        Requirement(text)
+        for text in [*project["dependencies"], *extras["dev"], *extras["packaging"]]
+    ]
 
 
 def pinned(text: str) -> dict[str, tuple[Version, Marker | None]]:
@@ -73,8 +75,10 @@ def disagreements(requirements: list[Requirement], lock: str) -> list[str]:
         elif not requirement.specifier.contains(pins[name][0], prereleases=True):
             problems.append(f"the lock pins {name}=={pins[name][0]}, outside {requirement}")
     asked = {canonicalize_name(r.name) for r in requirements}
-    problems += [f"the lock still pins {name}, which pyproject.toml no longer names"
-                 for name in sorted(direct(lock) - asked)]
+    problems += [
+        f"the lock still pins {name}, which pyproject.toml no longer names"
+        for name in sorted(direct(lock) - asked)
+    ]
     return problems
 
 
@@ -92,8 +96,9 @@ def test_the_digest_changes_with_an_extra(tmp_path: Path) -> None:
     pyproject = tmp_path / "pyproject.toml"
     text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"graphql-core>=' in text
-    pyproject.write_text(text.replace('"graphql-core>=', '"graphql-core[extra]>='),
-                         encoding="utf-8")
+    pyproject.write_text(
+        text.replace('"graphql-core>=', '"graphql-core[extra]>='), encoding="utf-8"
+    )
     assert digest_line(pyproject) != digest_line()
 
 
@@ -104,15 +109,15 @@ def test_a_disagreement_is_found() -> None:
     added = [*requirements, Requirement("requests>=2")]
     assert disagreements(added, lock) == ["requests>=2 is not in the lock"]
     numpy = pinned(lock)["numpy"][0]
-    tightened = [Requirement(f"numpy>{numpy}") if r.name == "numpy" else r
-                 for r in requirements]
+    tightened = [Requirement(f"numpy>{numpy}") if r.name == "numpy" else r for r in requirements]
     assert [p for p in disagreements(tightened, lock) if "outside" in p]
     dropped = [r for r in requirements if r.name != "tomli-w"]
     assert disagreements(dropped, lock) == [
-        "the lock still pins tomli-w, which pyproject.toml no longer names"]
+        "the lock still pins tomli-w, which pyproject.toml no longer names"
+    ]
 
 
 def test_dev_sh_installs_the_lock_then_the_kiosk_without_dependencies() -> None:
     script = (ROOT / "packaging" / "dev.sh").read_text(encoding="utf-8")
     assert 'pip install -q -r "$lock"' in script and "--no-deps -e ." in script
-    assert 'lock=packaging/requirements.lock' in script
+    assert "lock=packaging/requirements.lock" in script

@@ -27,8 +27,15 @@ def logged(paths):
 
 def test_event_lines_are_one_grepable_line(paths, logged):
     log = logging.getLogger("kiosk.scan")
-    log_event(log, "scan", verdict="valid", offline=False, scan_id="9f0c-1",
-              holder="Ada Lovelace", code='evil\n2026-01-01T00:00:00Z INFO scan verdict=valid')
+    log_event(
+        log,
+        "scan",
+        verdict="valid",
+        offline=False,
+        scan_id="9f0c-1",
+        holder="Ada Lovelace",
+        code="evil\n2026-01-01T00:00:00Z INFO scan verdict=valid",
+    )
     try:
         raise ValueError("line one\nline two")
     except ValueError:
@@ -36,8 +43,7 @@ def test_event_lines_are_one_grepable_line(paths, logged):
     lines = logged().splitlines()
     assert len(lines) == 2
     assert all(LINE.match(line) for line in lines)
-    assert " INFO scan verdict=valid offline=false scan_id=9f0c-1 holder=\"Ada Lovelace\"" \
-        in lines[0]
+    assert ' INFO scan verdict=valid offline=false scan_id=9f0c-1 holder="Ada Lovelace"' in lines[0]
     # a code holding a newline cannot forge a second event line
     assert "\\n2026-01-01T00:00:00Z" in lines[0]
     assert "ERROR upload failed" in lines[1] and "ValueError: line one\\nline two" in lines[1]
@@ -45,8 +51,9 @@ def test_event_lines_are_one_grepable_line(paths, logged):
 
 def test_device_token_never_reaches_the_file(paths, logged):
     token = "dev-tok-5f2a9c81e7b44d0c9d1a"
-    save_credentials(paths.device_file,
-                     DeviceCredentials("http://127.0.0.1:1/graphql", "W", "door-1", token))
+    save_credentials(
+        paths.device_file, DeviceCredentials("http://127.0.0.1:1/graphql", "W", "door-1", token)
+    )
     setup_logging(paths)  # reads the device file and registers its token
     log = logging.getLogger("kiosk.tiketo")
     log.info("sending with token %s", token)
@@ -73,8 +80,13 @@ def test_token_shapes_are_scrubbed_even_when_unregistered(paths, logged, monkeyp
     log.info("received ws-secret-from-environment from the user")
     log.info("The server refused this device's token: provision again.")
     text = logged()
-    for secret in ("abcdef123456", "qwerty987654", "zzz999yyy888", "mysecretvalue",
-                   "ws-secret-from-environment"):
+    for secret in (
+        "abcdef123456",
+        "qwerty987654",
+        "zzz999yyy888",
+        "mysecretvalue",
+        "ws-secret-from-environment",
+    ):
         assert secret not in text
     assert "&x=1" in text
     assert "refused this device's token: provision again." in text  # prose is untouched
@@ -104,8 +116,9 @@ def test_files_rotate(paths, logged, monkeypatch):
 
 
 def test_event_quoting():
-    assert event("upload", ok=True, retry=None, seconds=0.25) == \
-        "upload ok=true retry=- seconds=0.25"
+    assert (
+        event("upload", ok=True, retry=None, seconds=0.25) == "upload ok=true retry=- seconds=0.25"
+    )
     assert event("x", msg='say "hi"') == 'x msg="say \\"hi\\""'
 
 
@@ -131,21 +144,32 @@ def test_scan_lines_hold_the_decision_but_not_the_code_or_the_name(paths, logged
     from kiosk.logs import log_scan
     from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
 
-    verdict = Verdict(code="TKT-VALID-0001", kind=VerdictKind.VALID, offline=True,
-                      scan_id="9f0c-77", mode=ScanMode.REWARD,
-                      scanned_at=datetime(2026, 11, 23, 19, tzinfo=UTC), message="Welcome",
-                      holder="Ada Lovelace", pass_id="pass-1", reward_points=10)
+    verdict = Verdict(
+        code="TKT-VALID-0001",
+        kind=VerdictKind.VALID,
+        offline=True,
+        scan_id="9f0c-77",
+        mode=ScanMode.REWARD,
+        scanned_at=datetime(2026, 11, 23, 19, tzinfo=UTC),
+        message="Welcome",
+        holder="Ada Lovelace",
+        pass_id="pass-1",
+        reward_points=10,
+    )
     log_scan(logging.getLogger("kiosk.scanning"), verdict, "camera")
     line = logged().strip()
     assert LINE.match(line)
-    assert line.endswith("INFO scan verdict=valid offline=true mode=reward source=camera "
-                         "scan_id=9f0c-77 pass_id=pass-1 points=10")
+    assert line.endswith(
+        "INFO scan verdict=valid offline=true mode=reward source=camera "
+        "scan_id=9f0c-77 pass_id=pass-1 points=10"
+    )
     assert "TKT-VALID-0001" not in line and "Lovelace" not in line
 
 
 def test_a_scrubbed_header_does_not_swallow_the_next_line(paths, logged):
     logging.getLogger("kiosk.tiketo").warning(
-        "request failed\nAuthorization: TOKEN secret-value-123\nHost: api.example")
+        "request failed\nAuthorization: TOKEN secret-value-123\nHost: api.example"
+    )
     text = logged()
     assert "secret-value-123" not in text
     assert "Authorization: ***\\nHost: api.example" in text

@@ -56,13 +56,23 @@ def hostile_server(credentials: DeviceCredentials) -> Iterator[str]:
     server.server_close()
 
 
-def test_server_messages_with_escapes_and_echoed_tokens(run_cli, credentials, paths,
-                                                        hostile_server):
-    save_credentials(paths.device_file, DeviceCredentials(
-        hostile_server, credentials.workspace, credentials.device_name, credentials.token))
-    for args in (["scan", "TKT-VALID-0001"], ["scan", "--json", "TKT-VALID-0001"],
-                 ["sync"], ["sync", "--json"], ["doctor", "--no-camera", "--no-screen"],
-                 ["doctor", "--json", "--no-camera", "--no-screen"]):
+def test_server_messages_with_escapes_and_echoed_tokens(
+    run_cli, credentials, paths, hostile_server
+):
+    save_credentials(
+        paths.device_file,
+        DeviceCredentials(
+            hostile_server, credentials.workspace, credentials.device_name, credentials.token
+        ),
+    )
+    for args in (
+        ["scan", "TKT-VALID-0001"],
+        ["scan", "--json", "TKT-VALID-0001"],
+        ["sync"],
+        ["sync", "--json"],
+        ["doctor", "--no-camera", "--no-screen"],
+        ["doctor", "--json", "--no-camera", "--no-screen"],
+    ):
         result = run_cli(*args, timeout=120)
         output = result.stdout + result.stderr
         if args[0] == "doctor" or args == ["scan", "TKT-VALID-0001"]:
@@ -78,9 +88,17 @@ def test_server_messages_with_escapes_and_echoed_tokens(run_cli, credentials, pa
 
 def test_holder_names_and_codes_are_escaped(run_cli, credentials, paths, demo_server):
     code = "TKT-\x1b[2J-EVIL"
-    demo_server.state.add_pass(DemoPass(code, "evil-1", DOORS.id, "Festival Day Ticket",
-                                        "eventTicket", {"firstName": EVIL, "lastName": "Doe"},
-                                        FAR_FUTURE))
+    demo_server.state.add_pass(
+        DemoPass(
+            code,
+            "evil-1",
+            DOORS.id,
+            "Festival Day Ticket",
+            "eventTicket",
+            {"firstName": EVIL, "lastName": "Doe"},
+            FAR_FUTURE,
+        )
+    )
     text = run_cli("scan", code)
     assert text.returncode == 0 and text.stdout.startswith("VALID")
     assert_clean(text.stdout)
@@ -93,6 +111,7 @@ def test_holder_names_and_codes_are_escaped(run_cli, credentials, paths, demo_se
 
 def test_clean_bounds_escapes_and_scrubs():
     from kiosk.logs import add_secret
+
     add_secret("s3cr3t-token-value")
     shown = clean("a\x1bb\nc\u2066d s3cr3t-token-value " + "z" * 5000, 100)
     assert shown.startswith("a\\x1bb\\nc\\u2066d *** ")
@@ -106,7 +125,7 @@ def test_the_door_hook_gets_a_minimal_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("SOME_SECRET", "not-for-the-hook")
     monkeypatch.setenv("LANG", "C.UTF-8")
     script = f"import json, os; open(r'{out}', 'w').write(json.dumps(dict(os.environ)))"
-    with DoorHook(f"{sys.executable} -c \"{script}\"") as hook:
+    with DoorHook(f'{sys.executable} -c "{script}"') as hook:
         [outcome] = hook.run_now({"verdict": "valid", "scan_id": "s-1"})
     assert outcome.ok, outcome.line
     env = json.loads(out.read_text())
@@ -114,26 +133,55 @@ def test_the_door_hook_gets_a_minimal_environment(tmp_path, monkeypatch):
     assert env["LANG"] == "C.UTF-8" and env["PATH"]
     assert "SOME_SECRET" not in env
     assert not [name for name in env if name.startswith("KIOSK_") and "TOKEN" in name]
-    assert set(env) - {"LC_CTYPE"} <= {"PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "TZ",
-                                       "TMPDIR", "KIOSK_VERDICT", "KIOSK_SCAN_ID"}
+    assert set(env) - {"LC_CTYPE"} <= {
+        "PATH",
+        "HOME",
+        "USER",
+        "LOGNAME",
+        "LANG",
+        "LC_ALL",
+        "TZ",
+        "TMPDIR",
+        "KIOSK_VERDICT",
+        "KIOSK_SCAN_ID",
+    }
 
 
 def test_hook_stderr_is_bounded_and_escaped_in_output_and_log(run_cli, paths):
     """200 MB on stderr: the kiosk keeps the tail, and its memory stays small."""
-    hook = ("sh -c 'head -c 200000000 /dev/zero | tr \"\\000\" x >&2; "
-            "printf \"\\033[31mlast words\\007\\n\" >&2; exit 3'")
-    paths.settings_file.write_text(f"[door_hook]\ncommand = {json.dumps(hook)}\n"
-                                   "timeout_seconds = 60\n")
+    hook = (
+        'sh -c \'head -c 200000000 /dev/zero | tr "\\000" x >&2; '
+        'printf "\\033[31mlast words\\007\\n" >&2; exit 3\''
+    )
+    paths.settings_file.write_text(
+        f"[door_hook]\ncommand = {json.dumps(hook)}\ntimeout_seconds = 60\n"
+    )
     paths.settings_file.chmod(0o600)
-    measure = ("import resource, subprocess, sys; "
-               "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
-               "print(p.returncode); print(p.stdout); "
-               "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    measure = (
+        "import resource, subprocess, sys; "
+        "p = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(p.returncode); print(p.stdout); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.run(
-        [sys.executable, "-c", measure, sys.executable, "-m", "kiosk", "--data-dir",
-         str(paths.data_dir.parent), "door-hook"], capture_output=True, text=True, env=env,
-        timeout=180, check=False)
+        [
+            sys.executable,
+            "-c",
+            measure,
+            sys.executable,
+            "-m",
+            "kiosk",
+            "--data-dir",
+            str(paths.data_dir.parent),
+            "door-hook",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
+        check=False,
+    )
     lines = proc.stdout.splitlines()
     returncode, output, max_rss_kb = int(lines[0]), "\n".join(lines[1:-1]), int(lines[-1])
     assert returncode == 1, proc.stdout
@@ -150,14 +198,20 @@ def test_hook_stderr_is_bounded_and_escaped_in_output_and_log(run_cli, paths):
 
 def test_token_on_the_command_line_warns(run_cli, demo_server):
     from kiosk.demo import DEMO_WORKSPACE_TOKEN
+
     result = run_cli("provision", "--api-url", demo_server.url, "--token", DEMO_WORKSPACE_TOKEN)
     assert result.returncode == 0
     assert "can be seen by other users" in result.stderr
     assert "--token -" in result.stderr and "KIOSK_WORKSPACE_TOKEN" in result.stderr
     assert DEMO_WORKSPACE_TOKEN not in result.stderr + result.stdout
-    quiet = run_cli("provision", "--api-url", demo_server.url, "--token", "-",
-                    input=DEMO_WORKSPACE_TOKEN + "\n")
+    quiet = run_cli(
+        "provision", "--api-url", demo_server.url, "--token", "-", input=DEMO_WORKSPACE_TOKEN + "\n"
+    )
     assert quiet.returncode == 0 and "warning" not in quiet.stderr
-    from_env = run_cli("provision", "--api-url", demo_server.url,
-                       env={"KIOSK_WORKSPACE_TOKEN": DEMO_WORKSPACE_TOKEN})
+    from_env = run_cli(
+        "provision",
+        "--api-url",
+        demo_server.url,
+        env={"KIOSK_WORKSPACE_TOKEN": DEMO_WORKSPACE_TOKEN},
+    )
     assert from_env.returncode == 0 and "warning" not in from_env.stderr

@@ -41,8 +41,11 @@ def test_desktop_entry():
     assert entry["Terminal"] == "false"
     assert entry["Categories"].endswith(";")
     if shutil.which("desktop-file-validate"):
-        check = subprocess.run(["desktop-file-validate", str(LINUX / f"{APP_ID}.desktop")],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            ["desktop-file-validate", str(LINUX / f"{APP_ID}.desktop")],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -58,9 +61,11 @@ def test_appstream_metainfo_is_well_formed_and_matches():
     versions = [r.get("version") for r in root.iter("release")]
     assert versions[0] == __version__  # the newest release is the one being packaged
     if shutil.which("appstreamcli"):
-        check = subprocess.run(["appstreamcli", "validate", "--no-net",
-                                str(LINUX / f"{APP_ID}.metainfo.xml")],
-                               capture_output=True, text=True)
+        check = subprocess.run(
+            ["appstreamcli", "validate", "--no-net", str(LINUX / f"{APP_ID}.metainfo.xml")],
+            capture_output=True,
+            text=True,
+        )
         assert check.returncode == 0, check.stdout + check.stderr
 
 
@@ -104,17 +109,23 @@ def test_zbar_runtime_hook_prefers_the_bundled_library(tmp_path):
         "print(ctypes.util.find_library('zbar'))\n"
         "print(ctypes.util.find_library('kiosk-no-such-lib'))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.splitlines()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert out == [str(bundled), "None"]
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("KIOSK_SKIP_BUNDLE_TEST") == "1",
-                    reason="KIOSK_SKIP_BUNDLE_TEST=1: the bundle build was skipped")
+@pytest.mark.skipif(
+    os.environ.get("KIOSK_SKIP_BUNDLE_TEST") == "1",
+    reason="KIOSK_SKIP_BUNDLE_TEST=1: the bundle build was skipped",
+)
 def test_bundle_builds_and_passes_its_smoke_test(tmp_path):
     pytest.importorskip("PyInstaller")
-    proc = subprocess.run([sys.executable, str(PACKAGING / "build_bundle.py"),
-                           "--dist", str(tmp_path / "dist")],
-                          capture_output=True, text=True, timeout=1200)
+    proc = subprocess.run(
+        [sys.executable, str(PACKAGING / "build_bundle.py"), "--dist", str(tmp_path / "dist")],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr

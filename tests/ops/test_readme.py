@@ -15,16 +15,20 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def load_table_module():
-    spec = importlib.util.spec_from_file_location("settings_table",
-                                                  ROOT / "packaging" / "settings_table.py")
+    spec = importlib.util.spec_from_file_location(
+        "settings_table", ROOT / "packaging" / "settings_table.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
 def test_settings_table_is_up_to_date():
-    check = subprocess.run([sys.executable, str(ROOT / "packaging" / "settings_table.py"),
-                            "--check"], capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, str(ROOT / "packaging" / "settings_table.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert check.returncode == 0, check.stderr
 
 
@@ -42,17 +46,26 @@ def test_the_check_notices_a_stale_table():
 
 
 def test_every_doctor_check_is_documented(paths):
-    section = README[README.index("## Deployment and operations"):]
+    section = README[README.index("## Deployment and operations") :]
     for group in doctor_groups(paths):
         for name in group.names:
             assert f"`{name}`" in section, name
 
 
 def test_deployment_section_covers_the_essentials():
-    section = README[README.index("## Deployment and operations"):]
-    for needle in ("systemctl --user enable", "schtasks", "Restart=always", "scanId",
-                   "Revoke", "kiosk logs", "kiosk doctor", "[door_hook]", "KIOSK_SKIP_BUNDLE_TEST",
-                   "Visual C++"):
+    section = README[README.index("## Deployment and operations") :]
+    for needle in (
+        "systemctl --user enable",
+        "schtasks",
+        "Restart=always",
+        "scanId",
+        "Revoke",
+        "kiosk logs",
+        "kiosk doctor",
+        "[door_hook]",
+        "KIOSK_SKIP_BUNDLE_TEST",
+        "Visual C++",
+    ):
         assert needle in section, needle
 
 

@@ -7,8 +7,9 @@ from kiosk.settings import Settings, load_settings
 
 def test_door_hook_values_are_validated_with_their_key(tmp_path):
     path = tmp_path / "settings.toml"
-    path.write_text('[door_hook]\ncommand = "relay \\"unbalanced"\n'
-                    'url = "http://doors.example.com/open"\n')
+    path.write_text(
+        '[door_hook]\ncommand = "relay \\"unbalanced"\nurl = "http://doors.example.com/open"\n'
+    )
     loaded = load_settings(path)
     assert loaded.settings.door_hook == Settings().door_hook  # both back to "off"
     text = "\n".join(loaded.problems)
@@ -17,8 +18,10 @@ def test_door_hook_values_are_validated_with_their_key(tmp_path):
 
 def test_good_door_hook_values_are_kept(tmp_path):
     path = tmp_path / "settings.toml"
-    path.write_text('[door_hook]\ncommand = "/usr/local/bin/open-door --pulse 1"\n'
-                    'url = "http://192.168.1.50/relay/0?turn=on"\ntimeout_seconds = 2\n')
+    path.write_text(
+        '[door_hook]\ncommand = "/usr/local/bin/open-door --pulse 1"\n'
+        'url = "http://192.168.1.50/relay/0?turn=on"\ntimeout_seconds = 2\n'
+    )
     loaded = load_settings(path)
     assert loaded.problems == []
     assert loaded.settings.door_hook.url == "http://192.168.1.50/relay/0?turn=on"

@@ -23,10 +23,15 @@ def fast_settings() -> Settings:
 def make_service(paths, credentials, fast_settings) -> Iterator[Callable[..., ScanService]]:
     made: list[ScanService] = []
 
-    def make(settings: Settings | None = None, credentials: object = credentials,
-             **kwargs: object) -> ScanService:
-        service = ScanService(paths, credentials, settings or fast_settings,  # type: ignore
-                              **kwargs)
+    def make(
+        settings: Settings | None = None, credentials: object = credentials, **kwargs: object
+    ) -> ScanService:
+        service = ScanService(
+            paths,
+            credentials,
+            settings or fast_settings,  # type: ignore
+            **kwargs,
+        )
         made.append(service)
         return service
 

@@ -29,8 +29,7 @@ def scan_ids_sent(server) -> Counter[str]:
     return Counter(e.data["scanId"] for e in server.state.events())
 
 
-def test_a_backlog_goes_up_in_few_requests_each_scan_once(make_service, demo_server,
-                                                          fast_settings):
+def test_a_backlog_goes_up_in_few_requests_each_scan_once(make_service, demo_server, fast_settings):
     fast_settings.upload.batch_size = 50
     service = make_service(background=False)
     ids = backlog(service, demo_server, range(120))
@@ -54,8 +53,9 @@ def test_413_halves_the_batch_until_it_fits(make_service, demo_server, fast_sett
     assert service.status().pending == 0
 
 
-def test_a_refused_scan_fails_alone_and_nothing_is_sent_twice(make_service, demo_server,
-                                                              fast_settings):
+def test_a_refused_scan_fails_alone_and_nothing_is_sent_twice(
+    make_service, demo_server, fast_settings
+):
     fast_settings.upload.batch_size = 100
     service = make_service(background=False)
     ids = backlog(service, demo_server, range(30))
@@ -103,8 +103,9 @@ class CountingServer(DemoServer):
                 self.in_flight -= 1
 
 
-def test_never_more_than_upload_concurrency_in_flight_with_the_door_busy(paths, make_service,
-                                                                         fast_settings):
+def test_never_more_than_upload_concurrency_in_flight_with_the_door_busy(
+    paths, make_service, fast_settings
+):
     fast_settings.upload.concurrency = 3
     fast_settings.upload.batch_size = 5
     with CountingServer() as server:
@@ -113,9 +114,12 @@ def test_never_more_than_upload_concurrency_in_flight_with_the_door_busy(paths, 
         backlog(service, server, range(60))
         server.most_in_flight = 0
         service.uploader.wake(force=True)
-        door = [threading.Thread(target=lambda n=n: [service.scan(guest_pass(n).code)
-                                                     for _ in range(5)])
-                for n in (100, 101, 102)]
+        door = [
+            threading.Thread(
+                target=lambda n=n: [service.scan(guest_pass(n).code) for _ in range(5)]
+            )
+            for n in (100, 101, 102)
+        ]
         for number in (100, 101, 102):
             server.state.add_pass(guest_pass(number))
         for thread in door:
@@ -132,6 +136,7 @@ def test_never_more_than_upload_concurrency_in_flight_with_the_door_busy(paths, 
 
 def test_the_batch_size_halves_and_grows_back_only_below_a_413():
     from kiosk.scanning.batching import BatchSizer, split
+
     sizer = BatchSizer(100)
     sizer.shrink(100)  # a timeout
     assert sizer.size == 50

@@ -28,7 +28,8 @@ def clock() -> SteppedClock:
 
 
 def test_a_clock_stepped_back_during_an_outage_does_not_delay_the_return(
-        make_service, demo_server, clock):
+    make_service, demo_server, clock
+):
     """Issue 14 #7: stepped back 6 h, the next probe was 21,598 s away."""
     service = make_service(clock=clock)
     demo_server.stop()
@@ -43,7 +44,8 @@ def test_a_clock_stepped_back_during_an_outage_does_not_delay_the_return(
 
 
 def test_scans_made_a_day_ahead_still_upload_and_do_not_block_reentry(
-        make_service, demo_server, clock):
+    make_service, demo_server, clock
+):
     """Issue 14 #7: after a day-ahead clock was corrected the guest stayed DUPLICATE and
     the future-stamped scans were skipped by the background upload."""
     service = make_service(clock=clock)

@@ -36,7 +36,7 @@ GRAPHQL_LOOKING = [
     '") { __schema { types { name } } } #',
     'TKT"}, "query": "mutation { registerDevice(input: {}) { token } }',
     "query { projects { id } }",
-    "{{code}} $code \\\" \\u0000",
+    '{{code}} $code \\" \\u0000',
     "1' OR '1'='1",
 ]
 
@@ -53,14 +53,16 @@ def recorded(paths, credentials):
     transport = RecordingTransport()
     service_settings = Settings()
     service_settings.scanning.lookup_timeout_seconds = 2.0
-    service = ScanService(paths, credentials, service_settings, background=False,
-                          transport=transport)
+    service = ScanService(
+        paths, credentials, service_settings, background=False, transport=transport
+    )
     yield service, transport
     service.close()
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(code=codes)
 def test_any_code_gets_a_verdict_or_a_clear_refusal(recorded, code):
     service, transport = recorded

@@ -48,15 +48,20 @@ def _env() -> dict[str, str]:
 
 def _kiosk(data_dir: Path, *args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args], stdin=stdin,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(), cwd=REPO_ROOT)
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
+        stdin=stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env(),
+        cwd=REPO_ROOT,
+    )
 
 
 def _queue_offline(data_dir: Path, server: DemoServer, numbers: range) -> None:
     """Scan codes while the server is down, so they wait in the journal."""
     server.stop()
-    proc = _kiosk(data_dir, "scan", "--upload-seconds", "0",
-                  *(guest_pass(n).code for n in numbers))
+    proc = _kiosk(data_dir, "scan", "--upload-seconds", "0", *(guest_pass(n).code for n in numbers))
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     server.start()
@@ -99,8 +104,7 @@ def test_concurrent_syncs_send_each_scan_once(folder, slow_server, processes):
 def test_a_running_scanner_and_two_syncs_send_each_scan_once(folder, slow_server):
     """Issue 14 #1: `kiosk scan -` plus `kiosk sync` sent 32 of 40 scans twice."""
     _queue_offline(folder, slow_server, range(100, 120))
-    scanner = _kiosk(folder, "scan", "--json", "--upload-seconds", "30", "-",
-                     stdin=subprocess.PIPE)
+    scanner = _kiosk(folder, "scan", "--json", "--upload-seconds", "30", "-", stdin=subprocess.PIPE)
     assert scanner.stdin is not None
     syncs: list[subprocess.Popen[str]] = []
     for number in range(20):
@@ -172,21 +176,30 @@ def test_syncs_killed_at_random_resend_only_inside_the_window(folder, slow_serve
 
 # --- the property ------------------------------------------------------------------------------
 
+
 class Killed(BaseException):
     """Stands for SIGKILL at one exact instant (a real kill cannot be aimed that well)."""
 
 
-actions = st.lists(st.one_of(
-    st.tuples(st.just("scan"), st.integers(0, 2), st.integers(1, 3)),
-    st.tuples(st.just("sync"), st.integers(0, 2)),
-    st.tuples(st.just("kill"), st.integers(0, 2), st.sampled_from(["before-send",
-                                                                     "after-answer"])),
-    st.tuples(st.just("join")),
-), min_size=1, max_size=12)
+actions = st.lists(
+    st.one_of(
+        st.tuples(st.just("scan"), st.integers(0, 2), st.integers(1, 3)),
+        st.tuples(st.just("sync"), st.integers(0, 2)),
+        st.tuples(
+            st.just("kill"), st.integers(0, 2), st.sampled_from(["before-send", "after-answer"])
+        ),
+        st.tuples(st.just("join")),
+    ),
+    min_size=1,
+    max_size=12,
+)
 
 
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(steps=actions)
 def test_any_interleaving_sends_each_scan_at_most_once_outside_the_window(slow_server, steps):
     """Three "processes" on one data folder scan, sync concurrently and die at exact points;
@@ -221,13 +234,17 @@ def test_any_interleaving_sends_each_scan_at_most_once_outside_the_window(slow_s
             if target is None:
                 return
             if where == "before-send":
+
                 def dead_send(*args, **kwargs):
                     raise Killed
+
                 target._upload_client.create_scan_event = dead_send
             else:
+
                 def dead_after_answer(scan_id, event_id, now):
                     in_window[scan_id] += 1
                     raise Killed
+
                 target.journal.mark_uploaded = dead_after_answer
             runner = threading.Thread(target=run_sync, args=(target,))
             runner.start()

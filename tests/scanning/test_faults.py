@@ -11,7 +11,7 @@ from graphql import GraphQLError
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer, DemoState, Fault
 from kiosk.demo.passes import VALID_CODE, guest_pass
-from kiosk.journal.store import REJECTED
+from kiosk.journal.states import UploadState
 from kiosk.provisioning import provision
 from kiosk.scanning.connectivity import Connectivity, backoff_delay
 from kiosk.scanning.verdict import VerdictKind
@@ -52,7 +52,8 @@ def test_retryable_faults_decide_offline_and_upload_later(service, demo_server, 
 
 @pytest.mark.parametrize("fault, words", UNREADABLE, ids=[f.value for f, _ in UNREADABLE])
 def test_unreadable_lookup_answers_are_error_verdicts_and_stay_online(
-        service, demo_server, fault, words):
+    service, demo_server, fault, words
+):
     demo_server.set_fault(fault, operations={"PassByScanCode"})
     verdict = service.scan(VALID_CODE)
     assert verdict.kind is VerdictKind.ERROR and not verdict.offline
@@ -63,11 +64,14 @@ def test_unreadable_lookup_answers_are_error_verdicts_and_stay_online(
     assert demo_server.state.events() == []
 
 
-@pytest.mark.parametrize("answer", [
-    {"voided": True, "expirationDate": "next tuesday"},
-    {"voided": True, "id": None, "parameters": 7},
-    {"voided": True, "id": "p-1", "expirationDate": 12},
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"voided": True, "expirationDate": "next tuesday"},
+        {"voided": True, "id": None, "parameters": 7},
+        {"voided": True, "id": "p-1", "expirationDate": 12},
+    ],
+)
 def test_voided_wins_whatever_else_is_wrong(service, demo_server, answer):
     demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=answer)
     verdict = service.scan(VALID_CODE)
@@ -76,19 +80,26 @@ def test_voided_wins_whatever_else_is_wrong(service, demo_server, answer):
 
 
 def test_voided_wins_over_graphql_errors_beside_it(service, demo_server):
-    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer={"voided": True},
-                          errors=[{"message": "partial failure", "errorType": "Lambda:Unhandled"}])
+    demo_server.set_fault(
+        Fault.LOOKUP_ANSWER,
+        answer={"voided": True},
+        errors=[{"message": "partial failure", "errorType": "Lambda:Unhandled"}],
+    )
     assert service.scan(VALID_CODE).kind is VerdictKind.VOIDED
 
 
-@pytest.mark.parametrize("answer", [
-    {"id": "p-1", "voided": "yes"},
-    {"id": "p-1", "voided": False, "expirationDate": "next tuesday"},
-    {"id": None, "voided": False},
-    "a pass",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"id": "p-1", "voided": "yes"},
+        {"id": "p-1", "voided": False, "expirationDate": "next tuesday"},
+        {"id": None, "voided": False},
+        "a pass",
+    ],
+)
 def test_an_unreadable_pass_is_never_admitted_even_with_offline_policy_accept(
-        service, demo_server, answer):
+    service, demo_server, answer
+):
     assert service.settings.scanning.offline_policy == "accept"
     demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=answer)
     verdict = service.scan(VALID_CODE)
@@ -165,8 +176,7 @@ class PoisonState(DemoState):
         return super().createScanEvent(info, input)
 
 
-def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(
-        paths, make_service):
+def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(paths, make_service):
     state = PoisonState.seeded()
     for number in (1, 2, 3, 999):
         state.add_pass(guest_pass(number))
@@ -181,7 +191,7 @@ def test_a_scan_the_server_keeps_rejecting_does_not_block_the_queue(
         for _ in range(5):
             service.sync(5)
         [entry] = [h for h in service.history() if h.scan_id == poisoned.scan_id]
-        assert entry.upload_state == REJECTED  # shown as rejected, never deleted
+        assert entry.upload_state == UploadState.REJECTED  # shown as rejected, never deleted
         status = service.status()
         assert status.pending == 1 and status.rejected == 1 and status.online
         assert len(server.state.events()) == 3
@@ -201,7 +211,7 @@ def test_rejected_uploads_never_switch_the_kiosk_offline(make_service, demo_serv
     assert result.uploaded == 0
     status = service.status()
     assert status.online and status.rejected == 5 and status.pending == 5
-    assert {h.upload_state for h in service.history()} == {REJECTED}
+    assert {h.upload_state for h in service.history()} == {UploadState.REJECTED}
     # The server voids a pass: the kiosk asks it, and refuses the pass.
     demo_server.state.passes[VALID_CODE].voided = True
     verdict = service.scan(VALID_CODE)
@@ -241,18 +251,26 @@ def test_connectivity_state_machine():
     assert not link.online and not link.probe_due(now, force=True)
 
 
-@pytest.mark.parametrize("fault, options", [
-    (Fault.ODD_CREATED_AT, {"created_at": 1_700_000_000}),
-    (Fault.ODD_CREATED_AT, {"created_at": "next tuesday"}),
-    (Fault.ODD_CREATED_AT, {"created_at": "99999-01-01T00:00:00Z"}),
-    (Fault.WRONG_TYPES, {}),
-], ids=["integer", "words", "year-99999", "wrong-types"])
+@pytest.mark.parametrize(
+    "fault, options",
+    [
+        (Fault.ODD_CREATED_AT, {"created_at": 1_700_000_000}),
+        (Fault.ODD_CREATED_AT, {"created_at": "next tuesday"}),
+        (Fault.ODD_CREATED_AT, {"created_at": "99999-01-01T00:00:00Z"}),
+        (Fault.WRONG_TYPES, {}),
+    ],
+    ids=["integer", "words", "year-99999", "wrong-types"],
+)
 def test_a_confirmed_upload_is_uploaded_whatever_else_the_answer_says(
-        make_service, demo_server, fault, options):
+    make_service, demo_server, fault, options
+):
     """Issue 14 #3: one scan became 11-13 createScanEvent calls when createdAt was odd."""
     service = make_service(background=False)
-    verdicts = [service.scan(guest_pass(n).code) for n in range(1, 4)
-                if demo_server.state.add_pass(guest_pass(n)) is None]
+    verdicts = [
+        service.scan(guest_pass(n).code)
+        for n in range(1, 4)
+        if demo_server.state.add_pass(guest_pass(n)) is None
+    ]
     demo_server.set_fault(fault, operations={"CreateScanEvent"}, **options)
     assert service.sync(10).uploaded == 3
     for _ in range(3):
@@ -264,14 +282,20 @@ def test_a_confirmed_upload_is_uploaded_whatever_else_the_answer_says(
     assert {h.upload_state for h in service.history()} == {"uploaded"}
 
 
-@pytest.mark.parametrize("fault, offline", [
-    (Fault.SLOW_HEADERS, True), (Fault.SLOW_BODY, True), (Fault.SLOW, True),
-    (Fault.GZIP_BOMB, False)], ids=["slow-headers", "slow-body", "slow", "gzip-bomb"])
+@pytest.mark.parametrize(
+    "fault, offline",
+    [
+        (Fault.SLOW_HEADERS, True),
+        (Fault.SLOW_BODY, True),
+        (Fault.SLOW, True),
+        (Fault.GZIP_BOMB, False),
+    ],
+    ids=["slow-headers", "slow-body", "slow", "gzip-bomb"],
+)
 def test_no_server_fault_holds_the_door(service, demo_server, fault, offline):
     """Issue 14 #2/#8: the first scan ends by the lookup timeout (1.5 s here); the scans
     behind it do not queue behind a slow server."""
-    demo_server.set_fault(fault, operations={"PassByScanCode"}, drip_seconds=1.0,
-                          slow_seconds=60)
+    demo_server.set_fault(fault, operations={"PassByScanCode"}, drip_seconds=1.0, slow_seconds=60)
     started = time.monotonic()
     verdicts = [service.scan(VALID_CODE if n == 0 else guest_pass(n).code) for n in range(5)]
     assert time.monotonic() - started < 1.5 + 5.0  # generous: loaded CI; the fault takes minutes
@@ -302,7 +326,12 @@ def test_no_server_fault_admits_a_voided_pass(service, demo_server, fault):
     from kiosk.demo.passes import VOIDED_CODE
 
     assert service.scan(VOIDED_CODE).kind is VerdictKind.VOIDED
-    demo_server.set_fault(fault, drip_seconds=1.0, slow_seconds=60, retry_after="30",
-                          answer={"id": "pass-0002", "voided": "no"})
+    demo_server.set_fault(
+        fault,
+        drip_seconds=1.0,
+        slow_seconds=60,
+        retry_after="30",
+        answer={"id": "pass-0002", "voided": "no"},
+    )
     verdict = service.scan(VOIDED_CODE)
     assert verdict.kind in (VerdictKind.VOIDED, VerdictKind.ERROR), (fault, verdict)

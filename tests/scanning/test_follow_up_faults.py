@@ -13,8 +13,7 @@ from kiosk.demo.passes import EVENT_CODE
 from kiosk.scanning.verdict import VerdictKind
 
 REFUSALS = [Fault.NON_JSON, Fault.GRAPHQL_ERRORS, Fault.WRONG_TYPES, Fault.GZIP_BOMB]
-OUTAGES = [Fault.DOWN, Fault.SERVER_ERROR, Fault.RATE_LIMITED, Fault.THROTTLED,
-           Fault.REDIRECT_LOOP]
+OUTAGES = [Fault.DOWN, Fault.SERVER_ERROR, Fault.RATE_LIMITED, Fault.THROTTLED, Fault.REDIRECT_LOOP]
 
 
 def void_state(journal_file) -> str:
@@ -26,8 +25,9 @@ def void_state(journal_file) -> str:
 
 
 @pytest.mark.parametrize("fault", REFUSALS + OUTAGES, ids=lambda f: f.value)
-def test_the_void_step_against_a_misbehaving_server(make_service, fast_settings, demo_server,
-                                                    fault):
+def test_the_void_step_against_a_misbehaving_server(
+    make_service, fast_settings, demo_server, fault
+):
     fast_settings.scanning.mode = "redeem"
     fast_settings.scanning.redeem_voids_pass = True
     fast_settings.scanning.wallet_message = "{points} points"

@@ -18,28 +18,37 @@ def age_cache(journal_file, minutes: float) -> None:
     """Pretend every cached fact was confirmed ``minutes`` ago."""
     conn = sqlite3.connect(journal_file)
     try:
-        conn.execute("UPDATE pass_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now',"
-                     " ?), seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
-                     (f"-{minutes} minutes", f"-{minutes} minutes"))
+        conn.execute(
+            "UPDATE pass_cache SET checked_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now',"
+            " ?), seen_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ?)",
+            (f"-{minutes} minutes", f"-{minutes} minutes"),
+        )
         conn.commit()
     finally:
         conn.close()
 
 
 def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
-        make_service, fast_settings, demo_server):
+    make_service, fast_settings, demo_server
+):
     fast_settings.upload.refresh_per_minute = 0  # the test drives the refresh itself
     service = make_service(background=False)
     assert service.scan(VALID_CODE).kind is VerdictKind.VALID
     assert service.sync(20).stopped_because is None
     demo_server.state.passes[VALID_CODE].voided = True  # voided elsewhere, after we saw it
     age_cache(service.journal.path, 30)
-    upkeep = Upkeep(service.journal, service._upload_client, service.link, service.templates,
-                    per_minute=10, clock=service._clock)
+    upkeep = Upkeep(
+        service.journal,
+        service._upload_client,
+        service.link,
+        service.templates,
+        per_minute=10,
+        clock=service._clock,
+    )
     assert upkeep.run(lambda: False) == 1
     assert demo_server.state.count("pass") == 1
     cached = service.journal.cached_pass(VALID_CODE)
-    assert cached.voided and cached.checked_at is not None
+    assert cached.facts.voided and cached.checked_at is not None
     demo_server.stop()
     service.link.failed("down", service._clock())
     verdict = service.scan(VALID_CODE)
@@ -47,7 +56,8 @@ def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
 
 
 def test_refreshes_are_bounded_per_minute_and_yield_to_other_work(
-        make_service, fast_settings, demo_server):
+    make_service, fast_settings, demo_server
+):
     fast_settings.upload.refresh_per_minute = 0
     service = make_service(background=False)
     for number in range(5):
@@ -55,8 +65,15 @@ def test_refreshes_are_bounded_per_minute_and_yield_to_other_work(
         assert service.scan(guest_pass(number).code).accepted
     age_cache(service.journal.path, 30)
     now = [1000.0]
-    upkeep = Upkeep(service.journal, service._upload_client, service.link, service.templates,
-                    per_minute=2, clock=service._clock, monotonic=lambda: now[0])
+    upkeep = Upkeep(
+        service.journal,
+        service._upload_client,
+        service.link,
+        service.templates,
+        per_minute=2,
+        clock=service._clock,
+        monotonic=lambda: now[0],
+    )
     assert upkeep.run(lambda: True) == 0  # a scan is waiting: refreshes give way
     assert upkeep.run(lambda: False) == 2
     assert upkeep.run(lambda: False) == 0  # the minute's budget is spent
@@ -75,21 +92,28 @@ def test_the_background_refresh_runs_when_idle(make_service, fast_settings, demo
     demo_server.state.passes[EVENT_CODE].voided = True  # first: any refresh from now sees it
     age_cache(service.journal.path, 30)
     service.uploader.wake()
-    wait_for(lambda: service.journal.cached_pass(EVENT_CODE).voided, timeout=40)
+    wait_for(lambda: service.journal.cached_pass(EVENT_CODE).facts.voided, timeout=40)
 
 
 def test_a_refresh_never_unvoids_a_pass_this_kiosk_still_owes_a_void(
-        make_service, fast_settings, demo_server):
+    make_service, fast_settings, demo_server
+):
     fast_settings.scanning.mode = "redeem"
     fast_settings.scanning.redeem_voids_pass = True
     fast_settings.upload.refresh_per_minute = 0
     service = make_service(background=False)
     assert service.scan(EVENT_CODE).accepted  # queued: neither event nor void sent yet
     age_cache(service.journal.path, 30)
-    upkeep = Upkeep(service.journal, service._upload_client, service.link, service.templates,
-                    per_minute=10, clock=service._clock)
+    upkeep = Upkeep(
+        service.journal,
+        service._upload_client,
+        service.link,
+        service.templates,
+        per_minute=10,
+        clock=service._clock,
+    )
     assert upkeep.run(lambda: False) == 1
-    assert service.journal.cached_pass(EVENT_CODE).voided
+    assert service.journal.cached_pass(EVENT_CODE).facts.voided
 
 
 def test_the_scan_event_answer_refreshes_the_cache(make_service, fast_settings, demo_server):
@@ -104,14 +128,13 @@ def test_the_scan_event_answer_refreshes_the_cache(make_service, fast_settings, 
     service.link.succeeded()
     service.sync(10)  # the event's answer says pass { voided: true }
     cached = service.journal.cached_pass(LOYALTY_CODE)
-    assert cached.voided
+    assert cached.facts.voided
     service.link.failed("down", service._clock())
     assert service.scan(LOYALTY_CODE).kind is VerdictKind.VOIDED
     assert demo_server.state.count("pass") == 0  # no refresh was needed for it
 
 
-def test_status_reports_the_age_of_the_oldest_cached_fact(run_cli, credentials, demo_server,
-                                                          paths):
+def test_status_reports_the_age_of_the_oldest_cached_fact(run_cli, credentials, demo_server, paths):
     [before] = run_cli("status", "--json").json_lines()
     assert before["cache_age"] is None
     run_cli("scan", "--json", VALID_CODE)
@@ -126,7 +149,8 @@ def test_status_reports_the_age_of_the_oldest_cached_fact(run_cli, credentials, 
 
 
 def test_a_slow_server_holds_up_the_refresh_not_the_door_or_the_uploads(
-        make_service, fast_settings, demo_server):
+    make_service, fast_settings, demo_server
+):
     service = make_service()
     assert service.scan(VALID_CODE).accepted
     wait_for(lambda: service.status().pending == 0, timeout=30)

@@ -6,8 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from kiosk.passfacts import PassFacts
 from kiosk.scanning.modes import effective_policy
-from kiosk.scanning.rules import Lookup, LookupOutcome, PassFacts, decide
+from kiosk.scanning.rules import Lookup, LookupOutcome, decide
 from kiosk.scanning.verdict import ScanMode, VerdictKind
 from kiosk.settings import ScanningSettings
 
@@ -41,14 +42,18 @@ def test_voided_pass():
     assert verdict.reward_points == 0
 
 
-@pytest.mark.parametrize("delta, kind", [
-    (timedelta(seconds=-1), VerdictKind.EXPIRED),
-    (timedelta(0), VerdictKind.EXPIRED),
-    (timedelta(seconds=1), VerdictKind.VALID),
-])
+@pytest.mark.parametrize(
+    "delta, kind",
+    [
+        (timedelta(seconds=-1), VerdictKind.EXPIRED),
+        (timedelta(0), VerdictKind.EXPIRED),
+        (timedelta(seconds=1), VerdictKind.VALID),
+    ],
+)
 def test_expiry_is_compared_in_utc(delta, kind):
     # The same instant written in another zone must compare equal.
     from datetime import timezone
+
     expires = (NOW + delta).astimezone(timezone(timedelta(hours=-5)))
     verdict = decide("C", found(PassFacts("p", None, False, expires)), None, settings(), NOW)
     assert verdict.kind is kind
@@ -73,10 +78,16 @@ def test_after_the_window_the_code_is_valid_again():
 
 def test_reentry_window_is_a_setting():
     earlier = NOW - timedelta(minutes=30)
-    assert decide("C", found(), earlier, settings(reentry_window_minutes=60.0),
-                  NOW).kind is VerdictKind.DUPLICATE
-    assert decide("C", found(), NOW - timedelta(seconds=1),
-                  settings(reentry_window_minutes=0.0), NOW).kind is VerdictKind.VALID
+    assert (
+        decide("C", found(), earlier, settings(reentry_window_minutes=60.0), NOW).kind
+        is VerdictKind.DUPLICATE
+    )
+    assert (
+        decide(
+            "C", found(), NOW - timedelta(seconds=1), settings(reentry_window_minutes=0.0), NOW
+        ).kind
+        is VerdictKind.VALID
+    )
 
 
 def test_a_voided_pass_is_voided_even_if_scanned_before():
@@ -106,14 +117,14 @@ def test_entry_points_setting():
 
 
 def test_rejected_verdicts_post_nothing():
-    verdict = decide("C", found(PassFacts("p", None, True, None)), None,
-                     settings(mode="reward"), NOW)
+    verdict = decide(
+        "C", found(PassFacts("p", None, True, None)), None, settings(mode="reward"), NOW
+    )
     assert verdict.reward_points == 0 and not verdict.voids_pass
 
 
 def test_scan_config_overrides_mode_and_points():
-    facts = PassFacts("p", "Grace", False, None, scan_config={"mode": "reward",
-                                                              "rewardPoints": 10})
+    facts = PassFacts("p", "Grace", False, None, scan_config={"mode": "reward", "rewardPoints": 10})
     verdict = decide("C", found(facts), None, settings(), NOW)
     assert verdict.mode is ScanMode.REWARD and verdict.reward_points == 10
 
@@ -123,19 +134,30 @@ def test_scan_config_window_override():
     assert decide("C", found(facts), NOW, settings(), NOW).kind is VerdictKind.VALID
 
 
-@pytest.mark.parametrize("config", [
-    {"mode": "teleport"}, {"mode": ["reward"]}, {"rewardPoints": "10"}, {"rewardPoints": -5},
-    {"rewardPoints": True}, {"rewardPoints": 10.5}, {"redeemVoidsPass": "yes"},
-    {"reentryWindowMinutes": float("nan")}, {"reentryWindowMinutes": -1}, {"entryPoints": 10**9},
-])
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"mode": "teleport"},
+        {"mode": ["reward"]},
+        {"rewardPoints": "10"},
+        {"rewardPoints": -5},
+        {"rewardPoints": True},
+        {"rewardPoints": 10.5},
+        {"redeemVoidsPass": "yes"},
+        {"reentryWindowMinutes": float("nan")},
+        {"reentryWindowMinutes": -1},
+        {"entryPoints": 10**9},
+    ],
+)
 def test_invalid_scan_config_values_are_ignored(config):
     base = effective_policy(settings(), None)
     assert effective_policy(settings(), config) == base
 
 
 def test_scan_config_full_redeem():
-    policy = effective_policy(settings(), {"mode": "redeem", "redeemPoints": 3,
-                                           "redeemVoidsPass": False})
+    policy = effective_policy(
+        settings(), {"mode": "redeem", "redeemPoints": 3, "redeemVoidsPass": False}
+    )
     assert policy.points == -3
     policy = effective_policy(settings(), {"mode": "redeem", "redeemVoidsPass": True})
     assert policy.voids_pass and policy.points == 0
@@ -150,10 +172,14 @@ def test_offline_known_pass_is_decided_from_the_cache():
 def test_offline_voided_and_expired_passes_are_still_rejected():
     voided = PassFacts("p", None, True, None)
     expired = PassFacts("p", None, False, NOW - timedelta(days=1))
-    assert decide("C", Lookup(LookupOutcome.OFFLINE, voided), None, settings(),
-                  NOW).kind is VerdictKind.VOIDED
-    assert decide("C", Lookup(LookupOutcome.OFFLINE, expired), None, settings(),
-                  NOW).kind is VerdictKind.EXPIRED
+    assert (
+        decide("C", Lookup(LookupOutcome.OFFLINE, voided), None, settings(), NOW).kind
+        is VerdictKind.VOIDED
+    )
+    assert (
+        decide("C", Lookup(LookupOutcome.OFFLINE, expired), None, settings(), NOW).kind
+        is VerdictKind.EXPIRED
+    )
 
 
 def test_offline_unknown_pass_accept_policy():
@@ -162,15 +188,17 @@ def test_offline_unknown_pass_accept_policy():
 
 
 def test_offline_unknown_pass_reject_policy():
-    verdict = decide("C", Lookup(LookupOutcome.OFFLINE), None,
-                     settings(offline_policy="reject"), NOW)
+    verdict = decide(
+        "C", Lookup(LookupOutcome.OFFLINE), None, settings(offline_policy="reject"), NOW
+    )
     assert verdict.kind is VerdictKind.ERROR and verdict.offline
     assert "cannot be reached" in verdict.message
 
 
 def test_offline_duplicate_is_still_a_duplicate():
-    verdict = decide("C", Lookup(LookupOutcome.OFFLINE), NOW - timedelta(minutes=1), settings(),
-                     NOW)
+    verdict = decide(
+        "C", Lookup(LookupOutcome.OFFLINE), NOW - timedelta(minutes=1), settings(), NOW
+    )
     assert verdict.kind is VerdictKind.DUPLICATE and verdict.offline
 
 
@@ -179,10 +207,16 @@ def test_unauthorized_is_an_error_that_says_provision_again():
     assert verdict.kind is VerdictKind.ERROR and "provisioned again" in verdict.message
 
 
-@pytest.mark.parametrize("lookup", [
-    found(), Lookup(LookupOutcome.NOT_FOUND), Lookup(LookupOutcome.OFFLINE),
-    Lookup(LookupOutcome.UNAUTHORIZED), found(PassFacts("p", "X", True, None)),
-])
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        found(),
+        Lookup(LookupOutcome.NOT_FOUND),
+        Lookup(LookupOutcome.OFFLINE),
+        Lookup(LookupOutcome.UNAUTHORIZED),
+        found(PassFacts("p", "X", True, None)),
+    ],
+)
 def test_every_message_is_one_sentence(lookup):
     message = decide("C", lookup, None, settings(), NOW).message
     assert message.endswith(".") and "\n" not in message and message.count(". ") == 0

@@ -28,10 +28,16 @@ def journal_rows(journal_file):
 
 
 def test_each_online_verdict(service, demo_server):
-    kinds = {code: service.scan(code).kind for code in
-             (VALID_CODE, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE)}
-    assert kinds == {VALID_CODE: VerdictKind.VALID, VOIDED_CODE: VerdictKind.VOIDED,
-                     EXPIRED_CODE: VerdictKind.EXPIRED, UNKNOWN_CODE: VerdictKind.UNKNOWN}
+    kinds = {
+        code: service.scan(code).kind
+        for code in (VALID_CODE, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE)
+    }
+    assert kinds == {
+        VALID_CODE: VerdictKind.VALID,
+        VOIDED_CODE: VerdictKind.VOIDED,
+        EXPIRED_CODE: VerdictKind.EXPIRED,
+        UNKNOWN_CODE: VerdictKind.UNKNOWN,
+    }
     again = service.scan(VALID_CODE)
     assert again.kind is VerdictKind.DUPLICATE and again.first_scanned_at is not None
     rows = journal_rows(service.journal.path)
@@ -74,8 +80,9 @@ def test_redeem_mode_sends_a_negative_amount(make_service, fast_settings, demo_s
     assert demo_server.state.events()[0].voided is None
 
 
-def test_redeem_voiding_with_the_scan_event_voids_the_pass(make_service, fast_settings,
-                                                           demo_server):
+def test_redeem_voiding_with_the_scan_event_voids_the_pass(
+    make_service, fast_settings, demo_server
+):
     fast_settings.scanning.mode = "redeem"
     fast_settings.scanning.redeem_voids_pass = True
     fast_settings.scanning.void_with = "scan-event"
@@ -130,6 +137,7 @@ def test_offline_reject_policy(make_service, fast_settings, demo_server):
 
 def test_after_a_failure_the_door_does_not_wait_for_the_server(make_service, demo_server):
     import time
+
     service = make_service()
     demo_server.set_fault(Fault.SLOW, slow_seconds=5)
     started = time.monotonic()
@@ -163,6 +171,7 @@ def test_refused_codes_are_not_journaled(service):
 
 def test_a_hung_upload_never_holds_up_the_door(service, demo_server):
     import time
+
     demo_server.set_fault(Fault.SLOW, slow_seconds=2, operations={"CreateScanEvent"})
     started = time.monotonic()
     verdicts = [service.scan(guest_pass(n).code) for n in range(3)]

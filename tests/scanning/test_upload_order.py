@@ -29,8 +29,9 @@ class WatchingState(DemoState):
             conn = sqlite3.connect(f"file:{self.journal_file}?mode=ro", uri=True)
             try:
                 scan_id = input["data"]["scanId"]
-                found = conn.execute("SELECT count(*) FROM scans WHERE scan_id = ?",
-                                     (scan_id,)).fetchone()[0]
+                found = conn.execute(
+                    "SELECT count(*) FROM scans WHERE scan_id = ?", (scan_id,)
+                ).fetchone()[0]
             finally:
                 conn.close()
             if not found:
@@ -54,8 +55,10 @@ def test_journal_first_then_upload_with_bounded_concurrency(paths, make_service,
         for number in range(20):
             service.scan(guest_pass(number).code)  # offline: a backlog builds up
         server.start()
-        threads = [threading.Thread(target=service.scan, args=(guest_pass(100 + n).code,))
-                   for n in range(5)]
+        threads = [
+            threading.Thread(target=service.scan, args=(guest_pass(100 + n).code,))
+            for n in range(5)
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -46,14 +46,17 @@ def test_redeem_voids_with_update_pass_after_the_scan_event(make_service, redeem
     assert '"lastName": "Turing"' in update.input["parameters"]
     assert update.input["expirationDate"] == "2099-12-31T23:59:59Z"
     assert demo_server.state.passes[EVENT_CODE].voided
-    wait_for(lambda: steps(service.journal.path) == [("void", "done", "proj-doors",
-                                                      "pass-0005")], timeout=30)
+    wait_for(
+        lambda: steps(service.journal.path) == [("void", "done", "proj-doors", "pass-0005")],
+        timeout=30,
+    )
     assert service.scan(EVENT_CODE).kind is VerdictKind.VOIDED
     assert service.status().pending == 0
 
 
 def test_a_failed_void_step_is_retried_without_resending_the_scan_event(
-        make_service, redeem, demo_server):
+    make_service, redeem, demo_server
+):
     demo_server.set_fault(Fault.DOWN, operations={"Pass", "UpdatePass"})
     service = make_service()
     service.scan(EVENT_CODE)
@@ -102,8 +105,7 @@ def test_a_refused_void_is_kept_and_retried(make_service, redeem, demo_server):
     assert len(demo_server.state.pass_updates) == 1 and service.status().pending == 0
 
 
-def test_offline_redeem_of_a_cached_pass_is_voided_once_back(make_service, redeem,
-                                                            demo_server):
+def test_offline_redeem_of_a_cached_pass_is_voided_once_back(make_service, redeem, demo_server):
     redeem.scanning.mode = "entry"
     service = make_service()
     assert service.scan(VALID_CODE).kind is VerdictKind.VALID  # now cached, with its ids
@@ -121,7 +123,8 @@ def test_offline_redeem_of_a_cached_pass_is_voided_once_back(make_service, redee
 
 
 def test_offline_redeem_of_a_never_seen_pass_learns_its_ids_from_the_scan_event(
-        make_service, redeem, demo_server):
+    make_service, redeem, demo_server
+):
     guest = guest_pass(7)
     demo_server.state.add_pass(guest)
     service = make_service(background=False)

@@ -12,8 +12,7 @@ from tests.scanning.conftest import wait_for
 LOYALTY_PASS = ("proj-loyalty", "pass-0004")
 
 
-def test_a_reward_scan_puts_a_message_on_the_holders_pass(make_service, fast_settings,
-                                                         demo_server):
+def test_a_reward_scan_puts_a_message_on_the_holders_pass(make_service, fast_settings, demo_server):
     fast_settings.scanning.wallet_message = "{points} points added at {device}"
     service = make_service()
     verdict = service.scan(LOYALTY_CODE)  # scanConfig: reward, 10 points
@@ -54,8 +53,9 @@ def test_offline_the_message_waits_and_is_sent_once(make_service, fast_settings,
     assert demo_server.state.count("putPassMessage") == 2  # done steps are never re-sent
 
 
-def test_a_message_resent_after_a_lost_answer_replaces_itself(make_service, fast_settings,
-                                                              demo_server):
+def test_a_message_resent_after_a_lost_answer_replaces_itself(
+    make_service, fast_settings, demo_server
+):
     fast_settings.scanning.wallet_message = "{points} points"
     service = make_service(background=False)
     verdict = service.scan(LOYALTY_CODE)

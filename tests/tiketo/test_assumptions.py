@@ -17,7 +17,7 @@ REFERENCE_LINES = 1479  # shared/reference/tiketo-api.txt
 
 
 def header_entries() -> dict[str, str]:
-    header = schema_text()[:schema_text().index("scalar AWSDateTime")]
+    header = schema_text()[: schema_text().index("scalar AWSDateTime")]
     parts = re.split(r"^# (A\d+)\s", header, flags=re.MULTILINE)
     return {parts[i]: parts[i + 1] for i in range(1, len(parts), 2)}
 
@@ -27,16 +27,31 @@ def test_every_entry_says_what_it_extends_and_what_happens_otherwise():
     assert list(entries) == assumption_ids() == [f"A{n}" for n in range(1, len(entries) + 1)]
     for entry, text in entries.items():
         assert "ref:" in text and "otherwise:" in text, entry
-        lines = [int(n) for n in re.findall(r"\b(\d{1,4})(?:-\d{1,4})?\b",
-                                            text.split("ref:")[1].split("otherwise:")[0])]
+        lines = [
+            int(n)
+            for n in re.findall(
+                r"\b(\d{1,4})(?:-\d{1,4})?\b", text.split("ref:")[1].split("otherwise:")[0]
+            )
+        ]
         assert lines and all(1 <= n <= REFERENCE_LINES for n in lines), entry
 
 
 def test_the_issue_list_and_the_issue_14_behaviours_are_in_it():
     text = " ".join(header_entries().values())
-    for needle in ("updatePass", "rewardPoints", "scanId", "registerDevice", "passByScanCode",
-                   "PUBLIC", "share", "deletePassMessage", "Throttled", "ScanEvent",
-                   "putPassMessage", "pass(projectId, id)"):
+    for needle in (
+        "updatePass",
+        "rewardPoints",
+        "scanId",
+        "registerDevice",
+        "passByScanCode",
+        "PUBLIC",
+        "share",
+        "deletePassMessage",
+        "Throttled",
+        "ScanEvent",
+        "putPassMessage",
+        "pass(projectId, id)",
+    ):
         assert needle in text, needle
 
 
@@ -52,8 +67,9 @@ def test_the_bundled_schema_confirms_every_checkable_entry():
 
 
 def test_a_server_that_differs_contradicts_the_right_entries():
-    changed = schema_text().replace("passByScanCode(code: String!): Pass",
-                                    "passByScanCode(code: String!): Pass!")
+    changed = schema_text().replace(
+        "passByScanCode(code: String!): Pass", "passByScanCode(code: String!): Pass!"
+    )
     changed = changed.replace("  APPLE\n  GOOGLE\n", "  APPLE\n")
     changed = changed.replace("share(expiration: AWSDateTime)", "share")
     outcome = check_assumptions(build_schema(changed))
@@ -80,7 +96,7 @@ def test_without_introspection_nothing_is_confirmed():
 
 def test_the_readme_points_to_the_list():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    api = readme[readme.index("### The API"):readme.index("### The demo server")]
+    api = readme[readme.index("### The API") : readme.index("### The demo server")]
     assert "kiosk/tiketo/schema.graphql" in api and "ASSUMPTIONS" in api
 
 

@@ -19,8 +19,9 @@ from kiosk.tiketo.operations import operation_text, schema_text
 
 
 def scans(count: int) -> list[ScanEventInput]:
-    return [ScanEventInput(guest_pass(n).code, 10, None, {"scanId": f"id-{n}"})
-            for n in range(count)]
+    return [
+        ScanEventInput(guest_pass(n).code, 10, None, {"scanId": f"id-{n}"}) for n in range(count)
+    ]
 
 
 @pytest.mark.parametrize("size", [2, 3, 17, 100, 500])
@@ -104,8 +105,10 @@ def test_odd_created_at_still_counts_as_recorded(client, demo_server):
 
 def test_retry_after_holds_every_client_sharing_the_gate(demo_server, credentials):
     gate = RequestGate(2)
-    with TiketoClient(demo_server.url, credentials.token, gate=gate) as uploads, \
-            TiketoClient(demo_server.url, credentials.token, gate=gate, door=True) as door:
+    with (
+        TiketoClient(demo_server.url, credentials.token, gate=gate) as uploads,
+        TiketoClient(demo_server.url, credentials.token, gate=gate, door=True) as door,
+    ):
         demo_server.set_fault(Fault.RATE_LIMITED, retry_after="1")
         with pytest.raises(RateLimited):
             uploads.create_scan_events(scans(2))

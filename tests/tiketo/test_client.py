@@ -50,7 +50,9 @@ def test_unknown_code_is_pass_not_found(client):
 
 def test_scan_config_is_parsed_from_the_project(client):
     assert client.pass_by_scan_code(LOYALTY_CODE).project.scan_config == {
-        "mode": "reward", "rewardPoints": 10}
+        "mode": "reward",
+        "rewardPoints": 10,
+    }
 
 
 def test_create_scan_event_sends_points_and_awsjson_data(client, demo_server):
@@ -79,8 +81,9 @@ def test_projects_lists_scan_config(client):
 
 
 def test_wrong_token_is_unauthorized(demo_server):
-    with TiketoClient(demo_server.url, "not-a-token") as c, pytest.raises(
-        Unauthorized, match="Provision"
+    with (
+        TiketoClient(demo_server.url, "not-a-token") as c,
+        pytest.raises(Unauthorized, match="Provision"),
     ):
         c.projects()
 
@@ -186,8 +189,15 @@ def test_insecure_urls_are_refused(url):
         TiketoClient(url, "t")
 
 
-@pytest.mark.parametrize("url", ["https://api.tiketo.eu/graphql", "http://localhost:8/g",
-                                 "http://127.0.0.1:8/g", "http://[::1]:8/g"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.tiketo.eu/graphql",
+        "http://localhost:8/g",
+        "http://127.0.0.1:8/g",
+        "http://[::1]:8/g",
+    ],
+)
 def test_https_and_localhost_are_allowed(url):
     TiketoClient(url, "t").close()
 
@@ -203,29 +213,42 @@ def test_parse_retry_after_forms():
     assert parse_retry_after("99999999") == 3600
 
 
-@pytest.mark.parametrize("error_type", [
-    "Throttled", "DynamoDB:ProvisionedThroughputExceededException", "ServiceUnavailable",
-    "TooManyRequestsException", "Lambda:TooManyRequestsException", "UNAVAILABLE"])
+@pytest.mark.parametrize(
+    "error_type",
+    [
+        "Throttled",
+        "DynamoDB:ProvisionedThroughputExceededException",
+        "ServiceUnavailable",
+        "TooManyRequestsException",
+        "Lambda:TooManyRequestsException",
+        "UNAVAILABLE",
+    ],
+)
 def test_busy_error_types_mean_retry_later(client, demo_server, error_type):
-    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=None,
-                          errors=[{"message": "try later", "errorType": error_type}])
+    demo_server.set_fault(
+        Fault.LOOKUP_ANSWER, answer=None, errors=[{"message": "try later", "errorType": error_type}]
+    )
     with pytest.raises(ServiceBusy):
         client.pass_by_scan_code(VALID_CODE)
 
 
-@pytest.mark.parametrize("error_type", ["InternalFailure", "Lambda:Unhandled", None,
-                                        "MappingTemplate"])
+@pytest.mark.parametrize(
+    "error_type", ["InternalFailure", "Lambda:Unhandled", None, "MappingTemplate"]
+)
 def test_other_graphql_errors_are_a_refusal_not_an_outage(client, demo_server, error_type):
-    demo_server.set_fault(Fault.LOOKUP_ANSWER, answer=None,
-                          errors=[{"message": "no\nway", "errorType": error_type}])
+    demo_server.set_fault(
+        Fault.LOOKUP_ANSWER, answer=None, errors=[{"message": "no\nway", "errorType": error_type}]
+    )
     with pytest.raises(GraphQLErrors, match="no way"):
         client.pass_by_scan_code(VALID_CODE)
 
 
-@pytest.mark.parametrize("created_at", [1_700_000_000, "next tuesday", "99999-01-01T00:00:00Z",
-                                        {"when": "now"}])
-def test_a_recorded_scan_event_is_a_receipt_whatever_its_created_at(client, demo_server,
-                                                                     created_at):
+@pytest.mark.parametrize(
+    "created_at", [1_700_000_000, "next tuesday", "99999-01-01T00:00:00Z", {"when": "now"}]
+)
+def test_a_recorded_scan_event_is_a_receipt_whatever_its_created_at(
+    client, demo_server, created_at
+):
     demo_server.set_fault(Fault.ODD_CREATED_AT, created_at=created_at)
     receipt = client.create_scan_event(VALID_CODE, data={"scanId": "s-1"})
     assert receipt.id.startswith("scan-") and receipt.created_at is None

@@ -70,8 +70,14 @@ def _read_request(conn: socket.socket) -> None:
     while b"\r\n\r\n" not in data:
         data += conn.recv(4096)
     head, _, body = data.partition(b"\r\n\r\n")
-    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                   if line.lower().startswith(b"content-length:")), 0)
+    length = next(
+        (
+            int(line.split(b":")[1])
+            for line in head.split(b"\r\n")
+            if line.lower().startswith(b"content-length:")
+        ),
+        0,
+    )
     while len(body) < length:
         body += conn.recv(4096)
 
@@ -79,8 +85,9 @@ def _read_request(conn: socket.socket) -> None:
 def drip(data: bytes, every: float = 1.0) -> Callable[[socket.socket], None]:
     def behave(conn: socket.socket) -> None:
         for index in range(len(data)):
-            conn.sendall(data[index:index + 1])
+            conn.sendall(data[index : index + 1])
             time.sleep(every)
+
     return behave
 
 
@@ -110,9 +117,14 @@ def bomb(layers: int) -> Callable[[socket.socket], None]:
     encoding = ", ".join(["gzip"] * layers).encode()
 
     def behave(conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: "
-                     + encoding + b"\r\nContent-Length: %d\r\n\r\n" % len(payload) + payload)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: "
+            + encoding
+            + b"\r\nContent-Length: %d\r\n\r\n" % len(payload)
+            + payload
+        )
         time.sleep(5)
+
     return behave
 
 
@@ -122,8 +134,11 @@ def timed() -> Iterator[Callable[[], float]]:
     yield lambda: time.monotonic() - started
 
 
-@pytest.mark.parametrize("behave", [drip(HEAD % len(ANSWER) + ANSWER), slow_body, silent],
-                         ids=["slow-headers", "slow-body", "silent"])
+@pytest.mark.parametrize(
+    "behave",
+    [drip(HEAD % len(ANSWER) + ANSWER), slow_body, silent],
+    ids=["slow-headers", "slow-body", "silent"],
+)
 def test_a_slow_server_cannot_hold_a_call_past_its_deadline(behave, timed):
     """Issue 14 #2: headers one byte a second held a 3 s lookup for 120 s."""
     with RawServer(behave) as server, TiketoClient(server.url, "t", timeouts=QUICK) as client:
@@ -133,8 +148,10 @@ def test_a_slow_server_cannot_hold_a_call_past_its_deadline(behave, timed):
 
 
 def test_endless_redirects_end_at_once(timed):
-    with RawServer(redirect_forever) as server, TiketoClient(server.url, "t",
-                                                             timeouts=QUICK) as client:
+    with (
+        RawServer(redirect_forever) as server,
+        TiketoClient(server.url, "t", timeouts=QUICK) as client,
+    ):
         with pytest.raises(ServerError, match="HTTP 302"):
             client.projects()
         assert timed() < LATE
@@ -159,8 +176,11 @@ def test_a_compressed_answer_of_normal_size_is_read():
     payload = gzip.compress(ANSWER)
 
     def behave(conn: socket.socket) -> None:
-        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
-                     % len(payload) + payload)
+        conn.sendall(
+            b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n"
+            % len(payload)
+            + payload
+        )
         time.sleep(2)
 
     with RawServer(behave) as server, TiketoClient(server.url, "t", timeouts=QUICK) as client:

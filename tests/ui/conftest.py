@@ -31,8 +31,11 @@ def no_leftover_threads() -> Iterator[None]:
     yield
     deadline = time.monotonic() + 5
     while True:
-        left = [t.name for t in set(threading.enumerate()) - before
-                if t.is_alive() and t.name.startswith(("kiosk-ui-", "capture-"))]
+        left = [
+            t.name
+            for t in set(threading.enumerate()) - before
+            if t.is_alive() and t.name.startswith(("kiosk-ui-", "capture-"))
+        ]
         if not left or time.monotonic() > deadline:
             break
         time.sleep(0.05)
@@ -54,8 +57,13 @@ def ui_settings() -> Settings:
 def make_app(qtbot: Any, paths: Paths, ui_settings: Settings) -> Iterator[Callable[..., KioskApp]]:
     made: list[KioskApp] = []
 
-    def make(settings: Settings | None = None, *, source_factory: Any = None,
-             demo: bool = False, wait_ready: bool = True) -> KioskApp:
+    def make(
+        settings: Settings | None = None,
+        *,
+        source_factory: Any = None,
+        demo: bool = False,
+        wait_ready: bool = True,
+    ) -> KioskApp:
         settings = settings or ui_settings
         save_settings(paths.settings_file, settings)
         app = KioskApp(paths, demo=demo, settings=settings, source_factory=source_factory)

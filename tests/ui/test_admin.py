@@ -111,8 +111,10 @@ def test_export_journal_to_csv(qtbot, kiosk, paths):
     [exported] = (paths.data_dir / "exports").glob("journal-*.csv")
     with exported.open(encoding="utf-8") as stream:
         rows = list(csv.DictReader(stream))
-    assert [(r["code"], r["verdict"]) for r in rows] == [(VALID_CODE, "valid"),
-                                                         (UNKNOWN_CODE, "unknown")]
+    assert [(r["code"], r["verdict"]) for r in rows] == [
+        (VALID_CODE, "valid"),
+        (UNKNOWN_CODE, "unknown"),
+    ]
     assert admin.message.text() == f"Exported 2 scans to {exported}"
 
 

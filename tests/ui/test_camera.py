@@ -11,8 +11,10 @@ from tests.ui.conftest import wait_until
 
 def synthetic(codes):
     def factory(_camera_settings):
-        return SyntheticSource(codes, width=640, height=360, fps=15, show_seconds=1.0,
-                               gap_seconds=0.5)
+        return SyntheticSource(
+            codes, width=640, height=360, fps=15, show_seconds=1.0, gap_seconds=0.5
+        )
+
     return factory
 
 
@@ -73,15 +75,22 @@ def test_default_factory_opens_the_synthetic_device(qtbot, make_app, credentials
     assert "ready" in kiosk.window.status_bar.camera.text()
 
 
-def test_default_factory_opens_an_image_folder(qtbot, make_app, credentials, ui_settings,
-                                                tmp_path):
+def test_default_factory_opens_an_image_folder(qtbot, make_app, credentials, ui_settings, tmp_path):
     """``camera.device = "file:FOLDER"``: the screen reads the folder's images in a loop."""
     import cv2
 
     from kiosk.ui.camera import camera_source
 
-    phone = SyntheticSource([EXPIRED_CODE], width=480, height=320, fps=10, show_seconds=10,
-                            gap_seconds=0, motion=False, realtime=False)
+    phone = SyntheticSource(
+        [EXPIRED_CODE],
+        width=480,
+        height=320,
+        fps=10,
+        show_seconds=10,
+        gap_seconds=0,
+        motion=False,
+        realtime=False,
+    )
     folder = tmp_path / "frames"
     folder.mkdir()
     for index in range(3):

@@ -15,9 +15,14 @@ from tests.conftest import REPO_ROOT
 
 
 def _status(data_dir) -> dict:
-    out = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "status",
-                          "--json"], capture_output=True, text=True, timeout=30, cwd=REPO_ROOT,
-                         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)})
+    out = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "status", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=REPO_ROOT,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+    )
     return json.loads(out.stdout)
 
 
@@ -26,9 +31,14 @@ def test_demo_shows_each_verdict_uploads_and_stops_on_sigterm(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "QT_QPA_PLATFORM": "offscreen"}
     env.pop("KIOSK_DATA_DIR", None)
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "demo"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=REPO_ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), "demo"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
     log_file = data_dir / "logs" / "kiosk.log"
     seen: set[str] = set()
     try:
@@ -54,9 +64,14 @@ def test_demo_shows_each_verdict_uploads_and_stops_on_sigterm(tmp_path):
 
 def test_plain_kiosk_starts_the_screen_and_stops_on_sigterm(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "QT_QPA_PLATFORM": "offscreen"}
-    proc = subprocess.Popen([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            cwd=REPO_ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+    )
     try:
         time.sleep(3)
         assert proc.poll() is None, proc.communicate()
@@ -68,10 +83,19 @@ def test_plain_kiosk_starts_the_screen_and_stops_on_sigterm(tmp_path):
 
 
 def test_without_a_screen_it_says_so(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env["PYTHONPATH"] = str(REPO_ROOT)
-    result = subprocess.run([sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path), "run"],
-                            capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kiosk", "--data-dir", str(tmp_path), "run"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "No screen to show the kiosk on" in result.stderr

@@ -27,8 +27,7 @@ def fill(qtbot, screen, api_url, token, name="door-7", pin="1357", again=None):
     qtbot.keyClicks(screen.pin_again, pin if again is None else again)
 
 
-def test_first_run_registers_and_starts_scanning(qtbot, make_app, demo_server, paths,
-                                                 ui_settings):
+def test_first_run_registers_and_starts_scanning(qtbot, make_app, demo_server, paths, ui_settings):
     ui_settings.admin.pin_hash = ""
     kiosk = make_app(ui_settings)
     window = kiosk.window
@@ -57,8 +56,9 @@ def test_wrong_token_fails_in_one_sentence(qtbot, make_app, demo_server, paths):
     fill(qtbot, screen, demo_server.url, "not-the-token")
     qtbot.mouseClick(screen.register, LEFT)
     wait_until(qtbot, lambda: not screen.busy)
-    assert screen.message.text() == ("The server refused the workspace token; copy it again "
-                                     "from the workspace detail page.")
+    assert screen.message.text() == (
+        "The server refused the workspace token; copy it again from the workspace detail page."
+    )
     assert not paths.device_file.exists()
     assert screen.register.isEnabled() and screen.token.isEnabled()
 

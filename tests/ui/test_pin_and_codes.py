@@ -32,7 +32,14 @@ def test_provisioning_code_forms():
 
 
 def test_passes_and_junk_are_not_provisioning_codes():
-    for text in ("TKT-VALID-0001", "{}", "{not json", '{"token": "x"}', "[1, 2]",
-                 "tiketo-kiosk://other?api=x", "tiketo-kiosk://provision?token=x",
-                 '{"apiUrl": 5, "token": "x"}'):
+    for text in (
+        "TKT-VALID-0001",
+        "{}",
+        "{not json",
+        '{"token": "x"}',
+        "[1, 2]",
+        "tiketo-kiosk://other?api=x",
+        "tiketo-kiosk://provision?token=x",
+        '{"apiUrl": 5, "token": "x"}',
+    ):
         assert parse_provisioning_code(text) is None, text

@@ -39,6 +39,7 @@ def test_verdicts_are_not_shown_over_staff_screens():
 
 
 def test_the_policy_loads_without_qt():
-    code = ("import sys, kiosk.ui.policy; "
-            "sys.exit(any(m.startswith('PySide6') for m in sys.modules))")
+    code = (
+        "import sys, kiosk.ui.policy; sys.exit(any(m.startswith('PySide6') for m in sys.modules))"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,13 +7,12 @@ from PySide6.QtCore import Qt
 from kiosk.demo import DEMO_WORKSPACE_TOKEN
 from kiosk.demo.passes import guest_pass
 from kiosk.journal import Journal
-from kiosk.journal.store import HELD
+from kiosk.journal.states import UploadState
 from tests.ui.conftest import wait_until
 from tests.ui.test_scanning import scan_manually
 
 
-def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo_server,
-                                                              paths):
+def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo_server, paths):
     from tests.ui.test_admin import open_admin
 
     demo_server.state.add_pass(guest_pass(1))
@@ -36,4 +35,4 @@ def test_register_again_as_another_device_holds_the_old_queue(qtbot, kiosk, demo
     assert queued.scan_id not in {e.data["scanId"] for e in demo_server.state.events()}
     with Journal(paths.journal_file) as journal:
         states = {record.scan_id: state for record, state in journal.history()}
-    assert states[queued.scan_id] == HELD
+    assert states[queued.scan_id] == UploadState.HELD

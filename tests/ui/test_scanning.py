@@ -80,8 +80,11 @@ def test_manual_entry_shows_valid_with_holder_and_pass(qtbot, kiosk):
 
 
 def test_rejections_say_why(qtbot, kiosk):
-    expectations = {VOIDED_CODE: ("VOIDED", "voided"), EXPIRED_CODE: ("EXPIRED", "Expired on"),
-                    UNKNOWN_CODE: ("UNKNOWN", "No pass")}
+    expectations = {
+        VOIDED_CODE: ("VOIDED", "voided"),
+        EXPIRED_CODE: ("EXPIRED", "Expired on"),
+        UNKNOWN_CODE: ("UNKNOWN", "No pass"),
+    }
     for code, (word, reason) in expectations.items():
         kiosk.window.verdict.dismiss()
         scan_manually(qtbot, kiosk, code)

@@ -31,8 +31,10 @@ def test_offline_then_back_updates_status_and_pending(qtbot, kiosk, demo_server)
     assert "since" in bar.connection_detail.text()
     assert "2 scans waiting to upload" in bar.uploads.text()
     assert bar.try_now.isVisibleTo(bar)
-    assert "Offline:" in kiosk.window.scanning.notice.text() or \
-        kiosk.window.current is kiosk.window.verdict
+    assert (
+        "Offline:" in kiosk.window.scanning.notice.text()
+        or kiosk.window.current is kiosk.window.verdict
+    )
     assert "Today: 2 admitted" in bar.day.text()
 
     demo_server.start()

@@ -20,8 +20,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
     tree = ET.parse(ts)
-    return {(context.findtext("name") or "", message.findtext("source") or ""): message
-            for context in tree.iter("context") for message in context.iter("message")}
+    return {
+        (context.findtext("name") or "", message.findtext("source") or ""): message
+        for context in tree.iter("context")
+        for message in context.iter("message")
+    }
 
 
 def _tr_calls() -> set[tuple[str, str]]:
@@ -36,8 +39,12 @@ def _tr_calls() -> set[tuple[str, str]]:
         for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
             for call in (n for n in ast.walk(cls) if isinstance(n, ast.Call)):
                 func = call.func
-                if (isinstance(func, ast.Attribute) and func.attr == "tr" and call.args
-                        and isinstance(call.args[0], ast.Constant)):
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "tr"
+                    and call.args
+                    and isinstance(call.args[0], ast.Constant)
+                ):
                     found.add((cls.name, call.args[0].value))
     return found
 
@@ -55,16 +62,17 @@ def test_catalogue_holds_every_text(language):
     calls = _tr_calls()
     assert len(calls) > 100
     missing = sorted(calls - set(shipped))
-    assert not missing, ("run resources/translations/update_translations.py; missing: "
-                         f"{missing}")
+    assert not missing, f"run resources/translations/update_translations.py; missing: {missing}"
     numerus = {key for key, message in shipped.items() if message.get("numerus") == "yes"}
     assert {key for key in calls if "%n" in key[1]} == numerus
 
 
 def test_polish_is_complete():
-    unfinished = [source for (_, source), message in
-                  _messages(TRANSLATIONS / "kiosk_pl.ts").items()
-                  if message.find("translation").get("type") == "unfinished"]
+    unfinished = [
+        source
+        for (_, source), message in _messages(TRANSLATIONS / "kiosk_pl.ts").items()
+        if message.find("translation").get("type") == "unfinished"
+    ]
     assert not unfinished
 
 
@@ -72,8 +80,10 @@ def test_polish_is_complete():
 def test_compiled_catalogue_is_current(language, tmp_path):
     tool = Path(sys.executable).parent / "pyside6-lrelease"
     compiled = tmp_path / "fresh.qm"
-    subprocess.run([str(tool), "-silent", str(TRANSLATIONS / f"kiosk_{language}.ts"), "-qm",
-                    str(compiled)], check=True)
+    subprocess.run(
+        [str(tool), "-silent", str(TRANSLATIONS / f"kiosk_{language}.ts"), "-qm", str(compiled)],
+        check=True,
+    )
     assert compiled.read_bytes() == (TRANSLATIONS / f"kiosk_{language}.qm").read_bytes()
 
 

@@ -65,7 +65,8 @@ def screen(qtbot: QtBot) -> Iterator[Screen]:
 
 
 def test_fast_burst_with_enter_is_a_scan_even_when_a_field_has_focus(
-        qtbot: QtBot, screen: Screen) -> None:
+    qtbot: QtBot, screen: Screen
+) -> None:
     screen.other.setFocus()
     with screen.clock.burst():
         qtbot.keyClicks(screen.other, "TKT-VALID-0001")  # no delay: scanner speed
@@ -105,8 +106,9 @@ def test_held_down_key_is_a_person_not_a_scanner(qtbot: QtBot, screen: Screen) -
     with screen.clock.burst():
         qtbot.keyClick(screen.manual, Qt.Key.Key_0)
         for _ in range(6):  # auto-repeat, as fast as a scanner
-            repeat = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_0,
-                               Qt.KeyboardModifier.NoModifier, "0", True)
+            repeat = QKeyEvent(
+                QEvent.Type.KeyPress, Qt.Key.Key_0, Qt.KeyboardModifier.NoModifier, "0", True
+            )
             QApplication.sendEvent(screen.manual, repeat)
     qtbot.waitUntil(lambda: screen.manual.text() == "0000000", timeout=2000)
     qtbot.wait(150)
@@ -135,23 +137,32 @@ def test_backspace_and_shortcuts_pass_through(qtbot: QtBot, screen: Screen) -> N
 
 # -- real scanners: modifier keys, the event's own time, Tab, leftovers -----------------------
 
-def _key_event(key: int, text: str = "", modifiers: Qt.KeyboardModifier =
-               Qt.KeyboardModifier.NoModifier, stamp_ms: int = 0) -> QKeyEvent:
+
+def _key_event(
+    key: int,
+    text: str = "",
+    modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+    stamp_ms: int = 0,
+) -> QKeyEvent:
     event = QKeyEvent(QEvent.Type.KeyPress, key, modifiers, text)
     event.setTimestamp(stamp_ms)
     return event
 
 
-def _type_like_a_scanner(target: QWidget, text: str, start_ms: int = 1_000,
-                         gap_ms: int = 2, suffix: int | None = Qt.Key.Key_Return,
-                         between: Callable[[], None] | None = None) -> int:
+def _type_like_a_scanner(
+    target: QWidget,
+    text: str,
+    start_ms: int = 1_000,
+    gap_ms: int = 2,
+    suffix: int | None = Qt.Key.Key_Return,
+    between: Callable[[], None] | None = None,
+) -> int:
     """Key presses as X delivers a scanner's burst: Shift pressed (and its own event) before
     each capital or shifted symbol, every event stamped with the server's milliseconds."""
     stamp = start_ms
     for char in text:
         shifted = char.isupper() or char in '~!@#$%^&*()_+{}|:"<>?'
-        modifiers = (Qt.KeyboardModifier.ShiftModifier if shifted
-                     else Qt.KeyboardModifier.NoModifier)
+        modifiers = Qt.KeyboardModifier.ShiftModifier if shifted else Qt.KeyboardModifier.NoModifier
         if shifted:
             QApplication.sendEvent(target, _key_event(Qt.Key.Key_Shift, "", modifiers, stamp))
         key = ord(char.upper()) if char.isalnum() else Qt.Key.Key_unknown
@@ -161,8 +172,7 @@ def _type_like_a_scanner(target: QWidget, text: str, start_ms: int = 1_000,
             between()
     if suffix is not None:
         text_of = {Qt.Key.Key_Return: "\r", Qt.Key.Key_Tab: "\t"}
-        QApplication.sendEvent(target, _key_event(suffix, text_of.get(suffix, ""),
-                                                  stamp_ms=stamp))
+        QApplication.sendEvent(target, _key_event(suffix, text_of.get(suffix, ""), stamp_ms=stamp))
     return stamp
 
 
@@ -174,8 +184,7 @@ def test_shift_before_capitals_never_ends_a_burst(qtbot: QtBot, screen: Screen) 
     assert screen.manual.text() == ""
 
 
-def test_altgr_and_caps_lock_presses_are_part_of_the_burst(qtbot: QtBot,
-                                                           screen: Screen) -> None:
+def test_altgr_and_caps_lock_presses_are_part_of_the_burst(qtbot: QtBot, screen: Screen) -> None:
     screen.manual.setFocus()
     stamp = 100
     for key in (Qt.Key.Key_CapsLock, Qt.Key.Key_AltGr):
@@ -214,7 +223,8 @@ def test_a_persons_tab_still_moves_the_focus(qtbot: QtBot, screen: Screen) -> No
 
 
 def test_leftovers_of_a_split_burst_are_cleared_when_the_scan_is_taken(
-        qtbot: QtBot, screen: Screen) -> None:
+    qtbot: QtBot, screen: Screen
+) -> None:
     screen.manual.setFocus()
     _type_like_a_scanner(screen.manual, "TK", suffix=None)  # a burst cut short: 2 keys
     qtbot.waitUntil(lambda: screen.manual.text() == "TK", timeout=2000)  # a person's, so far
@@ -235,8 +245,9 @@ def test_a_first_key_stalled_on_its_way_is_taken_back(qtbot: QtBot, screen: Scre
     person's; the K's timestamp (2 ms after the T) proves it was a burst."""
     screen.manual.setFocus()
     screen.filter._clock = time.monotonic
-    QApplication.sendEvent(screen.manual, _key_event(Qt.Key.Key_T, "T",
-                                                     Qt.KeyboardModifier.ShiftModifier, 7000))
+    QApplication.sendEvent(
+        screen.manual, _key_event(Qt.Key.Key_T, "T", Qt.KeyboardModifier.ShiftModifier, 7000)
+    )
     qtbot.waitUntil(lambda: screen.manual.text() == "T", timeout=2000)
     _type_like_a_scanner(screen.manual, "KT-VALID-0001", start_ms=7002)
     assert screen.scans == ["TKT-VALID-0001"]

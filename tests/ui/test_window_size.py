@@ -19,17 +19,21 @@ def leaf_rects(root: QWidget) -> dict[QWidget, QRect]:
     """Visible labels, buttons and fields of the current screen, in window coordinates."""
     rects = {}
     for widget in root.findChildren(QWidget):
-        if (isinstance(widget, QLabel | QAbstractButton | QLineEdit) and widget.isVisible()
-                and widget.width() > 0 and (not isinstance(widget, QLabel) or widget.text())):
+        if (
+            isinstance(widget, QLabel | QAbstractButton | QLineEdit)
+            and widget.isVisible()
+            and widget.width() > 0
+            and (not isinstance(widget, QLabel) or widget.text())
+        ):
             top_left = widget.mapTo(root, QPoint(0, 0))
             rects[widget] = QRect(top_left, widget.size())
     return rects
 
 
 @pytest.mark.parametrize("size", [(800, 480), (1024, 600), (1280, 800)])
-def test_nothing_overlaps_down_to_the_minimum_size(qtbot: Any, credentials: Any,
-                                                   make_app: Callable[..., KioskApp],
-                                                   size: tuple[int, int]) -> None:
+def test_nothing_overlaps_down_to_the_minimum_size(
+    qtbot: Any, credentials: Any, make_app: Callable[..., KioskApp], size: tuple[int, int]
+) -> None:
     kiosk = make_app()
     window = kiosk.window
     assert window.minimumSize().width() <= MIN_SIZE.width()
@@ -48,10 +52,10 @@ def test_nothing_overlaps_down_to_the_minimum_size(qtbot: Any, credentials: Any,
 
 
 def test_the_window_cannot_be_made_smaller_than_the_layout_needs(
-        qtbot: Any, credentials: Any, make_app: Callable[..., KioskApp]) -> None:
+    qtbot: Any, credentials: Any, make_app: Callable[..., KioskApp]
+) -> None:
     kiosk = make_app()
     kiosk.window.resize(400, 200)
     qtbot.wait(20)
     assert kiosk.window.width() >= min(MIN_SIZE.width(), kiosk.window.screen().size().width())
-    assert kiosk.window.height() >= min(MIN_SIZE.height(),
-                                        kiosk.window.screen().size().height())
+    assert kiosk.window.height() >= min(MIN_SIZE.height(), kiosk.window.screen().size().height())

@@ -13,8 +13,15 @@ from kiosk.capture.readers.zxing import ZxingReader
 
 log = logging.getLogger(__name__)
 
-__all__ = ["BarcodeReader", "Binarizer", "ReaderUnavailable", "ZbarReader", "ZxingReader",
-           "load_pyzbar", "zbar_reader"]
+__all__ = [
+    "BarcodeReader",
+    "Binarizer",
+    "ReaderUnavailable",
+    "ZbarReader",
+    "ZxingReader",
+    "load_pyzbar",
+    "zbar_reader",
+]
 
 
 def zbar_reader(formats: Sequence[str] | None = None) -> ZbarReader | None:
@@ -29,5 +36,8 @@ def zbar_reader(formats: Sequence[str] | None = None) -> ZbarReader | None:
 
 @functools.cache
 def _warn_once(problem: str) -> None:
-    log.warning("Second barcode decoder unavailable (%s); reading with zxing-cpp alone. %s",
-                problem, INSTALL_HINT)
+    log.warning(
+        "Second barcode decoder unavailable (%s); reading with zxing-cpp alone. %s",
+        problem,
+        INSTALL_HINT,
+    )

@@ -37,9 +37,17 @@ class BarcodeReader(abc.ABC):
         self.formats = list(formats) if formats is not None else list(KNOWN_FORMATS)
 
     @abc.abstractmethod
-    def read(self, image: np.ndarray, *, thorough: bool = False, every_format: bool = False,
-             binarizer: Binarizer = Binarizer.LOCAL, scale: float = 1.0, dx: float = 0.0,
-             dy: float = 0.0) -> list[Detection]:
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        thorough: bool = False,
+        every_format: bool = False,
+        binarizer: Binarizer = Binarizer.LOCAL,
+        scale: float = 1.0,
+        dx: float = 0.0,
+        dy: float = 0.0,
+    ) -> list[Detection]:
         """Every code in ``image`` (grey or BGR), corners scaled by ``scale`` and shifted by
         (``dx``, ``dy``): where they lie in the image this one was cut or resized from.
 

@@ -42,9 +42,17 @@ class ZbarReader(BarcodeReader):
         self._every = zbar_symbols(KNOWN_FORMATS) or []
         self._allowed = set(self.formats) | {"EAN13"}
 
-    def read(self, image: np.ndarray, *, thorough: bool = False, every_format: bool = False,
-             binarizer: Binarizer = Binarizer.LOCAL, scale: float = 1.0, dx: float = 0.0,
-             dy: float = 0.0) -> list[Detection]:
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        thorough: bool = False,
+        every_format: bool = False,
+        binarizer: Binarizer = Binarizer.LOCAL,
+        scale: float = 1.0,
+        dx: float = 0.0,
+        dy: float = 0.0,
+    ) -> list[Detection]:
         """zbar has one way of reading: ``thorough`` and ``binarizer`` change nothing."""
         symbols = self._every if every_format else self._symbols
         if not symbols:
@@ -52,8 +60,7 @@ class ZbarReader(BarcodeReader):
         kinds = self._pyzbar.ZBarSymbol
         results = self._pyzbar.decode(image, symbols=[getattr(kinds, s) for s in symbols])
         found = (self._detection(r, scale, dx, dy) for r in results)
-        return [d for d in found
-                if d is not None and (every_format or d.format in self._allowed)]
+        return [d for d in found if d is not None and (every_format or d.format in self._allowed)]
 
     def _detection(self, result: Any, scale: float, dx: float, dy: float) -> Detection | None:
         fmt = ZBAR_TO_KIOSK.get(getattr(result, "type", ""))
@@ -69,8 +76,12 @@ class ZbarReader(BarcodeReader):
             corners = order_quad(cv2.boxPoints(cv2.minAreaRect(hull)))
         else:
             r = result.rect
-            corners = [(r.left, r.top), (r.left + r.width, r.top),
-                       (r.left + r.width, r.top + r.height), (r.left, r.top + r.height)]
+            corners = [
+                (r.left, r.top),
+                (r.left + r.width, r.top),
+                (r.left + r.width, r.top + r.height),
+                (r.left, r.top + r.height),
+            ]
         try:
             text, binary = raw.decode("utf-8"), False
         except UnicodeDecodeError:

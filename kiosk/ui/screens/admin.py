@@ -74,7 +74,8 @@ class AdminScreen(QWidget):
         self.volume.setRange(0, 100)
         self.test_sound = button()
         self.test_sound.clicked.connect(
-            lambda: self.testSoundRequested.emit(self.volume.value() / 100))
+            lambda: self.testSoundRequested.emit(self.volume.value() / 100)
+        )
         self.language = QComboBox()
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES.get(code, code), code)
@@ -92,8 +93,17 @@ class AdminScreen(QWidget):
         volume_row.addWidget(self.volume, 1)
         volume_row.addWidget(self.test_sound)
         fields: tuple[QWidget | QHBoxLayout, ...] = (
-            self.mode, self.entry_points, self.reward_points, self.redeem_points, self.camera,
-            self.language, self.reentry, self.offline_policy, self.verdict_seconds, volume_row)
+            self.mode,
+            self.entry_points,
+            self.reward_points,
+            self.redeem_points,
+            self.camera,
+            self.language,
+            self.reentry,
+            self.offline_policy,
+            self.verdict_seconds,
+            volume_row,
+        )
         for index, (row_label, field) in enumerate(zip(self._labels, fields, strict=True)):
             cell = QVBoxLayout()
             cell.setSpacing(2)
@@ -116,8 +126,9 @@ class AdminScreen(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setWidget(form)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        QScroller.grabGesture(scroll.viewport(),
-                              QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+        QScroller.grabGesture(
+            scroll.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture
+        )
 
         self.save = button("primary")
         self.save.clicked.connect(self._save)
@@ -135,8 +146,14 @@ class AdminScreen(QWidget):
         self.back.clicked.connect(self.backRequested)
         self.message = label("hint", wrap=True)
         actions = QVBoxLayout()
-        for widget in (self.save, self.upload_now, self.export, self.reprovision,
-                       self.toggle_fullscreen, self.quit):
+        for widget in (
+            self.save,
+            self.upload_now,
+            self.export,
+            self.reprovision,
+            self.toggle_fullscreen,
+            self.quit,
+        ):
             actions.addWidget(widget)
         actions.addStretch(1)
         actions.addWidget(self.back)
@@ -237,10 +254,16 @@ class AdminScreen(QWidget):
         state = connected if fleet.connected else self.tr("not connected")
         doors = ", ".join(
             f"{door.device} ({connected if door.connected else gone}"
-            + (f", {door.pending} {waiting}" if door.pending else "") + ")"
-            for door in fleet.doors) or self.tr("none yet")
-        self.fleet_line.setText(self.tr("Venue broker %1: %2. Other doors: %3").replace(
-            "%1", fleet.broker).replace("%2", state).replace("%3", doors))
+            + (f", {door.pending} {waiting}" if door.pending else "")
+            + ")"
+            for door in fleet.doors
+        ) or self.tr("none yet")
+        self.fleet_line.setText(
+            self.tr("Venue broker %1: %2. Other doors: %3")
+            .replace("%1", fleet.broker)
+            .replace("%2", state)
+            .replace("%3", doors)
+        )
 
     def say(self, text: str) -> None:
         self.message.setText(text)
@@ -258,15 +281,22 @@ class AdminScreen(QWidget):
             self.mode.addItem(texts.mode_name(code).capitalize(), code)
         self._select(self.mode, mode or self.settings.scanning.mode)
         self.offline_policy.clear()
-        policy_names = {"accept": self.tr("Accept (upload later)"),
-                        "reject": self.tr("Reject")}
+        policy_names = {"accept": self.tr("Accept (upload later)"), "reject": self.tr("Reject")}
         for code in OFFLINE_POLICIES:
             self.offline_policy.addItem(policy_names.get(code, code), code)
         self._select(self.offline_policy, policy or self.settings.scanning.offline_policy)
-        names = (self.tr("Mode"), self.tr("Entry points"), self.tr("Reward points"),
-                 self.tr("Redeem points"), self.tr("Camera"), self.tr("Language"),
-                 self.tr("Re-entry window (min)"), self.tr("Unknown pass offline"),
-                 self.tr("Verdict shown (s)"), self.tr("Sound"))
+        names = (
+            self.tr("Mode"),
+            self.tr("Entry points"),
+            self.tr("Reward points"),
+            self.tr("Redeem points"),
+            self.tr("Camera"),
+            self.tr("Language"),
+            self.tr("Re-entry window (min)"),
+            self.tr("Unknown pass offline"),
+            self.tr("Verdict shown (s)"),
+            self.tr("Sound"),
+        )
         for row_label, text in zip(self._labels, names, strict=False):
             row_label.setText(text)
         self.hold.setText(self.tr("Hold verdict until tap"))
@@ -281,8 +311,9 @@ class AdminScreen(QWidget):
         self.upload_now.setText(self.tr("Upload now"))
         self.export.setText(self.tr("Export journal (CSV)"))
         self.reprovision.setText(self.tr("Register again"))
-        self.toggle_fullscreen.setText(self.tr("Leave full-screen") if self.fullscreen
-                                       else self.tr("Full-screen"))
+        self.toggle_fullscreen.setText(
+            self.tr("Leave full-screen") if self.fullscreen else self.tr("Full-screen")
+        )
         self.quit.setText(self.tr("Quit kiosk"))
         self.back.setText(self.tr("Back to scanning"))
 

@@ -40,8 +40,11 @@ class FirstRunScreen(QWidget):
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._form_labels = [label() for _ in range(5)]
-        for row_label, field in zip(self._form_labels, (self.api_url, self.token, self.name,
-                                                        self.pin, self.pin_again), strict=True):
+        for row_label, field in zip(
+            self._form_labels,
+            (self.api_url, self.token, self.name, self.pin, self.pin_again),
+            strict=True,
+        ):
             self.form.addRow(row_label, field)
         self.register = button("primary")
         self.register.clicked.connect(self._register)
@@ -80,8 +83,9 @@ class FirstRunScreen(QWidget):
             field.returnPressed.connect(self._register)
         self.retranslate()
 
-    def prepare(self, api_url: str, device_name: str, pin_required: bool,
-                cancellable: bool) -> None:
+    def prepare(
+        self, api_url: str, device_name: str, pin_required: bool, cancellable: bool
+    ) -> None:
         """Fresh form: first run (PIN required) or registering again from Admin."""
         self.pin_required = pin_required
         self.api_url.setText(api_url)
@@ -107,8 +111,13 @@ class FirstRunScreen(QWidget):
             self.token.setText(code.token)
         if code.name:
             self.name.setText(code.name)
-        self._say(self.tr("Read the API URL and token from the QR code. "
-                          "Set the admin PIN, then press Register."), "success")
+        self._say(
+            self.tr(
+                "Read the API URL and token from the QR code. "
+                "Set the admin PIN, then press Register."
+            ),
+            "success",
+        )
         (self.pin if self.pin_required else self.register).setFocus()
         return True
 
@@ -121,8 +130,12 @@ class FirstRunScreen(QWidget):
             return
         self._set_busy(True)
         self._say(self.tr("Registering with the server…"), "hint")
-        self.registerRequested.emit(self.api_url.text().strip(), self.token.text().strip(),
-                                    self.name.text().strip(), self.pin.text())
+        self.registerRequested.emit(
+            self.api_url.text().strip(),
+            self.token.text().strip(),
+            self.name.text().strip(),
+            self.pin.text(),
+        )
 
     def _problem(self) -> str:
         if not self.api_url.text().strip():
@@ -143,8 +156,12 @@ class FirstRunScreen(QWidget):
     def show_success(self, workspace: str, device: str) -> None:
         self._set_busy(False)
         self.token.clear()
-        self._say(self.tr("Registered “%1” in workspace “%2”.").replace("%1", device)
-                  .replace("%2", workspace), "success")
+        self._say(
+            self.tr("Registered “%1” in workspace “%2”.")
+            .replace("%1", device)
+            .replace("%2", workspace),
+            "success",
+        )
         self.register.setVisible(False)
         self.cancel.setVisible(False)
         self.start.setVisible(True)
@@ -167,16 +184,28 @@ class FirstRunScreen(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Set up this kiosk"))
-        self.intro.setText(self.tr("Copy the API URL and the workspace token from the Tiketo "
-                                   "workspace page, or show its setup QR code to the camera."))
-        texts = (self.tr("API URL"), self.tr("Workspace token"), self.tr("Device name"),
-                 self.tr("Admin PIN"), self.tr("PIN again"))
+        self.intro.setText(
+            self.tr(
+                "Copy the API URL and the workspace token from the Tiketo "
+                "workspace page, or show its setup QR code to the camera."
+            )
+        )
+        texts = (
+            self.tr("API URL"),
+            self.tr("Workspace token"),
+            self.tr("Device name"),
+            self.tr("Admin PIN"),
+            self.tr("PIN again"),
+        )
         for row_label, text in zip(self._form_labels, texts, strict=True):
             row_label.setText(text)
         self.api_url.setPlaceholderText("https://…/graphql")
         self.token.setPlaceholderText(self.tr("pasted or read from the QR code"))
-        self.pin.setPlaceholderText(self.tr("4 to 12 digits") if self.pin_required
-                                    else self.tr("empty: keep the current PIN"))
+        self.pin.setPlaceholderText(
+            self.tr("4 to 12 digits")
+            if self.pin_required
+            else self.tr("empty: keep the current PIN")
+        )
         self.register.setText(self.tr("Register"))
         self.cancel.setText(self.tr("Cancel"))
         self.start.setText(self.tr("Start scanning"))

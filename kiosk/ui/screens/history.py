@@ -74,10 +74,13 @@ class HistoryScreen(QWidget):
             verdict = texts.kind_short(entry.kind)
             if entry.offline:
                 verdict += " " + self.tr("(offline)")
-            cells = (texts.when(entry.scanned_at), texts.shorten_code(entry.code),
-                     verdict + holder,
-                     texts.points_text(entry.reward_points) if entry.reward_points else "",
-                     texts.upload_state_name(entry.upload_state))
+            cells = (
+                texts.when(entry.scanned_at),
+                texts.shorten_code(entry.code),
+                verdict + holder,
+                texts.points_text(entry.reward_points) if entry.reward_points else "",
+                texts.upload_state_name(entry.upload_state),
+            )
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if column == 1:
@@ -90,11 +93,18 @@ class HistoryScreen(QWidget):
         self.back.setText(self.tr("Back"))
         self.title.setText(self.tr("Last %1 scans").replace("%1", str(LIMIT)))
         self.search.setPlaceholderText(self.tr("Search code or name"))
-        self.table.setHorizontalHeaderLabels([
-            self.tr("Time"), self.tr("Code"), self.tr("Verdict"), self.tr("Points"),
-            self.tr("Upload")])
-        self.empty.setText(self.tr("No scans match.") if self.search_text()
-                           else self.tr("No scans yet."))
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Time"),
+                self.tr("Code"),
+                self.tr("Verdict"),
+                self.tr("Points"),
+                self.tr("Upload"),
+            ]
+        )
+        self.empty.setText(
+            self.tr("No scans match.") if self.search_text() else self.tr("No scans yet.")
+        )
         if self.entries:
             self.show_entries(self.entries)
 

@@ -138,8 +138,9 @@ class PinScreen(QWidget):
                 self._locked_until = time.monotonic() + LOCKOUT_SECONDS
                 self._update_lock()
             else:
-                self.message.setText(self.tr("Wrong PIN. %n attempt(s) left.", "",
-                                             MAX_ATTEMPTS - self._failures))
+                self.message.setText(
+                    self.tr("Wrong PIN. %n attempt(s) left.", "", MAX_ATTEMPTS - self._failures)
+                )
 
     def _choose(self, pin: str) -> None:
         if not pin.isdigit() or not MIN_DIGITS <= len(pin) <= MAX_DIGITS:
@@ -163,8 +164,9 @@ class PinScreen(QWidget):
         for key in self.keys.values():
             key.setEnabled(remaining <= 0)
         if remaining > 0:
-            self.message.setText(self.tr("Too many wrong PINs. Try again in %n s.", "",
-                                         max(1, round(remaining))))
+            self.message.setText(
+                self.tr("Too many wrong PINs. Try again in %n s.", "", max(1, round(remaining)))
+            )
             self._lock_timer.start()
         elif self._lock_timer.isActive():
             self._lock_timer.stop()

@@ -66,8 +66,11 @@ class ScanningScreen(QWidget):
 
     def set_mode(self, settings: ScanningSettings) -> None:
         self._mode = settings.mode
-        self._points = {"entry": settings.entry_points, "reward": settings.reward_points,
-                        "redeem": -settings.redeem_points}.get(settings.mode, 0)
+        self._points = {
+            "entry": settings.entry_points,
+            "reward": settings.reward_points,
+            "redeem": -settings.redeem_points,
+        }.get(settings.mode, 0)
         self._update_badge()
 
     def set_scale(self, scale: float) -> None:
@@ -93,7 +96,8 @@ class ScanningScreen(QWidget):
             text = self.tr("The server refused this device. Register it again in Admin.")
         elif self._offline_reason:
             text = self.tr("Offline: %1 Scans are checked here and uploaded later.").replace(
-                "%1", self._offline_reason)
+                "%1", self._offline_reason
+            )
         else:
             text = ""
         self.notice.setText(text)

@@ -98,7 +98,8 @@ class VerdictScreen(QWidget):
         self.badge.setStyleSheet(
             f"color: #111111; background: #FFFFFF; border: {px(3, s)}px solid #111111;"
             f"border-radius: {px(8, s)}px; padding: {px(4, s)}px {px(16, s)}px;"
-            f"font-size: {px(24, s)}px; font-weight: 800;")
+            f"font-size: {px(24, s)}px; font-weight: 800;"
+        )
         self.badge.setText(self.tr("OFFLINE: will upload later"))
         self.badge.setVisible(verdict.offline)
         self.reason.setText(self._reason(verdict))
@@ -108,8 +109,9 @@ class VerdictScreen(QWidget):
         details = self._details(verdict)
         self.details.setText(details)
         self.details.setVisible(bool(details))
-        self.hint.setText(self.tr("Tap the screen or press any key to continue")
-                          if self.hold_until_tap else "")
+        self.hint.setText(
+            self.tr("Tap the screen or press any key to continue") if self.hold_until_tap else ""
+        )
         self.update()
 
     def _reason(self, verdict: Verdict) -> str:
@@ -122,7 +124,8 @@ class VerdictScreen(QWidget):
             text = self.tr("This pass has been voided.")
             if verdict.expires_at is not None:
                 text += " " + self.tr("Valid until %1").replace(
-                    "%1", texts.long_date(verdict.expires_at))
+                    "%1", texts.long_date(verdict.expires_at)
+                )
             return text
         if kind is VerdictKind.UNKNOWN:
             return self.tr("No pass with this code in this workspace.")
@@ -130,17 +133,21 @@ class VerdictScreen(QWidget):
             first = verdict.first_scanned_at
             if first is None:
                 return self.tr("Scanned here before.")
-            return self.tr("First scanned at %1 (%2)").replace("%1", texts.clock(first)).replace(
-                "%2", texts.ago(first, datetime.now(UTC)))
+            return (
+                self.tr("First scanned at %1 (%2)")
+                .replace("%1", texts.clock(first))
+                .replace("%2", texts.ago(first, datetime.now(UTC)))
+            )
         if kind is VerdictKind.ERROR:
             return verdict.message or self.tr("The kiosk could not check this code.")
         return ""
 
     def _details(self, verdict: Verdict) -> str:
-        parts = [p for p in (verdict.template_name, texts.pass_type_name(verdict.pass_type))
-                 if p]
-        if verdict.template_name and texts.pass_type_name(verdict.pass_type) == \
-                verdict.template_name:
+        parts = [p for p in (verdict.template_name, texts.pass_type_name(verdict.pass_type)) if p]
+        if (
+            verdict.template_name
+            and texts.pass_type_name(verdict.pass_type) == verdict.template_name
+        ):
             parts = parts[:1]
         line = " · ".join(parts)
         if verdict.kind is VerdictKind.VALID and verdict.reward_points:
