@@ -30,7 +30,10 @@ def set_role(widget: QWidget, role: str) -> QWidget:
 
 
 def label(role: str = "", text: str = "", wrap: bool = False) -> QLabel:
+    """A label that shows its text as typed: holder names, codes and server messages come
+    from outside, and Qt would otherwise render one that looks like HTML as rich text."""
     widget = QLabel(text)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
     if role:
         set_role(widget, role)
     widget.setWordWrap(wrap)
@@ -65,6 +68,7 @@ class FitLabel(QLabel):
         self._css = ""
         self._fitted = 0
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setTextFormat(Qt.TextFormat.PlainText)  # see label()
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
     def set_pixel_size(self, size: int) -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.ui import texts
 from kiosk.ui.theme import VERDICT_COLOURS, px
-from kiosk.ui.widgets import FitLabel, VerdictIcon
+from kiosk.ui.widgets import FitLabel, VerdictIcon, label
 
 
 class VerdictScreen(QWidget):
@@ -36,7 +36,7 @@ class VerdictScreen(QWidget):
 
         self.icon = VerdictIcon()
         self.word = FitLabel()
-        self.badge = QLabel()
+        self.badge = label()
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.reason = self._text_label()
         self.holder = self._text_label()
@@ -56,9 +56,8 @@ class VerdictScreen(QWidget):
 
     @staticmethod
     def _text_label() -> QLabel:
-        widget = QLabel()
+        widget = label(wrap=True)
         widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        widget.setWordWrap(True)
         return widget
 
     def configure(self, seconds: float, hold_until_tap: bool, hide_holder: bool) -> None:
