@@ -6,23 +6,11 @@ from collections.abc import Iterable
 
 import zxingcpp
 
+from kiosk.settings import BARCODE_FORMATS
+
 # Formats a wallet pass or printed ticket carries, by the names settings and JSON use
 # (these are zxing-cpp's BarcodeFormat member names).
-KNOWN_FORMATS = (
-    "QRCode",
-    "Aztec",
-    "PDF417",
-    "Code128",
-    "DataMatrix",
-    "EAN13",
-    "EAN8",
-    "Code39",
-    "Code93",
-    "ITF",
-    "UPCA",
-    "UPCE",
-    "Codabar",
-)
+KNOWN_FORMATS = BARCODE_FORMATS  # one list: settings validate against it
 
 # zbar's symbol type names -> the kiosk's. zbar reads no Aztec or DataMatrix at all.
 ZBAR_TO_KIOSK = {
