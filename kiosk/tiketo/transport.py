@@ -215,27 +215,23 @@ class CappedInflater:
         self.size = 0
 
     def feed(self, data: bytes) -> bytes:
-        try:
-            for index, layer in enumerate(self._layers):
-                room = self._cap - self._produced[index]
-                out = layer.decompress(data, room + 1)
-                self._produced[index] += len(out)
-                if len(out) > room or layer.unconsumed_tail:
-                    raise BodyTooLarge
-                data = out
-        except zlib.error as exc:
-            raise UnknownEncoding(f"damaged compressed data ({exc})") from exc
-        self.size += len(data)
-        if self.size > self._cap:
-            raise BodyTooLarge
-        return data
+        return self._inflate(data, final=False)
 
     def finish(self) -> bytes:
-        data = b""
+        return self._inflate(b"", final=True)
+
+    def _inflate(self, data: bytes, *, final: bool) -> bytes:
+        """Push ``data`` through every layer; ``final`` also empties each layer's buffers.
+        No layer ever produces more than ``cap`` bytes in all, and input a layer could not
+        take within its room (``unconsumed_tail``) is never inflated by a later flush."""
         try:
             for index, layer in enumerate(self._layers):
                 room = self._cap - self._produced[index]
-                out = (layer.decompress(data, room + 1) if data else b"") + layer.flush()
+                out = layer.decompress(data, room + 1) if data else b""
+                if len(out) > room or layer.unconsumed_tail:
+                    raise BodyTooLarge
+                if final:
+                    out += layer.flush()
                 self._produced[index] += len(out)
                 if self._produced[index] > self._cap:
                     raise BodyTooLarge
