@@ -23,7 +23,7 @@ from typing import Any
 
 from kiosk.journal.records import named_rows, to_db_time
 from kiosk.journal.states import QUEUED_STATES, UploadState
-from kiosk.journal.store import RETRY_HORIZON, Journal
+from kiosk.journal.store import Journal, due_filter
 
 VOID = "void"
 MESSAGE = "message"
@@ -61,13 +61,11 @@ class FollowUpStore:
             " f.attempts, f.state FROM follow_ups f JOIN scans s USING (scan_id)"
             " WHERE s.upload_state = ? AND f.state IN (?, ?)"
         )
-        params: tuple[Any, ...] = (UploadState.UPLOADED, *QUEUED_STATES)
-        if identity is not None:  # never send another device's steps with this token
-            query += " AND (s.device IS NULL OR (s.device = ? AND s.workspace IS ?))"
-            params += identity
-        if now is not None:
-            query += " AND (f.state = ? OR f.next_attempt_at <= ? OR f.next_attempt_at > ?)"
-            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+        due, due_params = due_filter(
+            now, identity, state="f.state", retry_at="f.next_attempt_at", scan="s."
+        )
+        query += due
+        params: tuple[Any, ...] = (UploadState.UPLOADED, *QUEUED_STATES, *due_params)
         query += " ORDER BY f.state = ?, s.scanned_at, f.step = ? LIMIT ?"
         params += (UploadState.REJECTED, MESSAGE, limit)
         with self._journal.connection() as conn:

@@ -47,6 +47,29 @@ KEEP_OPEN_FOLLOW_UPS = (
 RETRY_HORIZON = timedelta(hours=2)
 
 
+def due_filter(
+    now: datetime | None,
+    identity: tuple[str, str] | None,
+    *,
+    state: str,
+    retry_at: str,
+    scan: str = "",
+) -> tuple[str, tuple[Any, ...]]:
+    """The WHERE conditions (with their parameters) that make queued work due, shared by
+    scans and follow-up steps: only ``identity``'s device (and rows from before scans kept
+    one), and with ``now`` every pending row, and rejected ones whose ``retry_at`` has come
+    or lies beyond any backoff (the clock went back). ``scan`` prefixes the scans columns."""
+    sql = ""
+    params: tuple[Any, ...] = ()
+    if identity is not None:  # never send another device's work with this token
+        sql += f" AND ({scan}device IS NULL OR ({scan}device = ? AND {scan}workspace IS ?))"
+        params += identity
+    if now is not None:
+        sql += f" AND ({state} = ? OR {retry_at} <= ? OR {retry_at} > ?)"
+        params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+    return sql, params
+
+
 def _retried_after_recovery(method: Callable[..., _T]) -> Callable[..., _T]:
     """Run ``method`` again, once, when the journal was found damaged and replaced under it:
     the caller then sees the fresh journal (with the recovered scans), not the damage."""
@@ -199,13 +222,11 @@ class Journal:
             " AND f.step = 'void') AS voids_pass, scanned_at, offline,"
             " source, attempts, device FROM scans WHERE upload_state IN (?, ?)"
         )
-        params: tuple[Any, ...] = QUEUED_STATES
-        if identity is not None:  # only this device's scans (and ones from before the column)
-            query += " AND (device IS NULL OR (device = ? AND workspace IS ?))"
-            params += identity
-        if now is not None:
-            query += " AND (upload_state = ? OR next_attempt_at <= ? OR next_attempt_at > ?)"
-            params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
+        due, due_params = due_filter(
+            now, identity, state="upload_state", retry_at="next_attempt_at"
+        )
+        query += due
+        params: tuple[Any, ...] = (*QUEUED_STATES, *due_params)
         query += " ORDER BY upload_state = ?, next_attempt_at, scanned_at LIMIT ?"
         params += (UploadState.REJECTED,)
         with self._lock, self._guard():
