@@ -5,7 +5,7 @@
 #   packaging/dev.sh bundle build the one-folder app with PyInstaller and smoke-test it
 # It creates .venv/ in the checkout and, when run as root on Debian, installs the system
 # libraries that Qt (PySide6) and zbar need. Python packages come from packaging/requirements.lock
-# (exact versions, what CI tested; packaging/lock.sh regenerates it), then the kiosk itself
+# (exact versions with file hashes, what CI tested; packaging/lock.sh regenerates it), then the kiosk itself
 # without dependencies. Re-running it is cheap: it reinstalls only when the lock or
 # pyproject.toml changed.
 set -euo pipefail

@@ -15,7 +15,7 @@ if [ ! -x "$tools/bin/uv" ]; then
     "$tools/bin/python" -m pip install -q uv
 fi
 "$tools/bin/uv" pip compile pyproject.toml --extra dev --extra packaging --universal \
-    --python-version 3.11 --no-header --quiet \
+    --python-version 3.11 --no-header --quiet --generate-hashes \
     --output-file packaging/requirements.lock "$@"
 # First line: what pyproject.toml asked for (tests/ops/test_lockfile.py compares it)
 { python3 packaging/lock_digest.py; grep -v '^# pyproject.toml dependencies:' packaging/requirements.lock; } \

@@ -1,6 +1,7 @@
 """packaging/requirements.lock is what a fresh machine installs (packaging/dev.sh): every
-dependency pyproject.toml names is pinned there to a version it allows, and the lock names
-nothing pyproject.toml has stopped asking for. When this fails: run packaging/lock.sh."""
+dependency pyproject.toml names is pinned there to a version it allows, every pin carries the
+hashes of its files (so pip installs the very files CI tested, not a re-upload), and the lock
+names nothing pyproject.toml has stopped asking for. When this fails: run packaging/lock.sh."""
 
 from __future__ import annotations
 
@@ -41,12 +42,19 @@ def wanted() -> list[Requirement]:
     ]
 
 
+def requirement_lines(text: str) -> list[str]:
+    """Each ``name==version ; marker`` line, without the `` \\`` that continues it to its hashes."""
+    return [
+        line.removesuffix("\\").strip()
+        for line in text.splitlines()
+        if line and line[0] not in "# -"
+    ]
+
+
 def pinned(text: str) -> dict[str, tuple[Version, Marker | None]]:
     """name -> (version, environment marker) of each ``name==version ; marker`` line."""
     pins = {}
-    for line in text.splitlines():
-        if not line or line[0] in "# -":
-            continue
+    for line in requirement_lines(text):
         requirement = Requirement(line)
         (spec,) = requirement.specifier
         assert spec.operator == "==", f"{line!r} is not an exact pin"
@@ -59,7 +67,7 @@ def direct(text: str) -> set[str]:
     names, current = set(), ""
     for line in text.splitlines():
         if line and line[0] not in "# ":
-            current = canonicalize_name(Requirement(line).name)
+            current = canonicalize_name(Requirement(line.removesuffix("\\").strip()).name)
         elif re.search(r"#\s+(via\s+)?kiosk \(pyproject\.toml\)", line):
             names.add(current)
     return names
@@ -84,6 +92,29 @@ def disagreements(requirements: list[Requirement], lock: str) -> list[str]:
 
 def test_the_lock_pins_what_pyproject_asks_for() -> None:
     assert not disagreements(wanted(), LOCK.read_text(encoding="utf-8")), FIX
+
+
+def unhashed(text: str) -> list[str]:
+    """The pins not followed by at least one ``--hash=sha256:`` line."""
+    lines, missing = text.splitlines(), []
+    for number, line in enumerate(lines):
+        if line and line[0] not in "# -":
+            following = lines[number + 1] if number + 1 < len(lines) else ""
+            if not (line.endswith("\\") and following.strip().startswith("--hash=sha256:")):
+                missing.append(line.removesuffix("\\").strip())
+    return missing
+
+
+def test_every_pin_carries_its_hashes() -> None:
+    """pip turns on --require-hashes for the whole install when the lock holds hashes."""
+    assert not unhashed(LOCK.read_text(encoding="utf-8")), FIX
+
+
+def test_a_pin_without_hashes_is_found() -> None:
+    lock = LOCK.read_text(encoding="utf-8")
+    assert unhashed(lock + "requests==2.32.0\n    # via kiosk (pyproject.toml)\n") == [
+        "requests==2.32.0"
+    ]
 
 
 def test_the_lock_was_made_from_this_pyproject() -> None:
