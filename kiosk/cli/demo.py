@@ -55,7 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         if not own_folder:
             args.data_dir = throwaway
         if not args.server_only:
-            from kiosk.cli.run import check_display
+            from kiosk.cli.display import check_display
 
             check_display()
         paths = paths_from(args)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from typing import Any
 
-from kiosk.cli.common import CommandError, paths_from, run_guarded
+from kiosk.cli.common import paths_from, run_guarded
+from kiosk.cli.display import check_display
 
 
 def register(subparsers: Any) -> None:
@@ -27,18 +26,6 @@ def add_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start in a window even when screen.fullscreen is on",
     )
-
-
-def check_display() -> None:
-    """Qt aborts the process without a screen; say what is wrong instead."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
-        return
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise CommandError(
-            "No screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
-            "not set): start it from the desktop session, or set "
-            "QT_QPA_PLATFORM=offscreen for a test."
-        )
 
 
 def run(args: argparse.Namespace) -> int:

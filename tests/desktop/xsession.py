@@ -53,8 +53,12 @@ def wait_for(
 class XSession:
     """``with XSession(wm="openbox") as x: x.env`` is an environment for X clients."""
 
-    def __init__(self, wm: str | None = None, size: tuple[int, int] = SCREEN) -> None:
-        self.wm, self.size = wm, size
+    def __init__(
+        self, wm: str | None = None, size: tuple[int, int] = SCREEN, auth: Path | None = None
+    ) -> None:
+        """``auth``: an Xauthority file; the server then admits only clients holding its
+        cookie (as a display manager's X server does), and ``env`` names the file."""
+        self.wm, self.size, self.auth = wm, size, auth
         self.display = ""
         self._procs: list[subprocess.Popen[bytes]] = []
 
@@ -66,6 +70,8 @@ class XSession:
             if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY", "KIOSK_DATA_DIR")
         }
         env["DISPLAY"] = self.display
+        if self.auth is not None:
+            env["XAUTHORITY"] = str(self.auth)
         return env
 
     def __enter__(self) -> XSession:
@@ -81,7 +87,12 @@ class XSession:
                 continue
             width, height = self.size
             proc = subprocess.Popen(
-                ["Xvfb", f":{number}", "-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"],
+                [
+                    "Xvfb",
+                    f":{number}",
+                    *(["-auth", str(self.auth)] if self.auth else []),
+                    *("-screen", "0", f"{width}x{height}x24", "-nolisten", "tcp"),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
@@ -153,6 +164,7 @@ class XSession:
                 ours
                 and subprocess.run(
                     ["xprop", "-root", "-display", self.display],
+                    env=self.env,
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                     timeout=30,
