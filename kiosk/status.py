@@ -9,10 +9,10 @@ from pathlib import Path
 
 from kiosk.journal import passcache
 from kiosk.journal.db import JournalUnavailable, open_read_only
+from kiosk.journal.history import read_last_sync
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
 from kiosk.journal.states import QUEUED_STATES, UploadState
-from kiosk.journal.store import read_last_sync
 from kiosk.paths import Paths
 
 

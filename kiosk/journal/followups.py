@@ -23,7 +23,8 @@ from typing import Any
 
 from kiosk.journal.records import named_rows, to_db_time
 from kiosk.journal.states import QUEUED_STATES, UploadState
-from kiosk.journal.store import Journal, due_filter
+from kiosk.journal.store import Journal
+from kiosk.journal.uploads import due_filter
 
 VOID = "void"
 MESSAGE = "message"

@@ -1,7 +1,8 @@
 """The pass operations beyond lookup and scan events: re-reading, voiding, templates, messages.
 
 A mixin of :class:`kiosk.tiketo.client.TiketoClient` (kept apart so the client module stays
-about transport and the scan path). Each returns typed values or raises the client's errors.
+about the scan path; sending an operation is :mod:`kiosk.tiketo.connection`). Each returns
+typed values or raises the client's errors.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from kiosk.tiketo.templates import PassTemplate
 
 
 class PassOperations:
-    """Needs ``_execute(operation, variables) -> data`` from the client it is mixed into."""
+    """Needs ``_execute(operation, variables) -> data`` from the ApiConnection it is mixed
+    with (:class:`kiosk.tiketo.connection.ApiConnection`)."""
 
     def _execute(self, operation: str, variables: dict[str, Any]) -> dict[str, Any]:
         raise NotImplementedError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from kiosk.demo.passes import EVENT_CODE
-from kiosk.journal.db import MIGRATIONS
+from kiosk.journal.migrations import MIGRATIONS
 from kiosk.scanning.service import ScanService
 from kiosk.settings import Settings
 from kiosk.status import cache_age, journal_summary

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
-from kiosk.journal.db import MIGRATIONS, SCHEMA_VERSION
+from kiosk.journal.migrations import MIGRATIONS, SCHEMA_VERSION
 from kiosk.journal.states import UploadState
 from kiosk.passfacts import PassFacts
 from kiosk.scanning.verdict import VerdictKind
@@ -208,11 +208,11 @@ def test_status_summary_without_a_journal(paths):
 
 
 def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths):
-    from kiosk.journal.db import MIGRATIONS, _statements
+    from kiosk.journal.migrations import MIGRATIONS, split_statements
 
     paths.journal_file.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(paths.journal_file)
-    for statement in _statements(MIGRATIONS[0]):
+    for statement in split_statements(MIGRATIONS[0]):
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.execute(

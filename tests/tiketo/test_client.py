@@ -22,7 +22,7 @@ from kiosk.tiketo import (
     Unauthorized,
     UnreadableAnswer,
 )
-from kiosk.tiketo.client import MAX_RESPONSE_BYTES, parse_retry_after
+from kiosk.tiketo.connection import MAX_RESPONSE_BYTES, parse_retry_after
 from kiosk.tiketo.urls import InsecureUrl
 
 FAST = Timeouts(connect=1.0, read=0.5, total=1.0)
