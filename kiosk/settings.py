@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -319,6 +320,29 @@ class Settings:
     api: ApiSettings = field(default_factory=ApiSettings)
     door_hook: DoorHookSettings = field(default_factory=DoorHookSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
+
+    def with_changes(self, **sections: Mapping[str, Any]) -> Settings:
+        """A new Settings with some values changed; this one stays as it is.
+
+        ``settings.with_changes(scanning={"mode": "redeem"}, screen={"fullscreen": False})``
+
+        Settings are never changed in place: whoever holds one (the running scan service, the
+        Admin form, the camera) can rely on it not changing underneath, and a change reaches
+        the others only when it is handed to them as a new object. An unknown section or key
+        raises TypeError naming it, so a typo cannot pass as a change that never happens.
+        """
+        names = {f.name for f in dataclasses.fields(self)}
+        replaced: dict[str, Any] = {}
+        for name, values in sections.items():
+            if name not in names:
+                raise TypeError(f"Unknown settings section [{name}]")
+            section = getattr(self, name)
+            known = {f.name for f in dataclasses.fields(section)}
+            unknown = [key for key in values if key not in known]
+            if unknown:
+                raise TypeError(f"Unknown setting {name}.{unknown[0]}")
+            replaced[name] = dataclasses.replace(section, **values)
+        return dataclasses.replace(self, **replaced)
 
 
 @dataclass

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from kiosk.settings import Settings, load_settings, save_settings, settings_reference
 
 
@@ -57,9 +59,7 @@ def test_unparseable_file_gives_defaults_and_says_so(tmp_path):
 
 def test_round_trip_and_private_mode(tmp_path):
     path = tmp_path / "settings.toml"
-    settings = Settings()
-    settings.scanning.mode = "redeem"
-    settings.screen.language = "pl"
+    settings = Settings().with_changes(scanning={"mode": "redeem"}, screen={"language": "pl"})
     save_settings(path, settings)
     assert load_settings(path).settings == settings
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -69,3 +69,19 @@ def test_every_setting_is_documented():
     rows = settings_reference()
     assert len(rows) > 20
     assert all(doc for _, _, doc in rows)
+
+
+def test_with_changes_makes_a_new_object_and_leaves_the_old_one():
+    before = Settings()
+    after = before.with_changes(scanning={"mode": "redeem", "redeem_points": 4}, sound={})
+    assert (after.scanning.mode, after.scanning.redeem_points) == ("redeem", 4)
+    assert before == Settings()  # untouched, nested sections included
+    assert after.camera is before.camera  # sections not named are shared, not copied
+    assert after.scanning.reward_points == before.scanning.reward_points
+
+
+def test_with_changes_names_an_unknown_section_or_key():
+    with pytest.raises(TypeError, match=r"scanning\.moed"):
+        Settings().with_changes(scanning={"moed": "redeem"})
+    with pytest.raises(TypeError, match=r"\[scaning\]"):
+        Settings().with_changes(scaning={"mode": "redeem"})

@@ -10,7 +10,6 @@ in the backend: this class only forwards and shows.
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -200,7 +199,7 @@ class KioskApp(QObject):
     def _open_backend(self, credentials: DeviceCredentials) -> None:
         """Open the journal and the uploader off the UI thread (pruning may take a moment)."""
         self.window.status_bar.set_identity(credentials.device_name, credentials.workspace)
-        settings = copy.deepcopy(self.settings)
+        settings = self.settings  # frozen: the backend's own, as every later change will be
         self.calls.submit(
             "io",
             lambda: self._backend_factory(self.paths, credentials, settings),
@@ -380,7 +379,7 @@ class KioskApp(QObject):
     def save_settings(self, settings: Settings) -> None:
         """Store and apply the settings from Admin at once (no restart)."""
         camera_changed = settings.camera != self.settings.camera
-        settings.admin.pin_hash = self.settings.admin.pin_hash
+        settings = settings.with_changes(admin={"pin_hash": self.settings.admin.pin_hash})
         self.settings = settings
         if self.admin_actions.save(settings):
             self.admin_actions.say_saved()
@@ -401,4 +400,4 @@ class KioskApp(QObject):
         w.history.hide_holder = settings.screen.hide_holder_names
         w.scanning.set_mode(settings.scanning)
         if self.runner is not None:  # the backend reads them per scan: at once
-            self.runner.backend.apply_settings(copy.deepcopy(settings))
+            self.runner.backend.apply_settings(settings)  # a new object: never patched in place
