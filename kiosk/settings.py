@@ -48,7 +48,7 @@ def _range(low: float, high: float) -> dict[str, Any]:
     return {"range": (low, high)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanningSettings:
     mode: str = field(
         default="entry",
@@ -120,7 +120,7 @@ class ScanningSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class CameraSettings:
     device: str = field(
         default="0",
@@ -134,8 +134,8 @@ class CameraSettings:
         default=720, metadata={"doc": "requested frame height", **_range(120, 4320)}
     )
     fps: int = field(default=30, metadata={"doc": "requested frames per second", **_range(1, 120)})
-    formats: list[str] = field(
-        default_factory=lambda: ["QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13"],
+    formats: tuple[str, ...] = field(
+        default=("QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13"),
         metadata={"doc": "barcode formats read from live frames", "each": BARCODE_FORMATS},
     )
     confirmations: int = field(
@@ -163,7 +163,7 @@ class CameraSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScannerSettings:
     """USB barcode scanners that type like a keyboard ("keyboard wedge")."""
 
@@ -190,7 +190,7 @@ class ScannerSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScreenSettings:
     verdict_seconds: float = field(
         default=3.0, metadata={"doc": "how long a verdict fills the screen", **_range(0.5, 60)}
@@ -205,13 +205,13 @@ class ScreenSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SoundSettings:
     enabled: bool = field(default=True, metadata={"doc": "play accepted/rejected sounds"})
     volume: float = field(default=0.8, metadata={"doc": "0.0 to 1.0", **_range(0, 1)})
 
 
-@dataclass
+@dataclass(frozen=True)
 class JournalSettings:
     retention_days: int = field(
         default=30, metadata={"doc": "uploaded scans older than this are pruned", **_range(1, 3650)}
@@ -225,7 +225,7 @@ class JournalSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class UploadSettings:
     concurrency: int = field(
         default=2,
@@ -257,7 +257,7 @@ class UploadSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ApiSettings:
     ca_file: str = field(
         default="",
@@ -277,7 +277,7 @@ class ApiSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DoorHookSettings:
     command: str = field(
         default="",
@@ -300,7 +300,7 @@ class DoorHookSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class AdminSettings:
     pin_hash: str = field(
         default="",
@@ -308,7 +308,7 @@ class AdminSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     scanning: ScanningSettings = field(default_factory=ScanningSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
@@ -345,7 +345,7 @@ class Settings:
         return dataclasses.replace(self, **replaced)
 
 
-@dataclass
+@dataclass(frozen=True)
 class LoadedSettings:
     settings: Settings
     problems: list[str]  # one sentence per key that was wrong and replaced by its default
@@ -361,7 +361,7 @@ def load_settings(path: Path) -> LoadedSettings:
                 settings, [f"{path.name} is ignored and defaults are used: {reason}."]
             )
     try:
-        return _parse(path, settings)
+        return _parse(path)
     except FileNotFoundError:
         return LoadedSettings(Settings(), [])
     except Exception as exc:  # any parse failure, RecursionError included: the defaults
@@ -374,10 +374,12 @@ def load_settings(path: Path) -> LoadedSettings:
         )
 
 
-def _parse(path: Path, settings: Settings) -> LoadedSettings:
+def _parse(path: Path) -> LoadedSettings:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     problems: list[str] = []
+    defaults = Settings()
     sections = {f.name: f for f in dataclasses.fields(Settings)}
+    changes: dict[str, dict[str, Any]] = {}
     for section_name, values in raw.items():
         if section_name not in sections and not isinstance(values, dict):
             problems.append(
@@ -390,8 +392,10 @@ def _parse(path: Path, settings: Settings) -> LoadedSettings:
         if not isinstance(values, dict):
             problems.append(f"[{section_name}] in {path.name} must be a table; ignored.")
             continue
-        _apply_section(getattr(settings, section_name), section_name, values, problems)
-    return LoadedSettings(settings, problems)
+        changes[section_name] = _section_values(
+            getattr(defaults, section_name), section_name, values, problems
+        )
+    return LoadedSettings(defaults.with_changes(**changes), problems)
 
 
 def save_settings(path: Path, settings: Settings) -> None:
@@ -414,10 +418,12 @@ def settings_reference() -> list[tuple[str, Any, str]]:
     return rows
 
 
-def _apply_section(
+def _section_values(
     section: Any, section_name: str, values: dict[str, Any], problems: list[str]
-) -> None:
+) -> dict[str, Any]:
+    """The values of one [section] that fit, by key; each one that does not is a problem."""
     known = {f.name: f for f in dataclasses.fields(section)}
+    fitting: dict[str, Any] = {}
     for key, value in values.items():
         item = known.get(key)
         name = f"{section_name}.{key}"
@@ -426,9 +432,22 @@ def _apply_section(
             continue
         error = _check(item, value)
         if error:
-            problems.append(f"Setting {name} {error}; using the default {getattr(section, key)!r}.")
+            default = getattr(section, key)
+            shown = list(default) if isinstance(default, tuple) else default  # as TOML has it
+            problems.append(f"Setting {name} {error}; using the default {shown!r}.")
             continue
-        setattr(section, key, float(value) if item.type in (float, "float") else value)
+        fitting[key] = _as_field_type(item, value)
+    return fitting
+
+
+def _as_field_type(item: dataclasses.Field[Any], value: Any) -> Any:
+    """TOML's 5 for a float field is 5.0; its arrays become tuples (settings are frozen)."""
+    kind = item.type if isinstance(item.type, str) else getattr(item.type, "__name__", "")
+    if kind == "float":
+        return float(value)
+    if kind.startswith("tuple"):
+        return tuple(value)
+    return value
 
 
 def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
@@ -456,7 +475,7 @@ def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
         if "check" in meta:
             problem: str | None = meta["check"](value)
             return problem
-    elif kind.startswith("list"):
+    elif kind.startswith("tuple"):
         allowed = meta.get("each", ())
         if (
             not isinstance(value, list)

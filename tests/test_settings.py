@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import stat
 
 import pytest
@@ -25,7 +26,7 @@ def test_valid_values_are_applied(tmp_path):
     assert loaded.settings.scanning.mode == "reward"
     assert loaded.settings.scanning.reward_points == 25
     assert loaded.settings.scanning.reentry_window_minutes == 5.0
-    assert loaded.settings.camera.formats == ["QRCode"]
+    assert loaded.settings.camera.formats == ("QRCode",)  # a tuple: frozen all the way down
 
 
 def test_invalid_values_are_named_and_defaulted(tmp_path):
@@ -85,3 +86,12 @@ def test_with_changes_names_an_unknown_section_or_key():
         Settings().with_changes(scanning={"moed": "redeem"})
     with pytest.raises(TypeError, match=r"\[scaning\]"):
         Settings().with_changes(scaning={"mode": "redeem"})
+
+
+def test_settings_are_frozen():
+    settings = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.scanning.mode = "redeem"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.scanning = settings.scanning  # type: ignore[misc]
+    hash(settings)  # no list (or other mutable value) inside
