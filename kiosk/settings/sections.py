@@ -1,27 +1,23 @@
-"""Typed kiosk settings in one human-readable TOML file (``settings.toml`` in the config dir).
+"""What can be set: each ``[section]`` of settings.toml as a frozen dataclass, and Settings.
 
-A wrong value never stops the kiosk at the door: it is reported with its key name and the
-default is used instead. Unknown keys are reported too (usually a typo). Each field's
-``doc`` metadata is the documentation the README's settings table is generated from.
+A field's metadata is its documentation (``doc``, the README's settings table) and what a
+value must be (``choices``, ``range``, ``each``, a ``check``), which the loader in
+:mod:`kiosk.settings.toml_file` enforces. Every class is frozen: a change is a new object
+(:meth:`Settings.with_changes`), so whoever holds settings can trust them not to move.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import tomli_w
-
-from kiosk.files import unsafe_reason, write_private_atomically
+from kiosk.settings.checks import door_hook_problem, wallet_message_problem
 
 MODES = ("entry", "reward", "redeem")
 OFFLINE_POLICIES = ("accept", "reject")
 VOID_WITH = ("update-pass", "scan-event")
-WALLET_MESSAGE_FIELDS = ("points", "device", "mode", "pass")
 LANGUAGES = ("en", "pl")
 BARCODE_FORMATS = (
     "QRCode",
@@ -87,7 +83,7 @@ class ScanningSettings:
             "doc": "message put on the holder's wallet pass after an accepted reward or redeem "
             "scan, e.g. '{points} points added at {device}' (also {mode}, {pass}); off "
             "when empty",
-            "check": lambda value: _wallet_message_problem(value),
+            "check": wallet_message_problem,
         },
     )
     reentry_window_minutes: float = field(
@@ -283,7 +279,7 @@ class DoorHookSettings:
         default="",
         metadata={
             "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)",
-            "check": lambda value: _door_hook_problem("command", value),
+            "check": lambda value: door_hook_problem("command", value),
         },
     )
     url: str = field(
@@ -291,7 +287,7 @@ class DoorHookSettings:
         metadata={
             "doc": "POST the verdict JSON here on each accepted scan (off when empty); plain "
             "http only inside the venue network",
-            "check": lambda value: _door_hook_problem("url", value),
+            "check": lambda value: door_hook_problem("url", value),
         },
     )
     timeout_seconds: float = field(
@@ -343,173 +339,3 @@ class Settings:
                 raise TypeError(f"Unknown setting {name}.{unknown[0]}")
             replaced[name] = dataclasses.replace(section, **values)
         return dataclasses.replace(self, **replaced)
-
-
-@dataclass(frozen=True)
-class LoadedSettings:
-    settings: Settings
-    problems: list[str]  # one sentence per key that was wrong and replaced by its default
-
-
-def load_settings(path: Path) -> LoadedSettings:
-    """Read ``path``; a missing file gives the defaults, a broken one the defaults + a problem."""
-    settings = Settings()
-    for item in (path.parent, path):
-        reason = unsafe_reason(item) if path.exists() else None
-        if reason:  # its door_hook.command would run as this user
-            return LoadedSettings(
-                settings, [f"{path.name} is ignored and defaults are used: {reason}."]
-            )
-    try:
-        return _parse(path)
-    except FileNotFoundError:
-        return LoadedSettings(Settings(), [])
-    except Exception as exc:  # any parse failure, RecursionError included: the defaults
-        return LoadedSettings(
-            Settings(),
-            [
-                f"{path.name} is unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
-                "using defaults."
-            ],
-        )
-
-
-def _parse(path: Path) -> LoadedSettings:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    problems: list[str] = []
-    defaults = Settings()
-    sections = {f.name: f for f in dataclasses.fields(Settings)}
-    changes: dict[str, dict[str, Any]] = {}
-    for section_name, values in raw.items():
-        if section_name not in sections and not isinstance(values, dict):
-            problems.append(
-                f"Setting {section_name} in {path.name} is outside any [section]; ignored."
-            )
-            continue
-        if section_name not in sections:
-            problems.append(f"Unknown section [{section_name}] in {path.name}; ignored.")
-            continue
-        if not isinstance(values, dict):
-            problems.append(f"[{section_name}] in {path.name} must be a table; ignored.")
-            continue
-        changes[section_name] = _section_values(
-            getattr(defaults, section_name), section_name, values, problems
-        )
-    return LoadedSettings(defaults.with_changes(**changes), problems)
-
-
-def save_settings(path: Path, settings: Settings) -> None:
-    """Write all settings (defaults included, so the file documents itself), atomically."""
-    write_private_atomically(path, tomli_w.dumps(dataclasses.asdict(settings)))
-
-
-def settings_reference() -> list[tuple[str, Any, str]]:
-    """(key, default, meaning) for every setting: the README's table comes from this."""
-    rows = []
-    defaults = Settings()
-    for section in dataclasses.fields(Settings):
-        for item in dataclasses.fields(getattr(defaults, section.name)):
-            default = (
-                item.default_factory()
-                if item.default_factory is not dataclasses.MISSING
-                else item.default
-            )
-            rows.append((f"{section.name}.{item.name}", default, item.metadata.get("doc", "")))
-    return rows
-
-
-def _section_values(
-    section: Any, section_name: str, values: dict[str, Any], problems: list[str]
-) -> dict[str, Any]:
-    """The values of one [section] that fit, by key; each one that does not is a problem."""
-    known = {f.name: f for f in dataclasses.fields(section)}
-    fitting: dict[str, Any] = {}
-    for key, value in values.items():
-        item = known.get(key)
-        name = f"{section_name}.{key}"
-        if item is None:
-            problems.append(f"Unknown setting {name}; ignored.")
-            continue
-        error = _check(item, value)
-        if error:
-            default = getattr(section, key)
-            shown = list(default) if isinstance(default, tuple) else default  # as TOML has it
-            problems.append(f"Setting {name} {error}; using the default {shown!r}.")
-            continue
-        fitting[key] = _as_field_type(item, value)
-    return fitting
-
-
-def _as_field_type(item: dataclasses.Field[Any], value: Any) -> Any:
-    """TOML's 5 for a float field is 5.0; its arrays become tuples (settings are frozen)."""
-    kind = item.type if isinstance(item.type, str) else getattr(item.type, "__name__", "")
-    if kind == "float":
-        return float(value)
-    if kind.startswith("tuple"):
-        return tuple(value)
-    return value
-
-
-def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
-    """Why ``value`` does not fit ``item``, or None when it does."""
-    kind = item.type if isinstance(item.type, str) else getattr(item.type, "__name__", "")
-    meta = item.metadata
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return "must be true or false"
-    elif kind in ("int", "float"):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or (kind == "int" and not isinstance(value, int))
-        ):
-            return f"must be {'a whole number' if kind == 'int' else 'a number'}"
-        low, high = meta.get("range", (float("-inf"), float("inf")))
-        if not low <= value <= high:
-            return f"must be between {low:g} and {high:g}"
-    elif kind == "str":
-        if not isinstance(value, str):
-            return "must be text"
-        if "choices" in meta and value not in meta["choices"]:
-            return f"must be one of {', '.join(meta['choices'])}"
-        if "check" in meta:
-            problem: str | None = meta["check"](value)
-            return problem
-    elif kind.startswith("tuple"):
-        allowed = meta.get("each", ())
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and (not allowed or v in allowed) for v in value)
-        ):
-            return f"must be a non-empty list of {', '.join(allowed) or 'text'}"
-    return None
-
-
-def _wallet_message_problem(value: str) -> str | None:
-    """A template may only use the known fields, and must be one line a wallet can show."""
-    import string
-
-    if len(value) > 500 or "\n" in value:
-        return "must be one line of at most 500 characters"
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-    except ValueError as exc:
-        return f"is not a valid template ({exc})"
-    unknown = [name for name in fields if name not in WALLET_MESSAGE_FIELDS]
-    if unknown:
-        return (
-            f"uses unknown field {{{unknown[0]}}} (known: "
-            + ", ".join("{" + f + "}" for f in WALLET_MESSAGE_FIELDS)
-            + ")"
-        )
-    return None
-
-
-def _door_hook_problem(kind: str, value: str) -> str | None:
-    """Syntax only: whether the program exists is the doctor's question (PATH may differ)."""
-    from kiosk.hooks.door import check_hook_command, check_hook_url  # imports httpx: lazily
-
-    if kind == "url":
-        return check_hook_url(value)
-    return check_hook_command(value, need_program=False)
