@@ -198,7 +198,7 @@ class KioskApp(QObject):
     def _open_backend(self, credentials: DeviceCredentials) -> None:
         """Open the journal and the uploader off the UI thread (pruning may take a moment)."""
         self.window.status_bar.set_identity(credentials.device_name, credentials.workspace)
-        settings = self.settings  # frozen: the backend's own, as every later change will be
+        settings = self.settings  # frozen: shared safely; a change reaches it as a new object
         self.calls.submit(
             "io",
             lambda: self._backend_factory(self.paths, credentials, settings),
