@@ -45,8 +45,7 @@ def main() -> None:
     parser.add_argument("--lookup-timeout", type=float, default=3.0)
     args = parser.parse_args()
     logging.getLogger().addHandler(logging.NullHandler())  # the kiosk's warnings: not here
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = args.lookup_timeout
+    settings = Settings().with_changes(scanning={"lookup_timeout_seconds": args.lookup_timeout})
     limit = args.lookup_timeout + 0.5
     gzip_bomb()  # build the demo server's bomb once, outside the timings
     print(

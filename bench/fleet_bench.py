@@ -53,9 +53,9 @@ def kiosk(folder: Path, name: str, server: DemoServer, broker_url: str | None) -
     save_credentials(paths.device_file, creds)
     if broker_url:
         save_fleet_config(paths, FleetConfig(broker_url, SECRET, default_prefix(creds.workspace)))
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = 0.5
-    settings.scanning.reentry_window_minutes = 60
+    settings = Settings().with_changes(
+        scanning={"lookup_timeout_seconds": 0.5, "reentry_window_minutes": 60}
+    )
     service = ScanService(paths, creds, settings)
     service.scan("WARM-UP-" + name)  # the first lookup fails: offline from here on
     return service

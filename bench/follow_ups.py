@@ -28,11 +28,10 @@ from kiosk.settings import Settings
 
 def drain_redeems(void_with: str, scans: int) -> tuple[float, int]:
     """Seconds to upload ``scans`` queued redeem-and-void scans, and the server calls made."""
-    settings = Settings()
-    settings.scanning.mode = "redeem"
-    settings.scanning.redeem_voids_pass = True
-    settings.scanning.void_with = void_with
-    settings.upload.refresh_per_minute = 0
+    settings = Settings().with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True, "void_with": void_with},
+        upload={"refresh_per_minute": 0},
+    )
     with DemoServer() as server, tempfile.TemporaryDirectory() as folder:
         for number in range(scans):
             server.state.add_pass(guest_pass(number))
@@ -50,8 +49,7 @@ def drain_redeems(void_with: str, scans: int) -> tuple[float, int]:
 
 
 def refresh_passes(passes: int) -> tuple[float, int]:
-    settings = Settings()
-    settings.upload.refresh_per_minute = 0
+    settings = Settings().with_changes(upload={"refresh_per_minute": 0})
     with DemoServer() as server, tempfile.TemporaryDirectory() as folder:
         for number in range(passes):
             server.state.add_pass(guest_pass(number))

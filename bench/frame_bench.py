@@ -141,7 +141,7 @@ def main() -> None:
     args = parser.parse_args()
     cv2.setNumThreads(1)
     warnings.simplefilter("ignore", DeprecationWarning)
-    formats = CameraSettings().formats
+    formats = list(CameraSettings().formats)
     print(
         f"Enabled formats: {', '.join(formats)}; {args.frames} frames per cell; "
         "median / p95 ms per frame (read rate on frames with a code)\n"

@@ -44,9 +44,10 @@ def main() -> int:
             data_dir = Path(scratch) / f"kiosk-{index}"
             paths = resolve_paths(data_dir).ensure()
             provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-3")
-            settings = Settings()
-            settings.camera.device = "0"  # none here: the scanning screen says so
-            settings.screen.verdict_seconds = 3.0
+            settings = Settings().with_changes(
+                camera={"device": "0"},  # none here: the scanning screen says so
+                screen={"verdict_seconds": 3.0},
+            )
             save_settings(paths.settings_file, settings)
             with XSession(wm=wm, size=size) as session:
                 kiosk = start_kiosk(session, data_dir, command)

@@ -104,9 +104,9 @@ def measure(
         credentials = provision(
             paths.device_file, url, DEMO_WORKSPACE_TOKEN, "bench", ca_file=str(certs.ca_file)
         )
-        settings = Settings()
-        settings.api.ca_file = str(certs.ca_file)
-        settings.api.keep_warm_seconds = args.idle_timeout / 2
+        settings = Settings().with_changes(
+            api={"ca_file": str(certs.ca_file), "keep_warm_seconds": args.idle_timeout / 2}
+        )
         codes = iter(guest_pass(n).code for n in range(GUESTS))
         with ScanService(paths, credentials, settings) as service:
             scan_times(service, [next(codes)])  # the very first connection
@@ -114,11 +114,10 @@ def measure(
             result["median"] = f"{statistics.median(idle):.1f} ms"
             result["p99"] = f"{p99(idle):.1f} ms"
             result["after idle (warm)"] = after_idle(service, codes, args)
-        settings.api.keep_warm_seconds = 0
-        with ScanService(paths, credentials, settings) as service:
+        cold = settings.with_changes(api={"keep_warm_seconds": 0})
+        with ScanService(paths, credentials, cold) as service:
             scan_times(service, [next(codes)])
             result["after idle (no keep-warm)"] = after_idle(service, codes, args)
-        settings.api.keep_warm_seconds = args.idle_timeout / 2
         with Journal(paths.journal_file) as journal, journal.transaction() as tx:
             for _ in range(args.backlog):
                 tx.insert_scan(

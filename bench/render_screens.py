@@ -156,13 +156,12 @@ def make_kiosk(
     paths = resolve_paths(root).ensure()
     if provisioned and not paths.device_file.exists():
         provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-1")
-    settings = Settings()
-    settings.screen.fullscreen = False
-    settings.screen.verdict_seconds = 60
-    settings.screen.language = language
-    settings.scanning.lookup_timeout_seconds = 1.0
-    settings.upload.max_backoff_seconds = 30
-    settings.admin.pin_hash = hash_pin("2468")
+    settings = Settings().with_changes(
+        screen={"fullscreen": False, "verdict_seconds": 60, "language": language},
+        scanning={"lookup_timeout_seconds": 1.0},
+        upload={"max_backoff_seconds": 30},
+        admin={"pin_hash": hash_pin("2468")},
+    )
     kiosk = KioskApp(paths, settings=settings, source_factory=None)
     kiosk.window.resize(*size)
     kiosk.start()
@@ -187,7 +186,7 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
         kiosk = make_kiosk(tmp / f"main-{size[0]}", server, True, size)
         w = kiosk.window
         try:
-            kiosk._camera_state(CameraState.CONNECTED, "")
+            kiosk.camera_feed._show_state(CameraState.CONNECTED, "")
             w.scanning.camera.show_frame(*frame)
             w.scanning.camera._outlined_at = time.monotonic() + 3600  # keep the outline
             renderer.shot(kiosk, "scanning", size)
@@ -223,7 +222,9 @@ def render_size(renderer: Renderer, size: tuple[int, int], tmp: Path) -> None:
             kiosk.shutdown()
         kiosk = make_kiosk(tmp / f"first-{size[0]}", server, False, size)
         try:
-            kiosk._camera_state(CameraState.DISCONNECTED, "Camera 0 not found. Retrying in 2 s.")
+            kiosk.camera_feed._show_state(
+                CameraState.DISCONNECTED, "Camera 0 not found. Retrying in 2 s."
+            )
             renderer.shot(kiosk, "first-run", size)
         finally:
             kiosk.shutdown()

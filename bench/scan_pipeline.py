@@ -54,8 +54,7 @@ def main() -> None:
     parser.add_argument("--backlog", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=2)
     args = parser.parse_args()
-    settings = Settings()
-    settings.upload.concurrency = args.concurrency
+    settings = Settings().with_changes(upload={"concurrency": args.concurrency})
     rows: list[str] = []
     with DemoServer() as server, tempfile.TemporaryDirectory() as folder:
         for number in range(args.scans * 2):

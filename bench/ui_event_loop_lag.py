@@ -183,10 +183,9 @@ def main() -> int:
         guests = [guest_pass(n) for n in range(200)]
         paths = resolve_paths(Path(tmp) / "kiosk").ensure()
         provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "bench")
-        settings = Settings()
-        settings.screen.fullscreen = False
-        settings.screen.verdict_seconds = 0.4
-        settings.camera.hold_seconds = 1.0
+        settings = Settings().with_changes(
+            screen={"fullscreen": False, "verdict_seconds": 0.4}, camera={"hold_seconds": 1.0}
+        )
         fill_backlog(paths.journal_file, args.backlog, [g.code for g in guests])
 
         def camera(_: object) -> SyntheticSource | None:
@@ -213,8 +212,8 @@ def main() -> int:
             uploaded = args.backlog - pending()
             phases.append(Phase(f"{args.backlog:,}-scan backlog uploading", lags, uploaded, took))
 
-            kiosk._source_factory = camera
-            kiosk._start_camera()
+            kiosk.camera_feed._source_factory = camera
+            kiosk.camera_feed.start()
             scans = QTimer()
             scans.timeout.connect(lambda: kiosk.submit(f"MANUAL-{uuid.uuid4().hex[:6]}", "manual"))
             scans.start(500)

@@ -27,7 +27,7 @@ END = "<!-- settings-table: end -->"
 
 def toml_value(value: Any) -> str:
     """The default as it is written in settings.toml, on one line (a table cell)."""
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(item) for item in value) + "]"
     return tomli_w.dumps({"v": value}).strip()[len("v = ") :]
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import stat
+
+import pytest
 
 from kiosk.settings import Settings, load_settings, save_settings, settings_reference
 
@@ -23,7 +26,7 @@ def test_valid_values_are_applied(tmp_path):
     assert loaded.settings.scanning.mode == "reward"
     assert loaded.settings.scanning.reward_points == 25
     assert loaded.settings.scanning.reentry_window_minutes == 5.0
-    assert loaded.settings.camera.formats == ["QRCode"]
+    assert loaded.settings.camera.formats == ("QRCode",)  # a tuple: frozen all the way down
 
 
 def test_invalid_values_are_named_and_defaulted(tmp_path):
@@ -57,9 +60,7 @@ def test_unparseable_file_gives_defaults_and_says_so(tmp_path):
 
 def test_round_trip_and_private_mode(tmp_path):
     path = tmp_path / "settings.toml"
-    settings = Settings()
-    settings.scanning.mode = "redeem"
-    settings.screen.language = "pl"
+    settings = Settings().with_changes(scanning={"mode": "redeem"}, screen={"language": "pl"})
     save_settings(path, settings)
     assert load_settings(path).settings == settings
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -69,3 +70,28 @@ def test_every_setting_is_documented():
     rows = settings_reference()
     assert len(rows) > 20
     assert all(doc for _, _, doc in rows)
+
+
+def test_with_changes_makes_a_new_object_and_leaves_the_old_one():
+    before = Settings()
+    after = before.with_changes(scanning={"mode": "redeem", "redeem_points": 4}, sound={})
+    assert (after.scanning.mode, after.scanning.redeem_points) == ("redeem", 4)
+    assert before == Settings()  # untouched, nested sections included
+    assert after.camera is before.camera  # sections not named are shared, not copied
+    assert after.scanning.reward_points == before.scanning.reward_points
+
+
+def test_with_changes_names_an_unknown_section_or_key():
+    with pytest.raises(TypeError, match=r"scanning\.moed"):
+        Settings().with_changes(scanning={"moed": "redeem"})
+    with pytest.raises(TypeError, match=r"\[scaning\]"):
+        Settings().with_changes(scaning={"mode": "redeem"})
+
+
+def test_settings_are_frozen():
+    settings = Settings()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.scanning.mode = "redeem"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        settings.scanning = settings.scanning  # type: ignore[misc]
+    hash(settings)  # no list (or other mutable value) inside

@@ -80,13 +80,16 @@ def _run_screen(paths: Any, *, save: bool, fullscreen: bool) -> int:
     from kiosk.ui.main import run_kiosk
     from kiosk.ui.pin import hash_pin
 
-    settings = load_settings(paths.settings_file).settings
-    settings.screen.fullscreen = fullscreen
-    settings.screen.verdict_seconds = min(settings.screen.verdict_seconds, 1.8)
-    settings.screen.verdict_hold_until_tap = False
-    settings.camera.hold_seconds = min(settings.camera.hold_seconds, SHOW_SECONDS)
-    if not settings.admin.pin_hash:
-        settings.admin.pin_hash = hash_pin(DEMO_PIN)
+    loaded = load_settings(paths.settings_file).settings
+    settings = loaded.with_changes(
+        screen={
+            "fullscreen": fullscreen,
+            "verdict_seconds": min(loaded.screen.verdict_seconds, 1.8),
+            "verdict_hold_until_tap": False,
+        },
+        camera={"hold_seconds": min(loaded.camera.hold_seconds, SHOW_SECONDS)},
+        admin={"pin_hash": loaded.admin.pin_hash or hash_pin(DEMO_PIN)},
+    )
     if save:  # a folder of the user's own keeps its settings file as it was
         save_settings(paths.settings_file, settings)
 

@@ -37,5 +37,5 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_settings(paths.settings_file)
     settings = loaded.settings
     if getattr(args, "windowed", False):
-        settings.screen.fullscreen = False
+        settings = settings.with_changes(screen={"fullscreen": False})
     return run_kiosk(paths, settings=settings)

@@ -47,10 +47,13 @@ class DoorHookConfigError(ValueError):
     """The hook's command or URL cannot be used; the message says why in one sentence."""
 
 
-class _HookSettings(Protocol):
-    command: str
-    url: str
-    timeout_seconds: float
+class _HookSettings(Protocol):  # read-only: settings are frozen
+    @property
+    def command(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def timeout_seconds(self) -> float: ...
 
 
 class _AcceptedVerdict(Protocol):

@@ -8,7 +8,6 @@ only through the :class:`~kiosk.ui.app.KioskApp` that owns it.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -57,7 +56,11 @@ class AdminActions(QObject):
         then()
 
     def _pin_chosen(self, pin_hash: str) -> None:
-        self.app.settings.admin.pin_hash = pin_hash
+        self.store_pin_hash(pin_hash)
+
+    def store_pin_hash(self, pin_hash: str) -> None:
+        """A new PIN (chosen here or at registration): kept in the settings file at once."""
+        self.app.settings = self.app.settings.with_changes(admin={"pin_hash": pin_hash})
         self.save(self.app.settings)
 
     # -- the screen's buttons ------------------------------------------------------------------
@@ -92,7 +95,8 @@ class AdminActions(QObject):
 
     def _test_sound(self, volume: float) -> None:
         sounds = self.app.sounds
-        sounds.configure(dataclasses.replace(self.app.settings.sound, volume=volume, enabled=True))
+        trial = self.app.settings.with_changes(sound={"volume": volume, "enabled": True})
+        sounds.configure(trial.sound)
         sounds.play(ACCEPTED)
         QTimer.singleShot(700, lambda: sounds.play(REJECTED))
         QTimer.singleShot(1500, lambda: sounds.configure(self.app.settings.sound))

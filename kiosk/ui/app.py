@@ -4,13 +4,13 @@ This is the only place that knows what happens when: a code arrives (camera, USB
 manual entry) -> the scan worker -> the verdict screen + sound -> back to scanning; the
 status bar refreshes every second through the status worker. Which screen takes a code is
 the Qt-free policy in kiosk/ui/policy.py; Admin's buttons and the PIN are
-kiosk/ui/admin_actions.py, registration kiosk/ui/registration.py. The business rules stay
-in the backend: this class only forwards and shows.
+kiosk/ui/admin_actions.py, registration kiosk/ui/registration.py, the camera's picture and
+state kiosk/ui/camera_feed.py. The business rules stay in the backend: this class only
+forwards and shows.
 """
 
 from __future__ import annotations
 
-import copy
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.capture.types import CameraState
 from kiosk.device import DeviceCredentials, DeviceFileError, load_credentials
 from kiosk.paths import Paths
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
@@ -26,6 +25,7 @@ from kiosk.scanning.verdict import ScanMode, Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
 from kiosk.ui.admin_actions import AdminActions
 from kiosk.ui.camera import CaptureBridge, SourceFactory, camera_source
+from kiosk.ui.camera_feed import CameraFeed
 from kiosk.ui.i18n import LanguageSwitcher
 from kiosk.ui.policy import CodeRoute, Screen, route_code, scanner_listens, shows_verdict
 from kiosk.ui.registration import RegistrationFlow
@@ -75,7 +75,6 @@ class KioskApp(QObject):
                 log.warning("%s", problem)
         self.settings = settings
         self._backend_factory = backend_factory
-        self._source_factory = source_factory
         self.calls = BackgroundCalls(self)
         self.runner: BackendRunner | None = None
         self.credentials: DeviceCredentials | None = None
@@ -87,6 +86,7 @@ class KioskApp(QObject):
         self.window = KioskWindow(demo=demo)
         self.window.pin.hint_text = pin_hint
         self.camera = CaptureBridge(self)
+        self.camera_feed = CameraFeed(self, source_factory)
         self.wedge: WedgeFilter | None = None
         self._timer = QTimer(self)
         self._timer.setInterval(STATUS_INTERVAL_MS)
@@ -106,7 +106,7 @@ class KioskApp(QObject):
         except DeviceFileError as exc:
             self.credentials, problem = None, str(exc)
         self._install_wedge()
-        self._start_camera()
+        self.camera_feed.start()
         if self.credentials is None:
             self.registration.show(first=True)
             if problem:
@@ -169,9 +169,7 @@ class KioskApp(QObject):
         w.history.backRequested.connect(self.back_to_scanning)
         w.history.searchChanged.connect(self._load_history)
         w.status_bar.tryNowRequested.connect(self._try_now)
-        self.camera.previewReady.connect(self._show_preview)
         self.camera.scanned.connect(lambda code: self.submit(code, "camera"))
-        self.camera.stateChanged.connect(self._camera_state)
 
     def _install_wedge(self) -> None:
         """The USB keyboard-wedge scanner reader (kiosk/ui/wedge.py).
@@ -200,7 +198,7 @@ class KioskApp(QObject):
     def _open_backend(self, credentials: DeviceCredentials) -> None:
         """Open the journal and the uploader off the UI thread (pruning may take a moment)."""
         self.window.status_bar.set_identity(credentials.device_name, credentials.workspace)
-        settings = copy.deepcopy(self.settings)
+        settings = self.settings  # frozen: shared safely; a change reaches it as a new object
         self.calls.submit(
             "io",
             lambda: self._backend_factory(self.paths, credentials, settings),
@@ -313,53 +311,6 @@ class KioskApp(QObject):
             return
         self.runner.try_now(lambda _: self.window.status_bar.set_trying(False))
 
-    # -- camera ------------------------------------------------------------------------------------
-
-    def _start_camera(self) -> None:
-        source = None
-        if self._source_factory is not None:
-            source = self._source_factory(self.settings.camera)
-        if source is None:
-            self.camera.stop()
-            self._camera_state(CameraState.STOPPED, "")
-            return
-        self.camera.start(self.settings.camera, source)
-
-    def _show_preview(self) -> None:
-        latest = self.camera.take_preview()
-        if latest is None:
-            return
-        image, outlines = latest
-        w = self.window
-        target = w.first_run.camera if w.current is w.first_run else w.scanning.camera
-        target.show_frame(image, outlines)
-
-    def _camera_state(self, state: CameraState, message: str) -> None:
-        self.camera.state = state
-        if self.runner is not None:
-            self.runner.backend.camera_state = state.value  # shared with the other doors
-        words = {
-            CameraState.CONNECTING: self.tr("starting"),
-            CameraState.CONNECTED: self.tr("ready"),
-            CameraState.DISCONNECTED: self.tr("not found, retrying"),
-            CameraState.RECONNECTING: self.tr("reconnecting"),
-            CameraState.ENDED: self.tr("ended"),
-            CameraState.STOPPED: self.tr("off"),
-        }
-        self.window.status_bar.set_camera(words[state])
-        if state is CameraState.CONNECTED:
-            notice = ""
-        else:
-            notice = self.tr("No camera picture. Use the USB scanner or type the code below.")
-            if message and state is not CameraState.STOPPED:
-                notice = f"{notice}\n{message}"
-        self.window.scanning.set_camera_state(state, notice)
-        self.window.first_run.camera.set_message(
-            ""
-            if state is CameraState.CONNECTED
-            else self.tr("No camera picture: type the API URL and the token instead.")
-        )
-
     # -- history -----------------------------------------------------------------------------------
 
     def _open_history(self) -> None:
@@ -380,13 +331,13 @@ class KioskApp(QObject):
     def save_settings(self, settings: Settings) -> None:
         """Store and apply the settings from Admin at once (no restart)."""
         camera_changed = settings.camera != self.settings.camera
-        settings.admin.pin_hash = self.settings.admin.pin_hash
+        settings = settings.with_changes(admin={"pin_hash": self.settings.admin.pin_hash})
         self.settings = settings
         if self.admin_actions.save(settings):
             self.admin_actions.say_saved()
         self._apply_settings(settings)
         if camera_changed:
-            self._start_camera()
+            self.camera_feed.start()
 
     def _apply_settings(self, settings: Settings) -> None:
         w = self.window
@@ -401,4 +352,4 @@ class KioskApp(QObject):
         w.history.hide_holder = settings.screen.hide_holder_names
         w.scanning.set_mode(settings.scanning)
         if self.runner is not None:  # the backend reads them per scan: at once
-            self.runner.backend.apply_settings(copy.deepcopy(settings))
+            self.runner.backend.apply_settings(settings)  # a new object: never patched in place

@@ -76,8 +76,7 @@ class RegistrationFlow(QObject):
         credentials, pin_hash = result
         app = self.app
         if pin_hash:
-            app.settings.admin.pin_hash = pin_hash
-            app.admin_actions.save(app.settings)
+            app.admin_actions.store_pin_hash(pin_hash)
         app.credentials = credentials
         app.window.first_run.show_success(credentials.workspace, credentials.device_name)
         app.replace_backend(credentials)

@@ -175,6 +175,41 @@
     </message>
 </context>
 <context>
+    <name>CameraFeed</name>
+    <message>
+        <source>starting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ready</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>not found, retrying</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>ended</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>off</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No camera picture. Use the USB scanner or type the code below.</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>No camera picture: type the API URL and the token instead.</source>
+        <translation type="unfinished" />
+    </message>
+</context>
+<context>
     <name>FirstRunScreen</name>
     <message>
         <source>Read the API URL and token from the QR code. Set the admin PIN, then press Register.</source>
@@ -316,38 +351,6 @@
     <name>KioskApp</name>
     <message>
         <source>The kiosk could not open its journal: %1</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>starting</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>ready</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>not found, retrying</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>reconnecting</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>ended</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>off</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>No camera picture. Use the USB scanner or type the code below.</source>
-        <translation type="unfinished" />
-    </message>
-    <message>
-        <source>No camera picture: type the API URL and the token instead.</source>
         <translation type="unfinished" />
     </message>
 </context>

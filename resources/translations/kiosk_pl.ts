@@ -176,6 +176,41 @@
     </message>
 </context>
 <context>
+    <name>CameraFeed</name>
+    <message>
+        <source>starting</source>
+        <translation>uruchamianie</translation>
+    </message>
+    <message>
+        <source>ready</source>
+        <translation>gotowa</translation>
+    </message>
+    <message>
+        <source>not found, retrying</source>
+        <translation>nie znaleziono, ponawiam</translation>
+    </message>
+    <message>
+        <source>reconnecting</source>
+        <translation>ponowne łączenie</translation>
+    </message>
+    <message>
+        <source>ended</source>
+        <translation>zakończono</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>wyłączona</translation>
+    </message>
+    <message>
+        <source>No camera picture. Use the USB scanner or type the code below.</source>
+        <translation>Brak obrazu z kamery. Użyj skanera USB albo wpisz kod poniżej.</translation>
+    </message>
+    <message>
+        <source>No camera picture: type the API URL and the token instead.</source>
+        <translation>Brak obrazu z kamery: wpisz adres API i token ręcznie.</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunScreen</name>
     <message>
         <source>Read the API URL and token from the QR code. Set the admin PIN, then press Register.</source>
@@ -318,38 +353,6 @@
     <message>
         <source>The kiosk could not open its journal: %1</source>
         <translation>Kiosk nie może otworzyć dziennika: %1</translation>
-    </message>
-    <message>
-        <source>starting</source>
-        <translation>uruchamianie</translation>
-    </message>
-    <message>
-        <source>ready</source>
-        <translation>gotowa</translation>
-    </message>
-    <message>
-        <source>not found, retrying</source>
-        <translation>nie znaleziono, ponawiam</translation>
-    </message>
-    <message>
-        <source>reconnecting</source>
-        <translation>ponowne łączenie</translation>
-    </message>
-    <message>
-        <source>ended</source>
-        <translation>zakończono</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>wyłączona</translation>
-    </message>
-    <message>
-        <source>No camera picture. Use the USB scanner or type the code below.</source>
-        <translation>Brak obrazu z kamery. Użyj skanera USB albo wpisz kod poniżej.</translation>
-    </message>
-    <message>
-        <source>No camera picture: type the API URL and the token instead.</source>
-        <translation>Brak obrazu z kamery: wpisz adres API i token ręcznie.</translation>
     </message>
 </context>
 <context>

@@ -15,8 +15,7 @@ def test_accepted_scan_runs_the_door_hook_and_a_rejected_one_does_not(
     out = tmp_path / "door.jsonl"
     relay = tmp_path / "relay.py"
     relay.write_text(f"import sys\nopen({str(out)!r}, 'a').write(sys.stdin.read() + '\\n')\n")
-    settings = Settings()
-    settings.door_hook.command = f'"{sys.executable}" "{relay}"'
+    settings = Settings().with_changes(door_hook={"command": f'"{sys.executable}" "{relay}"'})
     save_settings(paths.settings_file, settings)
 
     result = run_cli("scan", "--json", VALID_CODE, VOIDED_CODE)

@@ -136,10 +136,9 @@ def test_three_syncs_at_once_void_each_pass_once(credentials, demo_server, paths
     from kiosk.scanning.service import ScanService
     from kiosk.settings import Settings
 
-    settings = Settings()
-    settings.scanning.mode = "redeem"
-    settings.scanning.redeem_voids_pass = True
-    settings.upload.refresh_per_minute = 0
+    settings = Settings().with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True}, upload={"refresh_per_minute": 0}
+    )
     codes = []
     for number in range(60):
         demo_server.state.add_pass(guest_pass(number))

@@ -38,16 +38,15 @@ def server() -> Iterator[DemoServer]:
 
 
 def desktop_settings(**camera: object) -> Settings:
-    settings = Settings()
-    settings.screen.verdict_seconds = 0.5
     # xdotool is not hardware: on a loaded (shared, 2-core) host it now and then leaves just
     # over 30 ms between two keys of a burst, by the X server's own timestamps (31 ms seen),
     # which no scanner does. scanner.key_interval_ms is the setting for such a scanner.
-    settings.scanner.key_interval_ms = 60
-    settings.camera.device = "file:/nonexistent-camera"  # no webcam here; changed per test
-    for name, value in camera.items():
-        setattr(settings.camera, name, value)
-    return settings
+    return Settings().with_changes(
+        screen={"verdict_seconds": 0.5},
+        scanner={"key_interval_ms": 60},
+        # no webcam here; changed per test
+        camera={"device": "file:/nonexistent-camera", **camera},
+    )
 
 
 @pytest.fixture

@@ -106,8 +106,7 @@ def test_100_scans_in_a_row_under_a_cpu_hog(
     # 54-90 ms in the X server's own timestamps (seen 1 time in ~300 scans); a real
     # keyboard's events are stamped as they come in, whatever the server is drawing.
     # (scanner.key_interval_ms is 60 for xdotool's stalls, see desktop_settings)
-    settings = desktop_settings()
-    settings.screen.verdict_seconds = 5
+    settings = desktop_settings().with_changes(screen={"verdict_seconds": 5})
     kiosk = launch(bare_session, settings=settings)
     ready(bare_session, kiosk)
     codes = [MIXED[i % len(MIXED)] + f"-{i:03d}" for i in range(100)]

@@ -108,10 +108,9 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
 
 @pytest.fixture
 def fleet_settings() -> Settings:
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = 1.5
-    settings.upload.max_backoff_seconds = 1.0
-    return settings
+    return Settings().with_changes(
+        scanning={"lookup_timeout_seconds": 1.5}, upload={"max_backoff_seconds": 1.0}
+    )
 
 
 def join(paths: Paths, broker_url: str, workspace: str, secret: str = SECRET) -> None:

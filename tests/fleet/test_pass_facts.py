@@ -25,10 +25,9 @@ def test_voided_passes_learned_at_one_door_are_refused_offline_at_another(
 ):
     demo_server.state.add_pass(guest_pass(7))
     redeemed = guest_pass(7).code
-    redeem = Settings()
-    redeem.scanning.mode = "redeem"
-    redeem.scanning.redeem_voids_pass = True
-    redeem.scanning.lookup_timeout_seconds = 1.5
+    redeem = Settings().with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True, "lookup_timeout_seconds": 1.5}
+    )
     counter = make_kiosk("counter", broker.url, settings=redeem)
     door = make_kiosk("door-b", broker.url)
     assert counter.scan(VOIDED_CODE).kind is VerdictKind.VOIDED  # the server says so
@@ -60,8 +59,8 @@ def test_a_fact_is_published_once(make_kiosk, broker):
 def test_admissions_are_retained_qos1_with_the_reentry_window_as_expiry(
     make_kiosk, broker, fleet_settings
 ):
-    fleet_settings.scanning.reentry_window_minutes = 5
-    door = make_kiosk("door-a", broker.url)
+    window = fleet_settings.with_changes(scanning={"reentry_window_minutes": 5})
+    door = make_kiosk("door-a", broker.url, settings=window)
     door.scan(VALID_CODE)
     wait_for(lambda: door.status().fleet.unsent == 0)
     seen: list[mqtt.MQTTMessage] = []

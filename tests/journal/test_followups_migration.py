@@ -40,8 +40,7 @@ def test_a_scan_queued_before_the_upgrade_still_voids_with_its_scan_event(
     old_journal(paths.journal_file, len(MIGRATIONS) - 1)
     assert journal_summary(paths).pending == 1
     assert cache_age(paths) is None  # read-only: an old journal has no checked_at yet
-    settings = Settings()
-    settings.upload.refresh_per_minute = 0
+    settings = Settings().with_changes(upload={"refresh_per_minute": 0})
     with ScanService(paths, credentials, settings, background=False) as service:
         assert service.sync(20).stopped_because is None
     [event] = demo_server.state.events()

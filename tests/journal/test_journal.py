@@ -34,9 +34,7 @@ def record(
 
 @pytest.fixture
 def fast_settings() -> Settings:
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = 1.5  # loaded CI machines: not 0.5
-    return settings
+    return Settings().with_changes(scanning={"lookup_timeout_seconds": 1.5})  # loaded CI: not 0.5
 
 
 @pytest.fixture

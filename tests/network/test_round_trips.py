@@ -15,9 +15,10 @@ from tests.network.test_link import count_connections
 
 
 def test_a_verdict_costs_one_request_on_a_warm_connection(test_certs, paths):
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = 3.0  # loaded CI
-    settings.api.ca_file = str(test_certs.ca_file)
+    settings = Settings().with_changes(
+        scanning={"lookup_timeout_seconds": 3.0},  # loaded CI
+        api={"ca_file": str(test_certs.ca_file)},
+    )
     with DemoServer(tls=test_certs, http2=True) as server:
         credentials = provision(
             paths.device_file,

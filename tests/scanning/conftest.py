@@ -13,10 +13,10 @@ from kiosk.settings import Settings
 
 @pytest.fixture
 def fast_settings() -> Settings:
-    settings = Settings()
-    settings.scanning.lookup_timeout_seconds = 1.5  # loaded CI machines: not 0.5
-    settings.upload.max_backoff_seconds = 1.0
-    return settings
+    return Settings().with_changes(
+        scanning={"lookup_timeout_seconds": 1.5},  # loaded CI machines: not 0.5
+        upload={"max_backoff_seconds": 1.0},
+    )
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ def scan_ids_sent(server) -> Counter[str]:
 
 
 def test_a_backlog_goes_up_in_few_requests_each_scan_once(make_service, demo_server, fast_settings):
-    fast_settings.upload.batch_size = 50
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(upload={"batch_size": 50})
+    service = make_service(settings, background=False)
     ids = backlog(service, demo_server, range(120))
     before = demo_server.request_count
     assert service.sync(20).uploaded == 120
@@ -41,8 +41,8 @@ def test_a_backlog_goes_up_in_few_requests_each_scan_once(make_service, demo_ser
 
 
 def test_413_halves_the_batch_until_it_fits(make_service, demo_server, fast_settings):
-    fast_settings.upload.batch_size = 64
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(upload={"batch_size": 64})
+    service = make_service(settings, background=False)
     ids = backlog(service, demo_server, range(40))
     demo_server.max_request_bytes = 4000  # about 11 scans
     before = demo_server.request_count
@@ -56,8 +56,8 @@ def test_413_halves_the_batch_until_it_fits(make_service, demo_server, fast_sett
 def test_a_refused_scan_fails_alone_and_nothing_is_sent_twice(
     make_service, demo_server, fast_settings
 ):
-    fast_settings.upload.batch_size = 100
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(upload={"batch_size": 100})
+    service = make_service(settings, background=False)
     ids = backlog(service, demo_server, range(30))
     refused = {guest_pass(11).code, guest_pass(20).code}
     demo_server.set_fault(Fault.REJECT_SCANS, codes=refused)
@@ -73,8 +73,8 @@ def test_a_refused_scan_fails_alone_and_nothing_is_sent_twice(
 
 
 def test_a_timeout_halves_the_batch(make_service, demo_server, fast_settings):
-    fast_settings.upload.batch_size = 32
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(upload={"batch_size": 32})
+    service = make_service(settings, background=False)
     backlog(service, demo_server, range(20))
     demo_server.set_fault(Fault.SLOW, slow_seconds=3, operations={"CreateScanEvent"})
     result = service.sync(1.0)
@@ -106,11 +106,10 @@ class CountingServer(DemoServer):
 def test_never_more_than_upload_concurrency_in_flight_with_the_door_busy(
     paths, make_service, fast_settings
 ):
-    fast_settings.upload.concurrency = 3
-    fast_settings.upload.batch_size = 5
+    settings = fast_settings.with_changes(upload={"concurrency": 3, "batch_size": 5})
     with CountingServer() as server:
         credentials = provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-3")
-        service = make_service(credentials=credentials)
+        service = make_service(settings, credentials=credentials)
         backlog(service, server, range(60))
         server.most_in_flight = 0
         service.uploader.wake(force=True)

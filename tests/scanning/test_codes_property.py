@@ -51,8 +51,7 @@ codes = st.one_of(
 @pytest.fixture
 def recorded(paths, credentials):
     transport = RecordingTransport()
-    service_settings = Settings()
-    service_settings.scanning.lookup_timeout_seconds = 2.0
+    service_settings = Settings().with_changes(scanning={"lookup_timeout_seconds": 2.0})
     service = ScanService(
         paths, credentials, service_settings, background=False, transport=transport
     )

@@ -208,9 +208,9 @@ def test_any_interleaving_sends_each_scan_at_most_once_outside_the_window(slow_s
     with tempfile.TemporaryDirectory() as tmp:
         paths = resolve_paths(Path(tmp) / "kiosk").ensure()
         creds = provision(paths.device_file, slow_server.url, DEMO_WORKSPACE_TOKEN, "door-p")
-        quick = Settings()
-        quick.upload.max_backoff_seconds = 1.0
-        quick.scanning.lookup_timeout_seconds = 5.0
+        quick = Settings().with_changes(
+            upload={"max_backoff_seconds": 1.0}, scanning={"lookup_timeout_seconds": 5.0}
+        )
         services: dict[int, ScanService] = {}
         threads: list[threading.Thread] = []
         in_window: collections.Counter[str] = collections.Counter()

@@ -28,10 +28,10 @@ def void_state(journal_file) -> str:
 def test_the_void_step_against_a_misbehaving_server(
     make_service, fast_settings, demo_server, fault
 ):
-    fast_settings.scanning.mode = "redeem"
-    fast_settings.scanning.redeem_voids_pass = True
-    fast_settings.scanning.wallet_message = "{points} points"
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True, "wallet_message": "{points} points"}
+    )
+    service = make_service(settings, background=False)
     assert service.scan(EVENT_CODE).accepted
     demo_server.set_fault(fault, operations={"Pass", "UpdatePass"}, retry_after="1")
     service.sync(3)

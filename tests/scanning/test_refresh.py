@@ -31,8 +31,10 @@ def age_cache(journal_file, minutes: float) -> None:
 def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
     make_service, fast_settings, demo_server
 ):
-    fast_settings.upload.refresh_per_minute = 0  # the test drives the refresh itself
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        upload={"refresh_per_minute": 0}
+    )  # the test drives the refresh itself
+    service = make_service(settings, background=False)
     assert service.scan(VALID_CODE).kind is VerdictKind.VALID
     assert service.sync(20).stopped_because is None
     demo_server.state.passes[VALID_CODE].voided = True  # voided elsewhere, after we saw it
@@ -58,8 +60,8 @@ def test_a_pass_voided_on_the_server_later_is_refused_in_the_next_outage(
 def test_refreshes_are_bounded_per_minute_and_yield_to_other_work(
     make_service, fast_settings, demo_server
 ):
-    fast_settings.upload.refresh_per_minute = 0
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(upload={"refresh_per_minute": 0})
+    service = make_service(settings, background=False)
     for number in range(5):
         demo_server.state.add_pass(guest_pass(number))
         assert service.scan(guest_pass(number).code).accepted
@@ -98,10 +100,10 @@ def test_the_background_refresh_runs_when_idle(make_service, fast_settings, demo
 def test_a_refresh_never_unvoids_a_pass_this_kiosk_still_owes_a_void(
     make_service, fast_settings, demo_server
 ):
-    fast_settings.scanning.mode = "redeem"
-    fast_settings.scanning.redeem_voids_pass = True
-    fast_settings.upload.refresh_per_minute = 0
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True}, upload={"refresh_per_minute": 0}
+    )
+    service = make_service(settings, background=False)
     assert service.scan(EVENT_CODE).accepted  # queued: neither event nor void sent yet
     age_cache(service.journal.path, 30)
     upkeep = Upkeep(
@@ -117,9 +119,10 @@ def test_a_refresh_never_unvoids_a_pass_this_kiosk_still_owes_a_void(
 
 
 def test_the_scan_event_answer_refreshes_the_cache(make_service, fast_settings, demo_server):
-    fast_settings.upload.refresh_per_minute = 0
-    fast_settings.scanning.reentry_window_minutes = 0
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        upload={"refresh_per_minute": 0}, scanning={"reentry_window_minutes": 0}
+    )
+    service = make_service(settings, background=False)
     assert service.scan(LOYALTY_CODE).accepted  # cached as valid
     service.sync(10)
     service.link.failed("down", service._clock())

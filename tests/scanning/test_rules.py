@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -21,10 +22,7 @@ def found(facts: PassFacts = GOOD) -> Lookup:
 
 
 def settings(**overrides: object) -> ScanningSettings:
-    scanning = ScanningSettings()
-    for key, value in overrides.items():
-        setattr(scanning, key, value)
-    return scanning
+    return dataclasses.replace(ScanningSettings(), **overrides)
 
 
 def test_valid_pass_in_entry_mode_posts_zero_points():

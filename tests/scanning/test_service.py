@@ -61,9 +61,8 @@ def test_loyalty_scan_config_posts_reward_points(service, demo_server):
 
 
 def test_reward_mode_from_settings(make_service, fast_settings, demo_server):
-    fast_settings.scanning.mode = "reward"
-    fast_settings.scanning.reward_points = 3
-    service = make_service()
+    settings = fast_settings.with_changes(scanning={"mode": "reward", "reward_points": 3})
+    service = make_service(settings)
     assert service.scan(VALID_CODE).reward_points == 3
     wait_for(lambda: demo_server.state.events())
     event = demo_server.state.events()[0]
@@ -71,9 +70,8 @@ def test_reward_mode_from_settings(make_service, fast_settings, demo_server):
 
 
 def test_redeem_mode_sends_a_negative_amount(make_service, fast_settings, demo_server):
-    fast_settings.scanning.mode = "redeem"
-    fast_settings.scanning.redeem_points = 4
-    service = make_service()
+    settings = fast_settings.with_changes(scanning={"mode": "redeem", "redeem_points": 4})
+    service = make_service(settings)
     assert service.scan(VALID_CODE).reward_points == -4
     wait_for(lambda: demo_server.state.events())
     assert demo_server.state.events()[0].reward_points == -4
@@ -83,11 +81,15 @@ def test_redeem_mode_sends_a_negative_amount(make_service, fast_settings, demo_s
 def test_redeem_voiding_with_the_scan_event_voids_the_pass(
     make_service, fast_settings, demo_server
 ):
-    fast_settings.scanning.mode = "redeem"
-    fast_settings.scanning.redeem_voids_pass = True
-    fast_settings.scanning.void_with = "scan-event"
-    fast_settings.scanning.reentry_window_minutes = 0
-    service = make_service()
+    settings = fast_settings.with_changes(
+        scanning={
+            "mode": "redeem",
+            "redeem_voids_pass": True,
+            "void_with": "scan-event",
+            "reentry_window_minutes": 0,
+        }
+    )
+    service = make_service(settings)
     verdict = service.scan(EVENT_CODE)
     assert verdict.accepted and verdict.voids_pass
     wait_for(lambda: demo_server.state.events())
@@ -124,8 +126,8 @@ def test_offline_uses_the_pass_cache(service, demo_server):
 
 
 def test_offline_reject_policy(make_service, fast_settings, demo_server):
-    fast_settings.scanning.offline_policy = "reject"
-    service = make_service()
+    settings = fast_settings.with_changes(scanning={"offline_policy": "reject"})
+    service = make_service(settings)
     service.scan(VALID_CODE)
     demo_server.stop()
     refused = service.scan(EVENT_CODE)

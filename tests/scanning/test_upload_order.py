@@ -47,10 +47,10 @@ def test_journal_first_then_upload_with_bounded_concurrency(paths, make_service,
     state = WatchingState.seeded()
     state.journal_file = paths.journal_file
     state.missing = []
-    fast_settings.upload.concurrency = 3
+    settings = fast_settings.with_changes(upload={"concurrency": 3})
     with DemoServer(state) as server:
         credentials = provision(paths.device_file, server.url, DEMO_WORKSPACE_TOKEN, "door-2")
-        service = make_service(credentials=credentials)
+        service = make_service(settings, credentials=credentials)
         server.stop()
         for number in range(20):
             service.scan(guest_pass(number).code)  # offline: a backlog builds up

@@ -17,10 +17,9 @@ from tests.scanning.conftest import wait_for
 
 @pytest.fixture
 def redeem(fast_settings):
-    fast_settings.scanning.mode = "redeem"
-    fast_settings.scanning.redeem_voids_pass = True
-    fast_settings.scanning.reentry_window_minutes = 0
-    return fast_settings
+    return fast_settings.with_changes(
+        scanning={"mode": "redeem", "redeem_voids_pass": True, "reentry_window_minutes": 0}
+    )
 
 
 def steps(journal_file) -> list[tuple[str, str, str | None, str | None]]:
@@ -32,7 +31,7 @@ def steps(journal_file) -> list[tuple[str, str, str | None, str | None]]:
 
 
 def test_redeem_voids_with_update_pass_after_the_scan_event(make_service, redeem, demo_server):
-    service = make_service()
+    service = make_service(redeem)
     verdict = service.scan(EVENT_CODE)
     assert verdict.accepted and verdict.voids_pass
     wait_for(lambda: demo_server.state.pass_updates, timeout=30)
@@ -58,7 +57,7 @@ def test_a_failed_void_step_is_retried_without_resending_the_scan_event(
     make_service, redeem, demo_server
 ):
     demo_server.set_fault(Fault.DOWN, operations={"Pass", "UpdatePass"})
-    service = make_service()
+    service = make_service(redeem)
     service.scan(EVENT_CODE)
     wait_for(lambda: len(demo_server.state.events()) == 1, timeout=30)
     wait_for(lambda: not service.status().online, timeout=30)  # the void step met the outage
@@ -66,7 +65,7 @@ def test_a_failed_void_step_is_retried_without_resending_the_scan_event(
     assert steps(service.journal.path)[0][1] == "pending"
     service.close()
     demo_server.clear_fault()
-    again = make_service(background=False)  # a new process on the same journal
+    again = make_service(redeem, background=False)  # a new process on the same journal
     result = again.sync(20)
     assert result.stopped_because is None
     assert len(demo_server.state.events()) == 1  # the scan event was not sent again
@@ -78,7 +77,7 @@ def test_a_void_whose_answer_was_lost_is_not_sent_again(make_service, redeem, de
     """The kiosk died after the server voided the pass, before the journal said so: the
     step re-reads the pass, sees it voided, and is done without a second updatePass."""
     demo_server.set_fault(Fault.DOWN, operations={"Pass", "UpdatePass"})
-    service = make_service(background=False)
+    service = make_service(redeem, background=False)
     service.scan(EVENT_CODE)
     service.sync(3)
     assert steps(service.journal.path)[0][1] == "pending"
@@ -92,7 +91,7 @@ def test_a_void_whose_answer_was_lost_is_not_sent_again(make_service, redeem, de
 
 def test_a_refused_void_is_kept_and_retried(make_service, redeem, demo_server):
     demo_server.set_fault(Fault.GRAPHQL_ERRORS, operations={"UpdatePass"})
-    service = make_service(background=False)
+    service = make_service(redeem, background=False)
     service.scan(EVENT_CODE)
     result = service.sync(10)
     assert result.stopped_because is None and service.status().online  # not an outage
@@ -106,13 +105,11 @@ def test_a_refused_void_is_kept_and_retried(make_service, redeem, demo_server):
 
 
 def test_offline_redeem_of_a_cached_pass_is_voided_once_back(make_service, redeem, demo_server):
-    redeem.scanning.mode = "entry"
-    service = make_service()
+    service = make_service(redeem.with_changes(scanning={"mode": "entry"}))
     assert service.scan(VALID_CODE).kind is VerdictKind.VALID  # now cached, with its ids
     service.close()
-    redeem.scanning.mode = "redeem"
     demo_server.stop()
-    offline = make_service(background=False)
+    offline = make_service(redeem, background=False)
     offline.link.failed("down", offline._clock())
     verdict = offline.scan(VALID_CODE)
     assert verdict.accepted and verdict.offline
@@ -127,7 +124,7 @@ def test_offline_redeem_of_a_never_seen_pass_learns_its_ids_from_the_scan_event(
 ):
     guest = guest_pass(7)
     demo_server.state.add_pass(guest)
-    service = make_service(background=False)
+    service = make_service(redeem, background=False)
     service.link.failed("down", service._clock())
     verdict = service.scan(guest.code)
     assert verdict.accepted and verdict.offline and verdict.pass_id is None
@@ -139,8 +136,9 @@ def test_offline_redeem_of_a_never_seen_pass_learns_its_ids_from_the_scan_event(
 
 
 def test_void_with_scan_event_writes_no_step(make_service, redeem, demo_server):
-    redeem.scanning.void_with = "scan-event"
-    service = make_service(background=False)
+    service = make_service(
+        redeem.with_changes(scanning={"void_with": "scan-event"}), background=False
+    )
     service.scan(EVENT_CODE)
     assert steps(service.journal.path) == []
     service.sync(10)

@@ -13,8 +13,10 @@ LOYALTY_PASS = ("proj-loyalty", "pass-0004")
 
 
 def test_a_reward_scan_puts_a_message_on_the_holders_pass(make_service, fast_settings, demo_server):
-    fast_settings.scanning.wallet_message = "{points} points added at {device}"
-    service = make_service()
+    settings = fast_settings.with_changes(
+        scanning={"wallet_message": "{points} points added at {device}"}
+    )
+    service = make_service(settings)
     verdict = service.scan(LOYALTY_CODE)  # scanConfig: reward, 10 points
     wait_for(lambda: demo_server.state.messages.get(LOYALTY_PASS), timeout=30)
     [(message_id, message)] = demo_server.state.messages[LOYALTY_PASS].items()
@@ -26,17 +28,20 @@ def test_a_reward_scan_puts_a_message_on_the_holders_pass(make_service, fast_set
 
 
 def test_entry_scans_send_no_message(make_service, fast_settings, demo_server):
-    fast_settings.scanning.wallet_message = "{points} points added at {device}"
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        scanning={"wallet_message": "{points} points added at {device}"}
+    )
+    service = make_service(settings, background=False)
     service.scan(VALID_CODE)  # entry mode
     service.sync(10)
     assert demo_server.state.count("putPassMessage") == 0
 
 
 def test_offline_the_message_waits_and_is_sent_once(make_service, fast_settings, demo_server):
-    fast_settings.scanning.wallet_message = "{points} points for you"
-    fast_settings.scanning.reentry_window_minutes = 0
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(
+        scanning={"wallet_message": "{points} points for you", "reentry_window_minutes": 0}
+    )
+    service = make_service(settings, background=False)
     assert service.scan(LOYALTY_CODE).accepted  # online: the pass is cached with its ids
     service.sync(10)
     demo_server.set_fault(Fault.DOWN)
@@ -56,8 +61,8 @@ def test_offline_the_message_waits_and_is_sent_once(make_service, fast_settings,
 def test_a_message_resent_after_a_lost_answer_replaces_itself(
     make_service, fast_settings, demo_server
 ):
-    fast_settings.scanning.wallet_message = "{points} points"
-    service = make_service(background=False)
+    settings = fast_settings.with_changes(scanning={"wallet_message": "{points} points"})
+    service = make_service(settings, background=False)
     verdict = service.scan(LOYALTY_CODE)
     service.sync(10)
     conn = sqlite3.connect(service.journal.path)  # as if the kiosk died before recording it

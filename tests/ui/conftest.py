@@ -44,13 +44,12 @@ def no_leftover_threads() -> Iterator[None]:
 
 @pytest.fixture
 def ui_settings() -> Settings:
-    settings = Settings()
-    settings.screen.fullscreen = False
-    settings.screen.verdict_seconds = 30  # tests dismiss or wait on purpose
-    settings.scanning.lookup_timeout_seconds = 1.0
-    settings.upload.max_backoff_seconds = 1.0
-    settings.admin.pin_hash = hash_pin(PIN)
-    return settings
+    return Settings().with_changes(
+        screen={"fullscreen": False, "verdict_seconds": 30},  # tests dismiss or wait on purpose
+        scanning={"lookup_timeout_seconds": 1.0},
+        upload={"max_backoff_seconds": 1.0},
+        admin={"pin_hash": hash_pin(PIN)},
+    )
 
 
 @pytest.fixture

@@ -119,8 +119,7 @@ def test_export_journal_to_csv(qtbot, kiosk, paths):
 
 
 def test_no_pin_yet_asks_to_choose_one(qtbot, make_app, credentials, ui_settings, paths):
-    ui_settings.admin.pin_hash = ""
-    kiosk = make_app(ui_settings)
+    kiosk = make_app(ui_settings.with_changes(admin={"pin_hash": ""}))
     window = kiosk.window
     qtbot.mouseClick(window.scanning.admin_button, LEFT)
     assert "Choose" in window.pin.title.text()
@@ -154,7 +153,7 @@ def test_camera_choice_is_checked_before_it_is_saved(qtbot, kiosk, paths, tmp_pa
 
 
 def test_test_sound_plays_both_at_the_chosen_volume_then_restores(qtbot, kiosk):
-    kiosk.settings.sound.enabled = False  # muted: the test button still plays
+    kiosk.settings = kiosk.settings.with_changes(sound={"enabled": False})  # muted: still plays
     kiosk.sounds.configure(kiosk.settings.sound)
     admin = open_admin(qtbot, kiosk)
     admin.volume.setValue(40)

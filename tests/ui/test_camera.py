@@ -36,8 +36,8 @@ def test_camera_scan_reaches_the_verdict_screen(qtbot, make_app, credentials):
 
 
 def test_camera_preview_draws_the_outline(qtbot, make_app, credentials, ui_settings):
-    ui_settings.screen.verdict_seconds = 0.5
-    kiosk = make_app(ui_settings, source_factory=synthetic([VALID_CODE]))
+    settings = ui_settings.with_changes(screen={"verdict_seconds": 0.5})
+    kiosk = make_app(settings, source_factory=synthetic([VALID_CODE]))
     view = kiosk.window.scanning.camera
     wait_until(qtbot, lambda: view.frames_shown > 0 and view.has_outline(), timeout=10)
     image = kiosk.window.grab().toImage()
@@ -59,12 +59,18 @@ def test_default_factory_opens_the_synthetic_device(qtbot, make_app, credentials
     thorough budget and reconnect limit of the settings reaching the worker."""
     from kiosk.ui.camera import camera_source
 
-    ui_settings.camera.device = "synthetic"
-    ui_settings.camera.width, ui_settings.camera.height, ui_settings.camera.fps = 640, 360, 15
-    ui_settings.camera.thorough_budget_ms = 12
-    ui_settings.camera.reconnect_max_seconds = 42
+    settings = ui_settings.with_changes(
+        camera={
+            "device": "synthetic",
+            "width": 640,
+            "height": 360,
+            "fps": 15,
+            "thorough_budget_ms": 12,
+            "reconnect_max_seconds": 42,
+        }
+    )
     kinds = []
-    kiosk = make_app(ui_settings, source_factory=camera_source)
+    kiosk = make_app(settings, source_factory=camera_source)
     kiosk.verdictShown.connect(lambda verdict: kinds.append(verdict.kind))
     worker = kiosk.camera.worker
     assert worker is not None
@@ -95,10 +101,9 @@ def test_default_factory_opens_an_image_folder(qtbot, make_app, credentials, ui_
     folder.mkdir()
     for index in range(3):
         assert cv2.imwrite(str(folder / f"{index:03d}.png"), phone.render(index).image)
-    ui_settings.camera.device = f"file:{folder}"
-    ui_settings.camera.fps = 10
+    settings = ui_settings.with_changes(camera={"device": f"file:{folder}", "fps": 10})
     kinds = []
-    kiosk = make_app(ui_settings, source_factory=camera_source)
+    kiosk = make_app(settings, source_factory=camera_source)
     kiosk.verdictShown.connect(lambda verdict: kinds.append(verdict.kind))
     wait_until(qtbot, lambda: kinds, timeout=20)
     assert kinds == [VerdictKind.EXPIRED]

@@ -28,8 +28,7 @@ def fill(qtbot, screen, api_url, token, name="door-7", pin="1357", again=None):
 
 
 def test_first_run_registers_and_starts_scanning(qtbot, make_app, demo_server, paths, ui_settings):
-    ui_settings.admin.pin_hash = ""
-    kiosk = make_app(ui_settings)
+    kiosk = make_app(ui_settings.with_changes(admin={"pin_hash": ""}))
     window = kiosk.window
     screen = window.first_run
     assert window.current is screen

@@ -108,16 +108,15 @@ def test_second_scan_is_already_scanned_with_the_first_time(qtbot, kiosk):
 
 
 def test_verdict_returns_to_scanning_by_itself(qtbot, make_app, credentials, ui_settings):
-    ui_settings.screen.verdict_seconds = 0.5
-    kiosk = make_app(ui_settings)
+    kiosk = make_app(ui_settings.with_changes(screen={"verdict_seconds": 0.5}))
     scan_manually(qtbot, kiosk, VALID_CODE)
     wait_until(qtbot, lambda: kiosk.window.current is kiosk.window.scanning, timeout=3)
 
 
 def test_held_verdict_waits_for_a_key(qtbot, make_app, credentials, ui_settings):
-    ui_settings.screen.verdict_seconds = 0.5
-    ui_settings.screen.verdict_hold_until_tap = True
-    kiosk = make_app(ui_settings)
+    kiosk = make_app(
+        ui_settings.with_changes(screen={"verdict_seconds": 0.5, "verdict_hold_until_tap": True})
+    )
     scan_manually(qtbot, kiosk, UNKNOWN_CODE)
     screen = kiosk.window.verdict
     assert "press any key" in screen.hint.text()
@@ -128,8 +127,7 @@ def test_held_verdict_waits_for_a_key(qtbot, make_app, credentials, ui_settings)
 
 
 def test_hidden_holder_names(qtbot, make_app, credentials, ui_settings):
-    ui_settings.screen.hide_holder_names = True
-    kiosk = make_app(ui_settings)
+    kiosk = make_app(ui_settings.with_changes(screen={"hide_holder_names": True}))
     scan_manually(qtbot, kiosk, VALID_CODE)
     assert kiosk.window.verdict.holder.isHidden()
     assert "Ada" not in kiosk.window.verdict.holder.text()

@@ -7,7 +7,6 @@ applies it. Nothing here talks to the backend directly.
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -176,8 +175,8 @@ class AdminScreen(QWidget):
         return spin
 
     def load(self, settings: Settings, fullscreen: bool) -> None:
-        """Show ``settings`` (a copy is edited; nothing changes until Save)."""
-        self.settings = copy.deepcopy(settings)
+        """Show ``settings``; nothing changes until Save hands out a new object (see edited())."""
+        self.settings = settings
         self.fullscreen = fullscreen
         s = self.settings
         self._load_cameras(s.camera.device)
@@ -199,22 +198,25 @@ class AdminScreen(QWidget):
 
     def edited(self) -> Settings:
         """The settings as the form shows them."""
-        s = copy.deepcopy(self.settings)
-        s.camera.device = self.camera_device()
-        s.scanning.mode = self.mode.currentData()
-        s.scanning.entry_points = self.entry_points.value()
-        s.scanning.reward_points = self.reward_points.value()
-        s.scanning.redeem_points = self.redeem_points.value()
-        s.scanning.reentry_window_minutes = float(self.reentry.value())
-        s.scanning.offline_policy = self.offline_policy.currentData()
-        s.screen.verdict_seconds = float(self.verdict_seconds.value())
-        s.screen.verdict_hold_until_tap = self.hold.isChecked()
-        s.sound.enabled = self.sound_on.isChecked()
-        s.sound.volume = self.volume.value() / 100
-        s.screen.language = self.language.currentData()
-        s.screen.hide_holder_names = self.hide_names.isChecked()
-        s.screen.fullscreen = self.start_fullscreen.isChecked()
-        return s
+        return self.settings.with_changes(
+            camera={"device": self.camera_device()},
+            scanning={
+                "mode": self.mode.currentData(),
+                "entry_points": self.entry_points.value(),
+                "reward_points": self.reward_points.value(),
+                "redeem_points": self.redeem_points.value(),
+                "reentry_window_minutes": float(self.reentry.value()),
+                "offline_policy": self.offline_policy.currentData(),
+            },
+            screen={
+                "verdict_seconds": float(self.verdict_seconds.value()),
+                "verdict_hold_until_tap": self.hold.isChecked(),
+                "language": self.language.currentData(),
+                "hide_holder_names": self.hide_names.isChecked(),
+                "fullscreen": self.start_fullscreen.isChecked(),
+            },
+            sound={"enabled": self.sound_on.isChecked(), "volume": self.volume.value() / 100},
+        )
 
     def _load_cameras(self, current: str) -> None:
         from kiosk.capture.factory import device_choices

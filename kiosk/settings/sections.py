@@ -1,26 +1,23 @@
-"""Typed kiosk settings in one human-readable TOML file (``settings.toml`` in the config dir).
+"""What can be set: each ``[section]`` of settings.toml as a frozen dataclass, and Settings.
 
-A wrong value never stops the kiosk at the door: it is reported with its key name and the
-default is used instead. Unknown keys are reported too (usually a typo). Each field's
-``doc`` metadata is the documentation the README's settings table is generated from.
+A field's metadata is its documentation (``doc``, the README's settings table) and what a
+value must be (``choices``, ``range``, ``each``, a ``check``), which the loader in
+:mod:`kiosk.settings.toml_file` enforces. Every class is frozen: a change is a new object
+(:meth:`Settings.with_changes`), so whoever holds settings can trust them not to move.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import tomli_w
-
-from kiosk.files import unsafe_reason, write_private_atomically
+from kiosk.settings.checks import door_hook_problem, wallet_message_problem
 
 MODES = ("entry", "reward", "redeem")
 OFFLINE_POLICIES = ("accept", "reject")
 VOID_WITH = ("update-pass", "scan-event")
-WALLET_MESSAGE_FIELDS = ("points", "device", "mode", "pass")
 LANGUAGES = ("en", "pl")
 BARCODE_FORMATS = (
     "QRCode",
@@ -47,7 +44,7 @@ def _range(low: float, high: float) -> dict[str, Any]:
     return {"range": (low, high)}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScanningSettings:
     mode: str = field(
         default="entry",
@@ -86,7 +83,7 @@ class ScanningSettings:
             "doc": "message put on the holder's wallet pass after an accepted reward or redeem "
             "scan, e.g. '{points} points added at {device}' (also {mode}, {pass}); off "
             "when empty",
-            "check": lambda value: _wallet_message_problem(value),
+            "check": wallet_message_problem,
         },
     )
     reentry_window_minutes: float = field(
@@ -119,7 +116,7 @@ class ScanningSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class CameraSettings:
     device: str = field(
         default="0",
@@ -133,8 +130,8 @@ class CameraSettings:
         default=720, metadata={"doc": "requested frame height", **_range(120, 4320)}
     )
     fps: int = field(default=30, metadata={"doc": "requested frames per second", **_range(1, 120)})
-    formats: list[str] = field(
-        default_factory=lambda: ["QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13"],
+    formats: tuple[str, ...] = field(
+        default=("QRCode", "Aztec", "PDF417", "Code128", "DataMatrix", "EAN13"),
         metadata={"doc": "barcode formats read from live frames", "each": BARCODE_FORMATS},
     )
     confirmations: int = field(
@@ -162,7 +159,7 @@ class CameraSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScannerSettings:
     """USB barcode scanners that type like a keyboard ("keyboard wedge")."""
 
@@ -189,7 +186,7 @@ class ScannerSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScreenSettings:
     verdict_seconds: float = field(
         default=3.0, metadata={"doc": "how long a verdict fills the screen", **_range(0.5, 60)}
@@ -204,13 +201,13 @@ class ScreenSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class SoundSettings:
     enabled: bool = field(default=True, metadata={"doc": "play accepted/rejected sounds"})
     volume: float = field(default=0.8, metadata={"doc": "0.0 to 1.0", **_range(0, 1)})
 
 
-@dataclass
+@dataclass(frozen=True)
 class JournalSettings:
     retention_days: int = field(
         default=30, metadata={"doc": "uploaded scans older than this are pruned", **_range(1, 3650)}
@@ -224,7 +221,7 @@ class JournalSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class UploadSettings:
     concurrency: int = field(
         default=2,
@@ -256,7 +253,7 @@ class UploadSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ApiSettings:
     ca_file: str = field(
         default="",
@@ -276,13 +273,13 @@ class ApiSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class DoorHookSettings:
     command: str = field(
         default="",
         metadata={
             "doc": "run on each accepted scan with the verdict as JSON on stdin (off when empty)",
-            "check": lambda value: _door_hook_problem("command", value),
+            "check": lambda value: door_hook_problem("command", value),
         },
     )
     url: str = field(
@@ -290,7 +287,7 @@ class DoorHookSettings:
         metadata={
             "doc": "POST the verdict JSON here on each accepted scan (off when empty); plain "
             "http only inside the venue network",
-            "check": lambda value: _door_hook_problem("url", value),
+            "check": lambda value: door_hook_problem("url", value),
         },
     )
     timeout_seconds: float = field(
@@ -299,7 +296,7 @@ class DoorHookSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class AdminSettings:
     pin_hash: str = field(
         default="",
@@ -307,7 +304,7 @@ class AdminSettings:
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
     scanning: ScanningSettings = field(default_factory=ScanningSettings)
     camera: CameraSettings = field(default_factory=CameraSettings)
@@ -320,153 +317,25 @@ class Settings:
     door_hook: DoorHookSettings = field(default_factory=DoorHookSettings)
     admin: AdminSettings = field(default_factory=AdminSettings)
 
+    def with_changes(self, **sections: Mapping[str, Any]) -> Settings:
+        """A new Settings with some values changed; this one stays as it is.
 
-@dataclass
-class LoadedSettings:
-    settings: Settings
-    problems: list[str]  # one sentence per key that was wrong and replaced by its default
+        ``settings.with_changes(scanning={"mode": "redeem"}, screen={"fullscreen": False})``
 
-
-def load_settings(path: Path) -> LoadedSettings:
-    """Read ``path``; a missing file gives the defaults, a broken one the defaults + a problem."""
-    settings = Settings()
-    for item in (path.parent, path):
-        reason = unsafe_reason(item) if path.exists() else None
-        if reason:  # its door_hook.command would run as this user
-            return LoadedSettings(
-                settings, [f"{path.name} is ignored and defaults are used: {reason}."]
-            )
-    try:
-        return _parse(path, settings)
-    except FileNotFoundError:
-        return LoadedSettings(Settings(), [])
-    except Exception as exc:  # any parse failure, RecursionError included: the defaults
-        return LoadedSettings(
-            Settings(),
-            [
-                f"{path.name} is unreadable ({type(exc).__name__}: {str(exc)[:200]}); "
-                "using defaults."
-            ],
-        )
-
-
-def _parse(path: Path, settings: Settings) -> LoadedSettings:
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    problems: list[str] = []
-    sections = {f.name: f for f in dataclasses.fields(Settings)}
-    for section_name, values in raw.items():
-        if section_name not in sections and not isinstance(values, dict):
-            problems.append(
-                f"Setting {section_name} in {path.name} is outside any [section]; ignored."
-            )
-            continue
-        if section_name not in sections:
-            problems.append(f"Unknown section [{section_name}] in {path.name}; ignored.")
-            continue
-        if not isinstance(values, dict):
-            problems.append(f"[{section_name}] in {path.name} must be a table; ignored.")
-            continue
-        _apply_section(getattr(settings, section_name), section_name, values, problems)
-    return LoadedSettings(settings, problems)
-
-
-def save_settings(path: Path, settings: Settings) -> None:
-    """Write all settings (defaults included, so the file documents itself), atomically."""
-    write_private_atomically(path, tomli_w.dumps(dataclasses.asdict(settings)))
-
-
-def settings_reference() -> list[tuple[str, Any, str]]:
-    """(key, default, meaning) for every setting: the README's table comes from this."""
-    rows = []
-    defaults = Settings()
-    for section in dataclasses.fields(Settings):
-        for item in dataclasses.fields(getattr(defaults, section.name)):
-            default = (
-                item.default_factory()
-                if item.default_factory is not dataclasses.MISSING
-                else item.default
-            )
-            rows.append((f"{section.name}.{item.name}", default, item.metadata.get("doc", "")))
-    return rows
-
-
-def _apply_section(
-    section: Any, section_name: str, values: dict[str, Any], problems: list[str]
-) -> None:
-    known = {f.name: f for f in dataclasses.fields(section)}
-    for key, value in values.items():
-        item = known.get(key)
-        name = f"{section_name}.{key}"
-        if item is None:
-            problems.append(f"Unknown setting {name}; ignored.")
-            continue
-        error = _check(item, value)
-        if error:
-            problems.append(f"Setting {name} {error}; using the default {getattr(section, key)!r}.")
-            continue
-        setattr(section, key, float(value) if item.type in (float, "float") else value)
-
-
-def _check(item: dataclasses.Field[Any], value: Any) -> str | None:
-    """Why ``value`` does not fit ``item``, or None when it does."""
-    kind = item.type if isinstance(item.type, str) else getattr(item.type, "__name__", "")
-    meta = item.metadata
-    if kind == "bool":
-        if not isinstance(value, bool):
-            return "must be true or false"
-    elif kind in ("int", "float"):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or (kind == "int" and not isinstance(value, int))
-        ):
-            return f"must be {'a whole number' if kind == 'int' else 'a number'}"
-        low, high = meta.get("range", (float("-inf"), float("inf")))
-        if not low <= value <= high:
-            return f"must be between {low:g} and {high:g}"
-    elif kind == "str":
-        if not isinstance(value, str):
-            return "must be text"
-        if "choices" in meta and value not in meta["choices"]:
-            return f"must be one of {', '.join(meta['choices'])}"
-        if "check" in meta:
-            problem: str | None = meta["check"](value)
-            return problem
-    elif kind.startswith("list"):
-        allowed = meta.get("each", ())
-        if (
-            not isinstance(value, list)
-            or not value
-            or not all(isinstance(v, str) and (not allowed or v in allowed) for v in value)
-        ):
-            return f"must be a non-empty list of {', '.join(allowed) or 'text'}"
-    return None
-
-
-def _wallet_message_problem(value: str) -> str | None:
-    """A template may only use the known fields, and must be one line a wallet can show."""
-    import string
-
-    if len(value) > 500 or "\n" in value:
-        return "must be one line of at most 500 characters"
-    try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(value) if name is not None]
-    except ValueError as exc:
-        return f"is not a valid template ({exc})"
-    unknown = [name for name in fields if name not in WALLET_MESSAGE_FIELDS]
-    if unknown:
-        return (
-            f"uses unknown field {{{unknown[0]}}} (known: "
-            + ", ".join("{" + f + "}" for f in WALLET_MESSAGE_FIELDS)
-            + ")"
-        )
-    return None
-
-
-def _door_hook_problem(kind: str, value: str) -> str | None:
-    """Syntax only: whether the program exists is the doctor's question (PATH may differ)."""
-    from kiosk.hooks.door import check_hook_command, check_hook_url  # imports httpx: lazily
-
-    if kind == "url":
-        return check_hook_url(value)
-    return check_hook_command(value, need_program=False)
+        Settings are never changed in place: whoever holds one (the running scan service, the
+        Admin form, the camera) can rely on it not changing underneath, and a change reaches
+        the others only when it is handed to them as a new object. An unknown section or key
+        raises TypeError naming it, so a typo cannot pass as a change that never happens.
+        """
+        names = {f.name for f in dataclasses.fields(self)}
+        replaced: dict[str, Any] = {}
+        for name, values in sections.items():
+            if name not in names:
+                raise TypeError(f"Unknown settings section [{name}]")
+            section = getattr(self, name)
+            known = {f.name for f in dataclasses.fields(section)}
+            unknown = [key for key in values if key not in known]
+            if unknown:
+                raise TypeError(f"Unknown setting {name}.{unknown[0]}")
+            replaced[name] = dataclasses.replace(section, **values)
+        return dataclasses.replace(self, **replaced)
