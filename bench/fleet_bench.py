@@ -33,7 +33,7 @@ from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer  # noqa: E402
 from kiosk.device import save_credentials  # noqa: E402
 from kiosk.fleet.config import FleetConfig, default_prefix, save_fleet_config  # noqa: E402
-from kiosk.fleet.link import expiry_properties  # noqa: E402
+from kiosk.fleet.messages import expiry_properties  # noqa: E402
 from kiosk.fleet.signing import Signer  # noqa: E402
 from kiosk.paths import resolve_paths  # noqa: E402
 from kiosk.provisioning import provision  # noqa: E402

@@ -17,7 +17,7 @@ from kiosk.capture.sources import (
     list_cameras,
     resolve_camera,
 )
-from kiosk.capture.synthetic import SyntheticSource, demo_codes
+from kiosk.capture.synthetic import SyntheticScript, SyntheticSource, demo_codes
 from kiosk.capture.types import CameraState, Detection, Frame, Preview, SourceInfo, StateChange
 from kiosk.capture.wedge import WedgeDecoder, WedgeResult
 from kiosk.capture.worker import CaptureStats, CaptureWorker, ScanEvent
@@ -39,6 +39,7 @@ __all__ = [
     "SourceInfo",
     "SourceUnavailable",
     "StateChange",
+    "SyntheticScript",
     "SyntheticSource",
     "WedgeDecoder",
     "WedgeResult",

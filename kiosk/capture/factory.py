@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from kiosk.capture.sources import (
     list_cameras,
     resolve_camera,
 )
-from kiosk.capture.synthetic import SyntheticSource
+from kiosk.capture.synthetic import SyntheticScript, SyntheticSource
 from kiosk.capture.types import Preview, StateChange
 from kiosk.capture.worker import CaptureWorker, ScanEvent
 from kiosk.settings import CameraSettings
@@ -23,12 +24,16 @@ SYNTHETIC = "synthetic"
 FILE_PREFIX = "file:"
 
 
-def source_from_settings(camera: CameraSettings) -> FrameSource:
-    """``camera.device``: an index or name -> the webcam; 'synthetic' -> rendered demo
-    passes; 'file:PATH' -> a video file or image folder (looping)."""
+def source_from_settings(
+    camera: CameraSettings, *, script: SyntheticScript | None = None
+) -> FrameSource:
+    """``camera.device``: an index or name -> the webcam; 'synthetic' -> rendered passes as
+    ``script`` says (default: the demo passes in turn); 'file:PATH' -> a video file or image
+    folder (looping)."""
     device = camera.device.strip()
     if device.casefold() == SYNTHETIC:
-        return SyntheticSource(width=camera.width, height=camera.height, fps=camera.fps)
+        shown = dataclasses.asdict(script or SyntheticScript())  # SyntheticSource's own names
+        return SyntheticSource(width=camera.width, height=camera.height, fps=camera.fps, **shown)
     if device.startswith(FILE_PREFIX):
         return FileSource(Path(device[len(FILE_PREFIX) :]).expanduser(), fps=camera.fps, loop=True)
     return CameraSource(device, camera.width, camera.height, camera.fps)

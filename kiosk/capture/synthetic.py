@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -18,6 +19,8 @@ from kiosk.capture.sources import EndOfStream, FrameSource
 from kiosk.capture.types import Frame, SourceInfo
 
 WALLET_FORMATS = ("QRCode", "Aztec", "PDF417", "Code128")
+SHOW_SECONDS = 2.0
+GAP_SECONDS = 0.7
 
 
 def demo_codes() -> list[str]:
@@ -25,6 +28,19 @@ def demo_codes() -> list[str]:
     from kiosk.demo.passes import UNKNOWN_CODE, seed_passes
 
     return [p.code for p in seed_passes()] + [UNKNOWN_CODE]
+
+
+@dataclass(frozen=True)
+class SyntheticScript:
+    """What the synthetic camera shows: ``codes`` in turn (None: :func:`demo_codes`), each in
+    view for ``show_seconds``, then an empty counter for ``gap_seconds``. The settings'
+    ``camera.device = "synthetic"`` shows the default; ``kiosk demo`` passes its own order to
+    ``kiosk.capture.factory.source_from_settings``. The fields are named as
+    :class:`SyntheticSource`'s arguments."""
+
+    codes: tuple[str, ...] | None = None
+    show_seconds: float = SHOW_SECONDS
+    gap_seconds: float = GAP_SECONDS
 
 
 class SyntheticSource(FrameSource):
@@ -42,8 +58,8 @@ class SyntheticSource(FrameSource):
         height: int = 720,
         fps: float = 30.0,
         formats: Sequence[str] = WALLET_FORMATS,
-        show_seconds: float = 2.0,
-        gap_seconds: float = 0.7,
+        show_seconds: float = SHOW_SECONDS,
+        gap_seconds: float = GAP_SECONDS,
         noise: float = 3.0,
         motion: bool = True,
         realtime: bool = True,

@@ -1,8 +1,10 @@
 """kiosk demo: the embedded Tiketo server, a throwaway device, and the kiosk on top.
 
-The synthetic camera shows the demo passes in an order that puts valid, voided, expired
-and unknown on screen within ten seconds; accepted scans upload to the embedded server, so
-``kiosk --data-dir DIR status --json`` shows ``last_sync`` while the demo runs.
+The camera is ``camera.device = "synthetic"``, built by the one factory
+(``kiosk.capture.factory``) like any other; it shows the demo passes in an order that puts
+valid, voided, expired and unknown on screen within ten seconds. Accepted scans upload to
+the embedded server, so ``kiosk --data-dir DIR status --json`` shows ``last_sync`` while the
+demo runs.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import signal
 import tempfile
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.cli.common import EXIT_OK, paths_from, run_guarded
 from kiosk.demo import DEMO_WORKSPACE_TOKEN, DemoServer
@@ -26,11 +28,16 @@ from kiosk.demo.passes import (
 )
 from kiosk.provisioning import provision
 
+if TYPE_CHECKING:
+    from kiosk.capture import FrameSource
+    from kiosk.settings import CameraSettings, Settings
+
 DEMO_PIN = "1234"
 # One of each verdict first, then the loyalty card and a second guest; the loop then brings
 # VALID_CODE back within the re-entry window, which shows ALREADY SCANNED.
 DEMO_SEQUENCE = (VALID_CODE, VOIDED_CODE, EXPIRED_CODE, UNKNOWN_CODE, LOYALTY_CODE, EVENT_CODE)
 SHOW_SECONDS, GAP_SECONDS = 1.2, 0.8
+DEMO_FRAME = (960, 540, 15)  # width, height, fps: smooth in a demo window on any laptop
 
 
 def register(subparsers: Any) -> None:
@@ -75,7 +82,6 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_screen(paths: Any, *, save: bool, fullscreen: bool) -> int:
-    from kiosk.capture import SyntheticSource
     from kiosk.settings import load_settings, save_settings
     from kiosk.ui.main import run_kiosk
     from kiosk.ui.pin import hash_pin
@@ -93,20 +99,31 @@ def _run_screen(paths: Any, *, save: bool, fullscreen: bool) -> int:
     if save:  # a folder of the user's own keeps its settings file as it was
         save_settings(paths.settings_file, settings)
 
-    def camera(_: Any) -> SyntheticSource:
-        return SyntheticSource(
-            list(DEMO_SEQUENCE),
-            width=960,
-            height=540,
-            fps=15,
-            show_seconds=SHOW_SECONDS,
-            gap_seconds=GAP_SECONDS,
-        )
-
-    code = run_kiosk(
-        paths, demo=True, settings=settings, source_factory=camera, pin_hint=f"Demo PIN: {DEMO_PIN}"
-    )
+    code = run_kiosk(paths, **screen_options(settings))
     return EXIT_OK if code == 0 else code
+
+
+def screen_options(settings: Settings) -> dict[str, Any]:
+    """KioskApp's options for the demo: the settings with the demo's camera, the camera built
+    by :func:`demo_source`, the demo banner and the PIN hint."""
+    width, height, fps = DEMO_FRAME
+    camera = {"device": "synthetic", "width": width, "height": height, "fps": fps}
+    return {
+        "demo": True,
+        "settings": settings.with_changes(camera=camera),
+        "source_factory": demo_source,
+        "pin_hint": f"Demo PIN: {DEMO_PIN}",
+    }
+
+
+def demo_source(camera: CameraSettings) -> FrameSource:
+    """The demo screen's camera: whatever the one factory builds for ``camera`` (the synthetic
+    device, unless Admin picks another), with the synthetic camera showing the demo order."""
+    from kiosk.capture.factory import source_from_settings
+    from kiosk.capture.synthetic import SyntheticScript
+
+    script = SyntheticScript(DEMO_SEQUENCE, show_seconds=SHOW_SECONDS, gap_seconds=GAP_SECONDS)
+    return source_from_settings(camera, script=script)
 
 
 def _wait_for_stop() -> None:

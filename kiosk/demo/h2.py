@@ -11,7 +11,6 @@ sense per stream: ``slow``, ``slow-body`` (one byte of the body per drip), ``429
 from __future__ import annotations
 
 import json
-import re
 import socket
 import threading
 import time
@@ -22,12 +21,11 @@ import h2.connection
 import h2.events
 import h2.exceptions
 
+from kiosk.demo.executor import token_from
 from kiosk.demo.faults import Fault
 
 if TYPE_CHECKING:
     from kiosk.demo.server import DemoServer
-
-AUTH_HEADER = re.compile(r"^TOKEN (\S+)$")
 
 
 class _Connection:
@@ -143,8 +141,7 @@ class _Connection:
             return 400, {"errors": [{"message": "Body is not JSON."}]}
         if not isinstance(request, dict):
             return 400, {"errors": [{"message": "Body must be a JSON object."}]}
-        match = AUTH_HEADER.match(headers.get("authorization", ""))
-        return owner.execute(request, match.group(1) if match else None)
+        return owner.execute(request, token_from(headers.get("authorization", "")))
 
     def _send_data(self, stream_id: int, data: bytes) -> None:
         """Send ``data`` as the peer's flow-control window allows, waiting for it to open."""

@@ -7,8 +7,8 @@ import ipaddress
 
 from kiosk.doctor.model import CheckResult, fail, ok, warn
 from kiosk.fleet.config import FleetConfigError, load_fleet_config
-from kiosk.fleet.link import STATUS_EVERY_SECONDS
 from kiosk.fleet.probe import ProbeFailed, round_trip
+from kiosk.fleet.status import STATUS_EVERY_SECONDS
 from kiosk.paths import Paths
 
 NAME = "broker"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.doctor.model import CheckResult, fail, ok, warn
-from kiosk.hooks.door import check_hook_command, check_hook_url
+from kiosk.hooks.config import check_hook_command, check_hook_url
 from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.salvage import moved_aside
 from kiosk.journal.states import QUEUED_STATES

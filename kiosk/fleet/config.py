@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from kiosk.files import write_private_atomically
-from kiosk.hooks.door import _is_local_host as is_venue_host
+from kiosk.hooks.config import is_local_host as is_venue_host
 from kiosk.paths import Paths
 
 MIN_SECRET_LENGTH = 16

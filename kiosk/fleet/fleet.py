@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from kiosk.fleet.config import FleetConfig
-from kiosk.fleet.link import DoorStatus, FleetLink
+from kiosk.fleet.link import FleetLink
+from kiosk.fleet.status import DoorStatus
 from kiosk.journal import Journal
 from kiosk.journal import fleet as fleet_journal
 from kiosk.journal.transaction import JournalTransaction

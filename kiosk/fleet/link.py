@@ -7,6 +7,9 @@ journal, in batches: it ingests other doors' admissions and pass facts, sends th
 it. On every (re)connect it subscribes again, which brings the retained state it missed, and
 sends the whole outbox again (duplicates are harmless: same scanId, same retained topic).
 Nothing here is ever waited for by a door decision.
+
+What the messages hold is :mod:`kiosk.fleet.messages` (outbox rows out, received messages in);
+the kiosk's own status and the other doors' are :mod:`kiosk.fleet.status`.
 """
 
 from __future__ import annotations
@@ -17,39 +20,25 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
 from paho.mqtt.enums import CallbackAPIVersion
-from paho.mqtt.packettypes import PacketTypes
-from paho.mqtt.properties import Properties
 
 from kiosk.fleet import topics
 from kiosk.fleet.config import FleetConfig
+from kiosk.fleet.messages import MessageReader, encode_row
 from kiosk.fleet.signing import Signer
+from kiosk.fleet.status import STATUS_EVERY_SECONDS, DoorBoard, DoorStatus, StatusReport
 from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal import fleet as fleet_journal
 
 log = logging.getLogger(__name__)
 
 KEEPALIVE_SECONDS = 15
-STATUS_EVERY_SECONDS = 15.0
 MAX_IN_FLIGHT = 200
 INGEST_BATCH = 500  # one transaction each: a scan never waits long behind a catch-up
-
-
-@dataclass(frozen=True)
-class DoorStatus:
-    """Another kiosk of the venue, as its last retained status says."""
-
-    device: str
-    connected: bool
-    online: bool | None
-    pending: int | None
-    last_scan: str | None
-    received_at: datetime
 
 
 def make_client(config: FleetConfig, client_id: str) -> mqtt.Client:
@@ -60,12 +49,6 @@ def make_client(config: FleetConfig, client_id: str) -> mqtt.Client:
     if config.username:
         client.username_pw_set(config.username, config.password)
     return client
-
-
-def expiry_properties(seconds: float) -> Properties:
-    props = Properties(PacketTypes.PUBLISH)
-    props.MessageExpiryInterval = max(1, int(seconds))
-    return props
 
 
 class FleetLink:
@@ -85,27 +68,30 @@ class FleetLink:
         self.device = device
         self.signer = Signer(config.secret)
         self.journal = journal
-        self.ignored = 0  # unsigned or wrongly signed messages
         self.connected = False
-        self._status_fields = status_fields or dict
-        self._version = version
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._reader = MessageReader(self.signer, config.prefix, device)
+        self._status = StatusReport(
+            self.signer,
+            config.prefix,
+            device,
+            version=version,
+            fields=status_fields or dict,
+            clock=self._clock,
+        )
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._stop = threading.Event()
         self._synced = threading.Event()
         self._refused = threading.Event()  # a connection attempt failed (broker down, refused)
         self._in_flight: dict[int, int] = {}  # paho mid -> outbox id
         self._sent_upto = 0  # outbox ids up to here were handed to paho on this connection
-        self._doors: dict[str, DoorStatus] = {}
-        self._doors_lock = threading.Lock()
+        self._doors = DoorBoard()
         self._ping_id = ""
         self.client_id = f"kiosk-{topics.level(device)[:40]}-{uuid.uuid4().hex[:8]}"
         self._client = make_client(config, self.client_id)
         self._client.reconnect_delay_set(1, 30)
         self._client.max_queued_messages_set(MAX_IN_FLIGHT * 2)
-        self._client.will_set(
-            topics.kiosk(config.prefix, device), self._status_payload(False), qos=1, retain=True
-        )
+        self._client.will_set(self._status.topic, self._status.payload(False), qos=1, retain=True)
         self._client.on_connect = self._on_connect
         self._client.on_connect_fail = self._on_connect_fail
         self._client.on_disconnect = self._on_disconnect
@@ -153,10 +139,7 @@ class FleetLink:
         if self.connected:  # a clean disconnect sends no will: say goodbye ourselves
             try:
                 info = self._client.publish(
-                    topics.kiosk(self.config.prefix, self.device),
-                    self._status_payload(False),
-                    qos=1,
-                    retain=True,
+                    self._status.topic, self._status.payload(False), qos=1, retain=True
                 )
                 info.wait_for_publish(timeout)
             except (RuntimeError, ValueError, OSError):
@@ -170,9 +153,13 @@ class FleetLink:
 
     # --- what the kiosk shows -----------------------------------------------------------------
 
+    @property
+    def ignored(self) -> int:
+        """Messages ignored so far: unsigned, wrongly signed or malformed."""
+        return self._reader.ignored
+
     def doors(self) -> list[DoorStatus]:
-        with self._doors_lock:
-            return sorted(self._doors.values(), key=lambda d: d.device)
+        return self._doors.doors()
 
     def outbox_count(self) -> int:
         try:
@@ -307,14 +294,13 @@ class FleetLink:
                 self._sent_upto = row.id
                 if row.expires_at <= now:
                     continue
-                topic = topics.for_kind(self.config.prefix, row.kind, self.signer.key(row.code))
-                body = {**row.body, "key": self.signer.key(row.code)}
+                message = encode_row(self.signer, self.config.prefix, row, now)
                 info = self._client.publish(
-                    topic,
-                    self.signer.sign(topic, body),
+                    message.topic,
+                    message.payload,
                     qos=1,
                     retain=True,
-                    properties=expiry_properties((row.expires_at - now).total_seconds()),
+                    properties=message.properties,
                 )
                 if info.rc != mqtt.MQTT_ERR_SUCCESS:
                     self._sent_upto = row.id - 1  # not handed over: try again on reconnect
@@ -322,103 +308,16 @@ class FleetLink:
                 self._in_flight[info.mid] = row.id
 
     def _ingest(self, messages: list[tuple[str, bytes]]) -> None:
-        admissions: list[fleet_journal.RemoteAdmission] = []
-        facts: list[tuple[str, fleet_journal.PassFact]] = []
-        caught_up = False
-        for topic, payload in messages:
-            if not payload:
-                continue  # a retained message being cleared
-            body = self.signer.verify(topic, payload)
-            parsed = topics.parse(self.config.prefix, topic)
-            if body is None or parsed is None:
-                self.ignored += 1
-                if self.ignored in (1, 10, 100) or self.ignored % 1000 == 0:  # not a log flood
-                    log.warning(
-                        "fleet: ignored an unsigned or wrongly signed message (%d so far)",
-                        self.ignored,
-                    )
-                continue
-            kind, name = parsed
-            try:
-                if kind == "ping":
-                    caught_up = caught_up or body.get("id") == self._ping_id
-                elif kind == "kiosks":
-                    self._door_status(body)
-                elif body.get("key") != name or body.get("device") == self.device:
-                    continue
-                elif kind == "admissions":
-                    admissions.append(
-                        fleet_journal.RemoteAdmission(
-                            str(body["scanId"]),
-                            name,
-                            topics.device_label(body["device"]),
-                            _parse_time(body["time"]),
-                            str(body.get("mode", "")),
-                        )
-                    )
-                elif kind == "passes":
-                    expires = body.get("expiresAt")
-                    facts.append(
-                        (
-                            name,
-                            fleet_journal.PassFact(
-                                bool(body.get("voided")),
-                                _parse_time(expires) if expires else None,
-                                topics.device_label(body["device"]),
-                            ),
-                        )
-                    )
-            except (KeyError, TypeError, ValueError):
-                self.ignored += 1
-        if admissions or facts:
-            now = self._clock()
+        now = self._clock()
+        inbound = self._reader.read(messages, now)
+        self._doors.update(inbound.doors)
+        if inbound.admissions or inbound.facts:
             with self.journal.transaction() as tx:
-                fleet_journal.add_admissions(tx.connection, admissions, now)
-                for key, fact in facts:
+                fleet_journal.add_admissions(tx.connection, inbound.admissions, now)
+                for key, fact in inbound.facts:
                     fleet_journal.put_pass_fact(tx.connection, key, fact, now)
-        if caught_up:
+        if self._ping_id in inbound.ping_ids:
             self._synced.set()
 
-    def _door_status(self, body: dict[str, Any]) -> None:
-        device = topics.device_label(body["device"])
-        if device == self.device:
-            return
-        with self._doors_lock:
-            self._doors[device] = DoorStatus(
-                device,
-                bool(body.get("connected")),
-                body.get("online"),
-                body.get("pending"),
-                body.get("last_scan"),
-                self._clock(),
-            )
-
     def _publish_status(self) -> None:
-        topic = topics.kiosk(self.config.prefix, self.device)
-        self._client.publish(topic, self._status_payload(True), qos=1, retain=True)
-
-    def _status_payload(self, connected: bool) -> bytes:
-        fields: dict[str, Any] = {
-            "device": self.device,
-            "connected": connected,
-            "version": self._version,
-            "time": _iso(self._clock()),
-        }
-        if connected:
-            try:
-                fields.update(self._status_fields())
-            except Exception:  # a status we cannot read is left out, the link stays up
-                log.exception("fleet: status unavailable")
-        topic = topics.kiosk(self.config.prefix, self.device)
-        return self.signer.sign(topic, fields)
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _parse_time(text: Any) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError("time without a zone")
-    return moment.astimezone(UTC)
+        self._client.publish(self._status.topic, self._status.payload(True), qos=1, retain=True)

@@ -11,28 +11,32 @@ queue and returns. One worker thread runs the hooks in order (a relay should not
 pulses at once), each bounded by ``timeout_seconds``; a hook that is slow, hangs, fails or
 finds the queue full costs one log line, never a scan. A verdict that waited too long in the
 queue is dropped rather than opening a door for someone who has already gone.
+
+Which commands and URLs are allowed is :mod:`kiosk.hooks.config`; starting the program,
+its environment and the bounded read of its stderr are :mod:`kiosk.hooks.process`.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
-import os
 import queue
-import shlex
-import shutil
-import signal
 import subprocess
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import httpx
 
+from kiosk.hooks.config import (
+    DoorHookConfigError,
+    check_hook_command,
+    check_hook_url,
+    split_command,
+)
+from kiosk.hooks.process import hook_environment, kill, signal_kill, start_process, talk
 from kiosk.logs import clean, event, log_event
 
 log = logging.getLogger("kiosk.door_hook")
@@ -40,11 +44,6 @@ log = logging.getLogger("kiosk.door_hook")
 QUEUE_SIZE = 16
 MAX_DELAY_SECONDS = 10.0  # a door opened later than this is worse than one not opened
 STDERR_LOG_CHARS = 300
-STDERR_KEEP_BYTES = 4096  # of a hook's stderr, the end is kept (where the error usually is)
-
-
-class DoorHookConfigError(ValueError):
-    """The hook's command or URL cannot be used; the message says why in one sentence."""
 
 
 class _HookSettings(Protocol):  # read-only: settings are frozen
@@ -61,60 +60,6 @@ class _AcceptedVerdict(Protocol):
     def accepted(self) -> bool: ...
 
     def to_json(self) -> dict[str, Any]: ...
-
-
-def split_command(command: str) -> list[str] | str:
-    """argv for Popen. No shell: the verdict arrives on stdin, never in the command line.
-
-    On Windows the string goes to CreateProcess as it is (its own quoting rules apply).
-    """
-    if os.name == "nt":
-        return command
-    return shlex.split(command)
-
-
-def check_hook_command(command: str, *, need_program: bool = True) -> str | None:
-    """Why ``command`` cannot run as a hook, or None when it can."""
-    if not command.strip():
-        return None
-    try:
-        argv = shlex.split(command, posix=os.name != "nt")
-    except ValueError as exc:
-        return f"cannot be split into a program and its arguments ({exc})"
-    if not argv:
-        return "is empty"
-    program = argv[0].strip('"')
-    if need_program and shutil.which(program) is None and not os.path.isfile(program):
-        return f"names a program that was not found: {program}"
-    return None
-
-
-def check_hook_url(url: str) -> str | None:
-    """Why ``url`` may not receive verdicts, or None when it may.
-
-    Verdicts carry pass holders' names, so plain http is allowed only inside the venue's
-    network (this machine, private addresses, ``.local`` and single-label host names).
-    """
-    if not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "must be an http:// or https:// address"
-    if parts.scheme == "http" and not _is_local_host(parts.hostname):
-        return "must use https:// unless the device is on the venue's own network"
-    return None
-
-
-def _is_local_host(host: str) -> bool:
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:  # a name: this machine, mDNS/LAN suffixes, or a single-label LAN name
-        return (
-            host == "localhost"
-            or host.endswith((".local", ".lan", ".localdomain"))
-            or "." not in host
-        )
-    return address.is_private or address.is_loopback or address.is_link_local
 
 
 @dataclass
@@ -210,7 +155,7 @@ class DoorHook:
         with self._lock:
             running = self._running
         if running is not None:
-            _signal_kill(running)  # the worker reaps it
+            signal_kill(running)  # the worker reaps it
         if self._thread is not None:
             self._thread.join(timeout)
         with self._lock:
@@ -273,17 +218,9 @@ class DoorHook:
 
     def _run_command(self, body: bytes, payload: Mapping[str, Any]) -> HookOutcome:
         scan_id = payload.get("scan_id")
-        env = hook_environment(payload)
         started = time.monotonic()
         try:
-            process = subprocess.Popen(
-                split_command(self.command),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                env=env,
-                **_new_process_group(),
-            )
+            process = start_process(split_command(self.command), hook_environment(payload))
         except OSError as exc:
             return _outcome(
                 "command", "failed", error=f"cannot start: {exc.strerror or exc}", scan_id=scan_id
@@ -291,9 +228,9 @@ class DoorHook:
         with self._lock:
             self._running = process
         try:
-            stderr = _talk(process, body, self.timeout_seconds)
+            stderr = talk(process, body, self.timeout_seconds)
         except subprocess.TimeoutExpired:
-            _kill(process)
+            kill(process)
             return _outcome("command", "timeout", seconds=self.timeout_seconds, scan_id=scan_id)
         finally:
             with self._lock:
@@ -352,110 +289,3 @@ def _outcome(kind: str, result: str, **fields: Any) -> HookOutcome:
     line = event("door_hook", result=result, kind=kind, **fields)
     log.log(logging.INFO if result == "ok" else logging.ERROR, "%s", line)
     return HookOutcome(kind, result == "ok", line)
-
-
-# What the hook's program gets from the kiosk's environment: enough to find programs and
-# speak the right language, nothing else (never a KIOSK_* variable, never a token).
-HOOK_ENV_POSIX = ("PATH", "HOME", "USER", "LOGNAME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR")
-HOOK_ENV_WINDOWS = (
-    "PATH",
-    "PATHEXT",
-    "SYSTEMROOT",
-    "SYSTEMDRIVE",
-    "WINDIR",
-    "COMSPEC",
-    "TEMP",
-    "TMP",
-    "USERPROFILE",
-    "USERNAME",
-)
-
-
-def hook_environment(payload: Mapping[str, Any]) -> dict[str, str]:
-    """The hook's whole environment: a few basics copied over, plus the verdict."""
-    names = HOOK_ENV_WINDOWS if os.name == "nt" else HOOK_ENV_POSIX
-    env = {name: os.environ[name] for name in names if name in os.environ}
-    env.setdefault("PATH", os.defpath)
-    env["KIOSK_VERDICT"] = str(payload.get("verdict", ""))
-    env["KIOSK_SCAN_ID"] = str(payload.get("scan_id") or "")
-    return env
-
-
-def _talk(process: subprocess.Popen[bytes], body: bytes, timeout: float) -> bytes:
-    """Give the hook its stdin and wait for it; return the tail of its stderr.
-
-    The stderr is read in chunks and only the last ``STDERR_KEEP_BYTES`` are kept, so a hook
-    that writes gigabytes costs the kiosk nothing. Raises TimeoutExpired after ``timeout``.
-    """
-    tail = bytearray()
-
-    def feed() -> None:
-        try:
-            assert process.stdin is not None
-            process.stdin.write(body)
-            process.stdin.close()
-        except OSError:  # the hook did not read its stdin: its business
-            pass
-
-    def drain() -> None:
-        assert process.stderr is not None
-        while chunk := process.stderr.read1(65536):  # type: ignore[attr-defined]
-            tail.extend(chunk)
-            del tail[:-STDERR_KEEP_BYTES]
-
-    threads = [
-        threading.Thread(target=feed, daemon=True),
-        threading.Thread(target=drain, daemon=True),
-    ]
-    for thread in threads:
-        thread.start()
-    deadline = time.monotonic() + timeout
-    process.wait(timeout)
-    for thread in threads:  # a child that keeps the pipe open: bounded by the same timeout
-        thread.join(max(0.0, deadline - time.monotonic()))
-        if thread.is_alive():
-            raise subprocess.TimeoutExpired(process.args, timeout)
-    if process.stderr is not None:
-        process.stderr.close()
-    return bytes(tail)
-
-
-def _new_process_group() -> dict[str, Any]:
-    """Start the hook in its own process group so a timeout kills its children too."""
-    if os.name == "nt":
-        flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)
-        return {"creationflags": flags | getattr(subprocess, "CREATE_NO_WINDOW", 0)}
-    return {"start_new_session": True}
-
-
-def _signal_kill(process: subprocess.Popen[bytes]) -> None:
-    """Kill the hook and everything it started."""
-    if process.poll() is None:
-        try:
-            if os.name == "nt":
-                subprocess.run(
-                    ["taskkill", "/F", "/T", "/PID", str(process.pid)],
-                    capture_output=True,
-                    timeout=5,
-                    check=False,
-                )
-            else:
-                os.killpg(process.pid, signal.SIGKILL)
-        except (OSError, subprocess.SubprocessError):
-            process.kill()
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    """Kill the hook and its children, then reap it (no zombie, no ResourceWarning)."""
-    _signal_kill(process)
-    try:
-        process.communicate(timeout=2)
-    except (subprocess.TimeoutExpired, ValueError, OSError):
-        pass
-    for stream in (process.stdin, process.stderr):
-        if stream is not None and not stream.closed:
-            stream.close()
-    try:
-        process.wait(timeout=2)
-    except subprocess.TimeoutExpired:
-        pass

@@ -27,7 +27,7 @@ from kiosk import __version__
 from kiosk.device import DeviceCredentials
 from kiosk.fleet.config import FleetConfigError, load_fleet_config
 from kiosk.fleet.fleet import Fleet
-from kiosk.hooks.door import DoorHook, DoorHookConfigError
+from kiosk.hooks import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.states import UploadState

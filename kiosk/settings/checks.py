@@ -69,7 +69,7 @@ def wallet_message_problem(value: str) -> str | None:
 
 def door_hook_problem(kind: str, value: str) -> str | None:
     """Syntax only: whether the program exists is the doctor's question (PATH may differ)."""
-    from kiosk.hooks.door import check_hook_command, check_hook_url  # imports httpx: lazily
+    from kiosk.hooks.config import check_hook_command, check_hook_url  # imports httpx: lazily
 
     if kind == "url":
         return check_hook_url(value)

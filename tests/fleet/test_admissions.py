@@ -167,7 +167,7 @@ def test_broker_down_from_the_start_costs_the_door_nothing(make_kiosk, broker):
 def test_a_new_kiosk_catches_up_on_thousands_of_retained_admissions(make_kiosk, broker):
     """More than Mosquitto's default per-client queue (1,000): the README's venue config."""
     from kiosk.fleet.config import default_prefix
-    from kiosk.fleet.link import expiry_properties
+    from kiosk.fleet.messages import expiry_properties
 
     signer = Signer(SECRET)
     prefix = default_prefix("Demo Venue")
