@@ -30,14 +30,14 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
 from kiosk.journal.lock import UploadLock
 from kiosk.logs import log_event
 from kiosk.scanning.batching import BatchSizer, split
-from kiosk.scanning.connectivity import Connectivity, backoff_delay
+from kiosk.scanning.connectivity import Connectivity, rejected_retry_at
 from kiosk.scanning.followups import FollowUpSender
 from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
 from kiosk.tiketo.batch import NotAttempted, ScanEventInput
@@ -46,8 +46,6 @@ from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
 
-REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-64 s later
-REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
 DEFAULT_BATCH_SIZE = 100
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
@@ -373,22 +371,11 @@ class Uploader:
         return str(outcome)
 
     def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
-        attempts = item.attempts + 1
-        delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
-        log_event(
-            log,
-            "upload",
-            logging.WARNING,
-            result="rejected",
-            scan_id=item.scan_id,
-            attempt=attempts,
-            retry_seconds=round(delay),
-            reason=str(error),
+        retry_at = rejected_retry_at(
+            "upload", item.scan_id, item.attempts + 1, str(error), self._clock()
         )
         try:
-            self._journal.mark_rejected(
-                item.scan_id, str(error), self._clock() + timedelta(seconds=delay)
-            )
+            self._journal.mark_rejected(item.scan_id, str(error), retry_at)
         except JournalUnavailable:
             log.exception("Could not record the failed upload of %s", item.scan_id)
 
