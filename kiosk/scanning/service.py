@@ -133,7 +133,6 @@ class ScanService:
             device=self._device,
             workspace=self._workspace,
             concurrency=upload.concurrency,
-            max_backoff_seconds=upload.max_backoff_seconds,
             batch_size=upload.batch_size,
             clock=clock,
         )

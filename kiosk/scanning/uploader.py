@@ -92,20 +92,16 @@ class Uploader:
         *,
         device: str,
         concurrency: int,
-        max_backoff_seconds: float,
         workspace: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         clock: Callable[[], datetime] = utc_now,
-        on_change: Callable[[], None] | None = None,
     ) -> None:
         self._journal = journal
         self._client = client
         self._link = connectivity
         self._device = device
         self._identity = None if workspace is None else (device, workspace)
-        self._max_backoff = max_backoff_seconds
         self._clock = clock
-        self._on_change = on_change or (lambda: None)
         self._concurrency = max(1, concurrency)
         self.sizer = BatchSizer(batch_size)
         self._pool = ThreadPoolExecutor(
@@ -211,14 +207,11 @@ class Uploader:
             self._client.projects()
         except Unauthorized as exc:
             self._link.unauthorized(str(exc), self._clock())
-            self._on_change()
             return False
         except RetryLater as exc:
             self._link.failed(str(exc), self._clock(), exc.retry_after)
-            self._on_change()
             return False
         self._link.succeeded()
-        self._on_change()
         return True
 
     def drain(
@@ -283,10 +276,8 @@ class Uploader:
                             if stopped is not None:
                                 for _, pending in futures:
                                     pending.cancel()
-                self._on_change()
             if stopped is None:  # then the steps owed after confirmed scan events
                 _, stopped = self.follow_ups.send_due(due_only, deadline, self._identity)
-                self._on_change()
         return DrainResult(uploaded, stopped)
 
     def _upload_batch(
