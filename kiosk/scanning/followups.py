@@ -66,7 +66,7 @@ def plan(
 
 
 class FollowUpSender:
-    """Sends due steps; used by :class:`kiosk.scanning.uploader.Uploader` under its lock."""
+    """Sends due steps; used by :class:`kiosk.scanning.upload_round.UploadRound` under its lock."""
 
     def __init__(
         self,

@@ -40,7 +40,8 @@ from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
 from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
-from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
+from kiosk.scanning.upload_round import DrainResult
+from kiosk.scanning.uploader import Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
 from kiosk.tiketo import (
