@@ -11,9 +11,7 @@ UI calls them from worker threads. Nothing here imports Qt.
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -35,6 +33,7 @@ from kiosk.logs import log_event, log_scan
 from kiosk.passfacts import PassFacts
 from kiosk.paths import Paths
 from kiosk.scanning import codes, followups
+from kiosk.scanning.api_clients import open_clients
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
 from kiosk.scanning.modes import policy_from_settings
@@ -50,17 +49,13 @@ from kiosk.tiketo import (
     PassNotFound,
     RateLimited,
     RetryLater,
-    TiketoClient,
-    Timeouts,
     Unauthorized,
     UnreadableAnswer,
 )
-from kiosk.tiketo.gate import RequestGate
 from kiosk.tiketo.warm import KeepWarm
 
 log = logging.getLogger(__name__)
 
-UPLOAD_TIMEOUTS = Timeouts(connect=3.0, read=8.0, total=10.0)
 TRY_NOW_SECONDS = 15.0
 
 
@@ -87,7 +82,7 @@ class ScanService:
         self._clock = clock
         self._device = credentials.device_name
         self._workspace = credentials.workspace
-        scanning, upload = self.settings.scanning, self.settings.upload
+        upload = self.settings.upload
         self.journal = Journal(
             paths.journal_file,
             retention_days=self.settings.journal.retention_days,
@@ -95,37 +90,13 @@ class ScanService:
         )
         if self.journal.problem:
             self.problems.append(self.journal.problem)
-        wait = float(scanning.lookup_timeout_seconds)
-        clients: list[TiketoClient] = []
-        api = self.settings.api
-        # One gate for both clients: upload.concurrency calls in flight at most, lookups first,
-        # one Retry-After for all. Each client keeps its own connection, so a door lookup
-        # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
-        self.gate = RequestGate(upload.concurrency)
-        make_client = functools.partial(
-            TiketoClient,
-            credentials.api_url,
-            credentials.token,
-            transport=transport,
-            ca_file=self._ca_file(api.ca_file),
-            http2=api.http2,
-            gate=self.gate,
-        )
         try:
-            self._lookup_client = make_client(
-                max_connections=2,
-                door=True,
-                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait),
-            )
-            clients.append(self._lookup_client)
-            self._upload_client = make_client(
-                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1
-            )
-        except BaseException:  # e.g. a device file with an http:// URL to another machine
-            for client in clients:
-                client.close()
+            clients = open_clients(credentials, self.settings, transport, self.problems)
+        except BaseException:
             self.journal.close()
             raise
+        self.gate = clients.gate
+        self._lookup_client, self._upload_client = clients.lookup, clients.upload
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal,
@@ -148,7 +119,7 @@ class ScanService:
         )
         self.uploader.upkeep = self.upkeep.run
         self.keep_warm = KeepWarm(
-            self._lookup_client, api.keep_warm_seconds, lambda: self.link.online
+            self._lookup_client, self.settings.api.keep_warm_seconds, lambda: self.link.online
         )
         self.door_hook = self._door_hook()
         try:
@@ -353,21 +324,6 @@ class ScanService:
             )
         found = found.with_variables(self.templates.variables_for(found.template_id))
         return Lookup(LookupOutcome.FOUND, _facts(found))
-
-    def _ca_file(self, path: str) -> str | None:
-        """``api.ca_file`` if it holds certificates; else the built-in authorities (and a
-        problem to show): a wrong file never turns verification off."""
-        if not path:
-            return None
-        try:
-            ssl.create_default_context(cafile=path)
-        except (OSError, ssl.SSLError) as exc:
-            self.problems.append(
-                f"Setting api.ca_file: {path} cannot be used ({exc}); using "
-                "the built-in certificate authorities."
-            )
-            return None
-        return path
 
     def _door_hook(self) -> DoorHook:
         """The configured door hook; a broken configuration is reported, not fatal."""
