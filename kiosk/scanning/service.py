@@ -21,11 +21,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from kiosk import __version__
 from kiosk.device import DeviceCredentials
-from kiosk.fleet.config import FleetConfigError, load_fleet_config
-from kiosk.fleet.fleet import Fleet
-from kiosk.hooks.door import DoorHook, DoorHookConfigError
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.states import UploadState
@@ -36,6 +32,7 @@ from kiosk.scanning import codes, followups
 from kiosk.scanning.api_clients import open_clients
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity, sentence
+from kiosk.scanning.door_and_fleet import door_hook, fleet_status_fields, join_fleet
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
 from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
@@ -121,12 +118,26 @@ class ScanService:
         self.keep_warm = KeepWarm(
             self._lookup_client, self.settings.api.keep_warm_seconds, lambda: self.link.online
         )
-        self.door_hook = self._door_hook()
+        self.door_hook = door_hook(self.settings.door_hook, self.problems)
         try:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
             self.problems.append(str(exc))
-        self.fleet = self._fleet(paths) if background else None
+        self.fleet = (
+            join_fleet(
+                paths,
+                self.journal,
+                self._device,
+                status_fields=lambda: fleet_status_fields(
+                    self.link, self.journal, self.camera_state
+                ),
+                clock=clock,
+                retention_days=self.settings.journal.retention_days,
+                problems=self.problems,
+            )
+            if background
+            else None
+        )
         if background:
             self.uploader.start()
             self.keep_warm.start()
@@ -325,60 +336,6 @@ class ScanService:
         found = found.with_variables(self.templates.variables_for(found.template_id))
         return Lookup(LookupOutcome.FOUND, _facts(found))
 
-    def _door_hook(self) -> DoorHook:
-        """The configured door hook; a broken configuration is reported, not fatal."""
-        try:
-            return DoorHook.from_settings(self.settings.door_hook)
-        except DoorHookConfigError as exc:
-            self.problems.append(f"{exc}; the door hook is off.")
-            return DoorHook()
-
-    def _fleet(self, paths: Paths) -> Fleet | None:
-        """The venue fleet when this kiosk joined one; a broken fleet file is reported, and
-        the kiosk works alone, as before joining."""
-        try:
-            config = load_fleet_config(paths)
-        except FleetConfigError as exc:
-            self.problems.append(f"{exc} The kiosk works alone meanwhile.")
-            return None
-        if config is None:
-            return None
-        try:
-            fleet = Fleet(
-                config,
-                self.journal,
-                self._device,
-                status_fields=self._fleet_fields,
-                version=__version__,
-                clock=self._clock,
-                retention=timedelta(days=self.settings.journal.retention_days),
-            )
-        except (OSError, ValueError) as exc:  # e.g. the CA file is gone or is no certificate
-            self.problems.append(
-                f"The venue broker settings cannot be used ({exc}); the kiosk "
-                "works alone meanwhile."
-            )
-            return None
-        try:
-            fleet.start(self._clock())
-        except JournalUnavailable as exc:
-            self.problems.append(str(exc))
-        return fleet
-
-    def _fleet_fields(self) -> dict[str, object]:
-        """This kiosk's status as the other doors see it (kiosk fleet, admin screens)."""
-        state = self.link.snapshot()
-        pending, failed = self.journal.queue_counts()
-        last_sync = self.journal.last_sync()
-        last = self.journal.history(1)
-        return {
-            "online": state.online,
-            "pending": pending + failed,
-            "last_sync": _iso(last_sync),
-            "last_scan": _iso(last[0][0].scanned_at) if last else None,
-            "camera": self.camera_state,
-        }
-
     def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
         try:
             cached = self.journal.cached_pass(code)
@@ -415,10 +372,6 @@ def _unreadable_reason(exc: UnreadableAnswer) -> str:
     if isinstance(exc, GraphQLErrors):
         return sentence(str(exc))
     return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def _facts(found: Pass) -> PassFacts:
