@@ -25,14 +25,14 @@ from kiosk.device import DeviceCredentials
 from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.states import UploadState
-from kiosk.logs import log_event, log_scan
-from kiosk.passfacts import PassFacts
+from kiosk.logs import log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes, followups
 from kiosk.scanning.api_clients import open_clients
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
-from kiosk.scanning.connectivity import Connectivity, sentence
+from kiosk.scanning.connectivity import Connectivity
 from kiosk.scanning.door_and_fleet import door_hook, fleet_status_fields, join_fleet
+from kiosk.scanning.lookup import PassLookup
 from kiosk.scanning.modes import policy_from_settings
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
 from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
@@ -40,15 +40,6 @@ from kiosk.scanning.upload_round import DrainResult
 from kiosk.scanning.uploader import Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
-from kiosk.tiketo import (
-    GraphQLErrors,
-    Pass,
-    PassNotFound,
-    RateLimited,
-    RetryLater,
-    Unauthorized,
-    UnreadableAnswer,
-)
 from kiosk.tiketo.warm import KeepWarm
 
 log = logging.getLogger(__name__)
@@ -138,6 +129,15 @@ class ScanService:
             if background
             else None
         )
+        self._lookup = PassLookup(
+            self._lookup_client,
+            self.link,
+            self.journal,
+            self.templates,
+            self.fleet,
+            on_outage=self.uploader.wake,
+            clock=clock,
+        )
         if background:
             self.uploader.start()
             self.keep_warm.start()
@@ -156,7 +156,7 @@ class ScanService:
             verdict = self._error(codes.printable(code, scanning.max_code_length), refused, now)
             log_scan(log, verdict, source)
             return verdict
-        lookup = self._lookup(code)
+        lookup = self._lookup.look_up(code)
         try:
             try:
                 verdict, shared = self._journal_scan(code, lookup, source, now)
@@ -304,52 +304,6 @@ class ScanService:
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _lookup(self, code: str) -> Lookup:
-        if self.link.needs_provisioning:
-            return Lookup(LookupOutcome.UNAUTHORIZED, reason=self.link.snapshot().reason)
-        if not self.link.online:
-            return self._offline_lookup(code, self.link.snapshot().reason)
-        try:
-            found = self._lookup_client.pass_by_scan_code(code)
-        except PassNotFound:
-            return Lookup(LookupOutcome.NOT_FOUND)
-        except Unauthorized as exc:
-            self.link.unauthorized(str(exc), self._clock())
-            return Lookup(LookupOutcome.UNAUTHORIZED, reason=str(exc))
-        except RetryLater as exc:
-            retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
-            self.link.failed(str(exc), self._clock(), retry_after)
-            self.uploader.wake()
-            return self._offline_lookup(code, str(exc))
-        except UnreadableAnswer as exc:  # the server answered: it is not an outage
-            log_event(log, "lookup", logging.WARNING, result="unreadable", reason=str(exc))
-            return Lookup(LookupOutcome.UNREADABLE, reason=_unreadable_reason(exc))
-        except Exception as exc:  # an unexpected client failure must not stop the door, and
-            log.exception("Pass lookup failed")  # an answer we failed to read admits nobody
-            return Lookup(
-                LookupOutcome.UNREADABLE,
-                reason=(
-                    f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
-                    "not be read."
-                ),
-            )
-        found = found.with_variables(self.templates.variables_for(found.template_id))
-        return Lookup(LookupOutcome.FOUND, _facts(found))
-
-    def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
-        try:
-            cached = self.journal.cached_pass(code)
-        except Exception:
-            log.exception("Pass cache unreadable")
-            cached = None
-        facts = None if cached is None else cached.facts
-        if self.fleet is not None:  # another door may know it is voided or expired
-            try:
-                facts = self.fleet.apply_facts(code, facts)
-            except Exception:
-                log.exception("Fleet pass facts unreadable")
-        return Lookup(LookupOutcome.OFFLINE, facts, reason)
-
     def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
         """A verdict for a scan that could not be journaled (refused code, journal failure)."""
         return Verdict(
@@ -365,27 +319,6 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
-
-
-def _unreadable_reason(exc: UnreadableAnswer) -> str:
-    """The verdict's sentence: the server's own message when it refused, else what failed."""
-    if isinstance(exc, GraphQLErrors):
-        return sentence(str(exc))
-    return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
-
-
-def _facts(found: Pass) -> PassFacts:
-    return PassFacts(
-        pass_id=found.id,
-        holder=found.holder_name,
-        voided=found.voided,
-        expires_at=found.expiration_date,
-        pass_type=found.type,
-        template_name=found.template_name,
-        scan_config=found.project.scan_config if found.project else {},
-        project_id=found.project.id if found.project else None,
-        template_id=found.template_id,
-    )
 
 
 def _record(verdict: Verdict, source: str) -> ScanRecord:
