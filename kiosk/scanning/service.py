@@ -1,9 +1,12 @@
 """ScanService: the scan pipeline behind the kiosk screen and ``kiosk scan``.
 
-For each code: refuse it if it cannot be a code; look the pass up (unless offline, then use the
-pass cache); decide (rules.decide); write the verdict to the journal in one durable
-transaction; only then wake the background uploader. So a scan whose verdict was shown is on
-disk, and a scan is never sent before it is on disk.
+For each code: refuse it if it cannot be a code; look the pass up (the API, or the pass cache
+while offline: :mod:`kiosk.scanning.lookup`); decide and write the verdict to the journal in
+one durable transaction (:mod:`kiosk.scanning.recording`); only then wake the background
+uploader and the door hook. So a scan whose verdict was shown is on disk, and a scan is never
+sent before it is on disk. The service builds and owns what that takes: the journal, the API
+clients (:mod:`kiosk.scanning.api_clients`), the uploader, the door hook and the venue fleet
+(:mod:`kiosk.scanning.door_and_fleet`).
 
 Every public method is thread-safe and may block (disk, network with short timeouts), so the
 UI calls them from worker threads. Nothing here imports Qt.
@@ -13,29 +16,27 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import httpx
 
 from kiosk.device import DeviceCredentials
-from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
+from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal.passcache import PassCacheStore
-from kiosk.journal.states import UploadState
 from kiosk.logs import log_scan
 from kiosk.paths import Paths
-from kiosk.scanning import codes, followups
+from kiosk.scanning import codes
 from kiosk.scanning.api_clients import open_clients
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
 from kiosk.scanning.connectivity import Connectivity
 from kiosk.scanning.door_and_fleet import door_hook, fleet_status_fields, join_fleet
 from kiosk.scanning.lookup import PassLookup
 from kiosk.scanning.modes import policy_from_settings
+from kiosk.scanning.recording import ScanRecorder
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
+from kiosk.scanning.rules import LookupOutcome
 from kiosk.scanning.upload_round import DrainResult
 from kiosk.scanning.uploader import Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
@@ -138,6 +139,9 @@ class ScanService:
             on_outage=self.uploader.wake,
             clock=clock,
         )
+        self._recorder = ScanRecorder(
+            self.journal, self.fleet, device=self._device, workspace=self._workspace
+        )
         if background:
             self.uploader.start()
             self.keep_warm.start()
@@ -158,10 +162,7 @@ class ScanService:
             return verdict
         lookup = self._lookup.look_up(code)
         try:
-            try:
-                verdict, shared = self._journal_scan(code, lookup, source, now)
-            except JournalRecovered:  # damaged journal replaced (scans recovered): once more
-                verdict, shared = self._journal_scan(code, lookup, source, now)
+            verdict, shared = self._recorder.record(code, lookup, source, scanning, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
@@ -173,38 +174,6 @@ class ScanService:
             self.uploader.wake()
             self.door_hook.on_verdict(verdict)
         return verdict
-
-    def _journal_scan(
-        self, code: str, lookup: Lookup, source: str, now: datetime
-    ) -> tuple[Verdict, bool]:
-        """Decide and record one scan in one journal transaction; also whether it gave the
-        fleet something to tell the other doors."""
-        scanning = self.settings.scanning
-        with self.journal.transaction() as tx:
-            if (
-                lookup.facts is not None
-                and not lookup.facts.voided
-                and lookup.outcome is LookupOutcome.FOUND
-                and tx.void_owed(code)
-            ):
-                lookup = replace(lookup, facts=replace(lookup.facts, voided=True))
-            other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
-            verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
-            scan_id = str(uuid.uuid4())
-            verdict = replace(verdict, scan_id=scan_id)
-            if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                tx.put_pass(CachedPass(code, lookup.facts), now)
-            tx.insert_scan(
-                replace(_record(verdict, source), device=self._device, workspace=self._workspace)
-            )
-            for step in followups.plan(verdict, lookup.facts, scanning, self._device):
-                tx.add_follow_up(scan_id, *step)
-            if verdict.accepted and verdict.voids_pass:
-                tx.mark_pass_voided(code)
-            shared = self.fleet is not None and self.fleet.record(
-                tx, verdict, lookup, scanning, now
-            )
-        return verdict, shared
 
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot(self._clock())
@@ -319,22 +288,3 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
-
-
-def _record(verdict: Verdict, source: str) -> ScanRecord:
-    assert verdict.scan_id is not None
-    return ScanRecord(
-        scan_id=verdict.scan_id,
-        code=verdict.code,
-        verdict=verdict.kind.value,
-        mode=verdict.mode.value,
-        reward_points=verdict.reward_points,
-        voids_pass=verdict.voids_pass,
-        scanned_at=verdict.scanned_at,
-        offline=verdict.offline,
-        source=source,
-        message=verdict.message,
-        upload_state=(UploadState.PENDING if verdict.accepted else UploadState.NOT_NEEDED),
-        pass_id=verdict.pass_id,
-        holder=verdict.holder,
-    )
