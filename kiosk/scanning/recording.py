@@ -24,7 +24,9 @@ from kiosk.settings import ScanningSettings
 class ScanRecorder:
     """Records scans under this device's name and workspace; thread-safe like the journal."""
 
-    def __init__(self, journal: Journal, fleet: Fleet | None, *, device: str, workspace: str):
+    def __init__(
+        self, journal: Journal, fleet: Fleet | None, *, device: str, workspace: str
+    ) -> None:
         self._journal = journal
         self._fleet = fleet
         self._device = device

@@ -43,17 +43,17 @@ from kiosk.tiketo.transport import deadline as call_deadline
 log = logging.getLogger(__name__)
 
 
-def iso_utc(moment: datetime) -> str:
+def _iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
+def _scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
     """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry.
     ``device`` is the name the scan was made under (``device`` for scans from before
     scans kept theirs)."""
     return {
         "scanId": item.scan_id,
-        "scannedAt": iso_utc(item.scanned_at),
+        "scannedAt": _iso_utc(item.scanned_at),
         "device": item.device or device,
         "mode": item.mode,
         "offline": item.offline,
@@ -160,7 +160,7 @@ class UploadRound:
                 item.code,
                 item.reward_points,
                 True if item.voids_pass else None,
-                scan_event_data(item, self._device),
+                _scan_event_data(item, self._device),
             )
             for item in items
         ]

@@ -69,7 +69,7 @@ class Uploader:
             batch_size=batch_size,
             stopping=self._shutting_down,
         )
-        self.upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
+        self._upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
         self._lock_busy = False  # the last drain found another process uploading
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -197,10 +197,10 @@ class Uploader:
         another process's upload round to end (``on_wait(holder)`` says so once); without,
         it leaves the work to that process and looks again in a moment."""
         wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        with self.upload_lock.held(wait, on_wait) as got:
+        with self._upload_lock.held(wait, on_wait) as got:
             self._lock_busy = not got
             if not got:
                 return DrainResult(
-                    0, f"{self.upload_lock.holder().capitalize()} is uploading.", busy=True
+                    0, f"{self._upload_lock.holder().capitalize()} is uploading.", busy=True
                 )
             return self._round.run(due_only, deadline)
