@@ -25,6 +25,8 @@ from kiosk.logs import log_event
 log = logging.getLogger(__name__)
 
 FIRST_DELAY_SECONDS = 1.0
+REJECTED_RETRY_STEP = 6  # backoff_delay(attempt + step): the first retry ~32-64 s later
+REJECTED_MAX_RETRY_SECONDS = 3600.0
 REVOKED = "The Tiketo server refused this kiosk's token: provision the device again."
 
 
@@ -41,6 +43,28 @@ def backoff_delay(
     if retry_after is not None:
         delay = max(delay, retry_after)
     return delay
+
+
+def rejected_retry_at(
+    event: str, scan_id: str, attempt: int, reason: str, now: datetime, **fields: object
+) -> datetime:
+    """When to send again what the server refused (a scan event, a follow-up step), and the
+    log line saying so. The server answered, so it is not an outage; the refused item must not
+    hold up the queue either: it waits on its own slow schedule (about a minute, doubling up to
+    an hour) behind the others. ``fields`` lead the log line (e.g. the follow-up's step)."""
+    delay = backoff_delay(attempt + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
+    log_event(
+        log,
+        event,
+        logging.WARNING,
+        **fields,
+        result="rejected",
+        scan_id=scan_id,
+        attempt=attempt,
+        retry_seconds=round(delay),
+        reason=reason,
+    )
+    return now + timedelta(seconds=delay)
 
 
 def sentence(text: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from kiosk.journal import Journal, JournalUnavailable, PendingUpload
@@ -24,7 +24,7 @@ from kiosk.journal.followups import MESSAGE, VOID, FollowUp, FollowUpStore
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.logs import log_event
 from kiosk.passfacts import PassFacts
-from kiosk.scanning.connectivity import Connectivity, backoff_delay
+from kiosk.scanning.connectivity import Connectivity, rejected_retry_at
 from kiosk.scanning.verdict import ScanMode, Verdict
 from kiosk.settings import ScanningSettings
 from kiosk.tiketo import PassNotFound, RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
@@ -34,8 +34,6 @@ from kiosk.tiketo.transport import deadline as call_deadline
 
 log = logging.getLogger(__name__)
 
-REJECTED_RETRY_STEP = 6  # like rejected scans: first retry ~32-64 s later, up to an hour
-REJECTED_MAX_RETRY_SECONDS = 3600.0
 BATCH = 32
 
 
@@ -68,7 +66,7 @@ def plan(
 
 
 class FollowUpSender:
-    """Sends due steps; used by :class:`kiosk.scanning.uploader.Uploader` under its lock."""
+    """Sends due steps; used by :class:`kiosk.scanning.upload_round.UploadRound` under its lock."""
 
     def __init__(
         self,
@@ -194,23 +192,11 @@ class FollowUpSender:
             log.exception("Could not record the skipped step of %s", step.scan_id)
 
     def _reject(self, step: FollowUp, error: UnreadableAnswer) -> None:
-        attempts = step.attempts + 1
-        delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
-        log_event(
-            log,
-            "follow_up",
-            logging.WARNING,
-            step=step.step,
-            result="rejected",
-            scan_id=step.scan_id,
-            attempt=attempts,
-            retry_seconds=round(delay),
-            reason=str(error),
+        retry_at = rejected_retry_at(
+            "follow_up", step.scan_id, step.attempts + 1, str(error), self._clock(), step=step.step
         )
         try:
-            self.store.mark_rejected(
-                step.scan_id, step.step, str(error), self._clock() + timedelta(seconds=delay)
-            )
+            self.store.mark_rejected(step.scan_id, step.step, str(error), retry_at)
         except JournalUnavailable:
             log.exception("Could not record the refused step of %s", step.scan_id)
 

@@ -1,9 +1,12 @@
 """ScanService: the scan pipeline behind the kiosk screen and ``kiosk scan``.
 
-For each code: refuse it if it cannot be a code; look the pass up (unless offline, then use the
-pass cache); decide (rules.decide); write the verdict to the journal in one durable
-transaction; only then wake the background uploader. So a scan whose verdict was shown is on
-disk, and a scan is never sent before it is on disk.
+For each code: refuse it if it cannot be a code; look the pass up (the API, or the pass cache
+while offline: :mod:`kiosk.scanning.lookup`); decide and write the verdict to the journal in
+one durable transaction (:mod:`kiosk.scanning.recording`); only then wake the background
+uploader and the door hook. So a scan whose verdict was shown is on disk, and a scan is never
+sent before it is on disk. The service builds and owns what that takes: the journal, the API
+clients (:mod:`kiosk.scanning.api_clients`), the uploader, the door hook and the venue fleet
+(:mod:`kiosk.scanning.door_and_fleet`).
 
 Every public method is thread-safe and may block (disk, network with short timeouts), so the
 UI calls them from worker threads. Nothing here imports Qt.
@@ -11,55 +14,37 @@ UI calls them from worker threads. Nothing here imports Qt.
 
 from __future__ import annotations
 
-import functools
 import logging
-import ssl
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import httpx
 
-from kiosk import __version__
 from kiosk.device import DeviceCredentials
-from kiosk.fleet.config import FleetConfigError, load_fleet_config
-from kiosk.fleet.fleet import Fleet
-from kiosk.hooks import DoorHook, DoorHookConfigError
-from kiosk.journal import CachedPass, Journal, JournalRecovered, JournalUnavailable, ScanRecord
+from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal.passcache import PassCacheStore
-from kiosk.journal.states import UploadState
-from kiosk.logs import log_event, log_scan
-from kiosk.passfacts import PassFacts
+from kiosk.logs import log_scan
 from kiosk.paths import Paths
-from kiosk.scanning import codes, followups
+from kiosk.scanning import codes
+from kiosk.scanning.api_clients import open_clients
 from kiosk.scanning.backend import ConnectionStatus, DayCounts, HistoryEntry, ScanBackend
-from kiosk.scanning.connectivity import Connectivity, sentence
+from kiosk.scanning.connectivity import Connectivity
+from kiosk.scanning.door_and_fleet import door_hook, fleet_status_fields, join_fleet
+from kiosk.scanning.lookup import PassLookup
 from kiosk.scanning.modes import policy_from_settings
+from kiosk.scanning.recording import ScanRecorder
 from kiosk.scanning.refresh import TemplateCatalog, Upkeep
-from kiosk.scanning.rules import Lookup, LookupOutcome, OtherDoor, decide
-from kiosk.scanning.uploader import DrainResult, Uploader, utc_now
+from kiosk.scanning.rules import LookupOutcome
+from kiosk.scanning.upload_round import DrainResult
+from kiosk.scanning.uploader import Uploader, utc_now
 from kiosk.scanning.verdict import Verdict, VerdictKind
 from kiosk.settings import Settings, load_settings
-from kiosk.tiketo import (
-    GraphQLErrors,
-    Pass,
-    PassNotFound,
-    RateLimited,
-    RetryLater,
-    TiketoClient,
-    Timeouts,
-    Unauthorized,
-    UnreadableAnswer,
-)
-from kiosk.tiketo.gate import RequestGate
 from kiosk.tiketo.warm import KeepWarm
 
 log = logging.getLogger(__name__)
 
-UPLOAD_TIMEOUTS = Timeouts(connect=3.0, read=8.0, total=10.0)
 TRY_NOW_SECONDS = 15.0
 
 
@@ -86,7 +71,7 @@ class ScanService:
         self._clock = clock
         self._device = credentials.device_name
         self._workspace = credentials.workspace
-        scanning, upload = self.settings.scanning, self.settings.upload
+        upload = self.settings.upload
         self.journal = Journal(
             paths.journal_file,
             retention_days=self.settings.journal.retention_days,
@@ -94,37 +79,13 @@ class ScanService:
         )
         if self.journal.problem:
             self.problems.append(self.journal.problem)
-        wait = float(scanning.lookup_timeout_seconds)
-        clients: list[TiketoClient] = []
-        api = self.settings.api
-        # One gate for both clients: upload.concurrency calls in flight at most, lookups first,
-        # one Retry-After for all. Each client keeps its own connection, so a door lookup
-        # never waits behind a batch's bytes (or a slow upload's failed HTTP/2 connection).
-        self.gate = RequestGate(upload.concurrency)
-        make_client = functools.partial(
-            TiketoClient,
-            credentials.api_url,
-            credentials.token,
-            transport=transport,
-            ca_file=self._ca_file(api.ca_file),
-            http2=api.http2,
-            gate=self.gate,
-        )
         try:
-            self._lookup_client = make_client(
-                max_connections=2,
-                door=True,
-                timeouts=Timeouts(connect=min(wait, 3.0), read=wait, total=wait),
-            )
-            clients.append(self._lookup_client)
-            self._upload_client = make_client(
-                timeouts=UPLOAD_TIMEOUTS, max_connections=upload.concurrency + 1
-            )
-        except BaseException:  # e.g. a device file with an http:// URL to another machine
-            for client in clients:
-                client.close()
+            clients = open_clients(credentials, self.settings, transport, self.problems)
+        except BaseException:
             self.journal.close()
             raise
+        self.gate = clients.gate
+        self._lookup_client, self._upload_client = clients.lookup, clients.upload
         self.link = Connectivity(upload.max_backoff_seconds)
         self.uploader = Uploader(
             self.journal,
@@ -133,7 +94,6 @@ class ScanService:
             device=self._device,
             workspace=self._workspace,
             concurrency=upload.concurrency,
-            max_backoff_seconds=upload.max_backoff_seconds,
             batch_size=upload.batch_size,
             clock=clock,
         )
@@ -148,14 +108,40 @@ class ScanService:
         )
         self.uploader.upkeep = self.upkeep.run
         self.keep_warm = KeepWarm(
-            self._lookup_client, api.keep_warm_seconds, lambda: self.link.online
+            self._lookup_client, self.settings.api.keep_warm_seconds, lambda: self.link.online
         )
-        self.door_hook = self._door_hook()
+        self.door_hook = door_hook(self.settings.door_hook, self.problems)
         try:
             self.journal.prune(clock())
         except JournalUnavailable as exc:
             self.problems.append(str(exc))
-        self.fleet = self._fleet(paths) if background else None
+        self.fleet = (
+            join_fleet(
+                paths,
+                self.journal,
+                self._device,
+                status_fields=lambda: fleet_status_fields(
+                    self.link, self.journal, self.camera_state
+                ),
+                clock=clock,
+                retention_days=self.settings.journal.retention_days,
+                problems=self.problems,
+            )
+            if background
+            else None
+        )
+        self._lookup = PassLookup(
+            self._lookup_client,
+            self.link,
+            self.journal,
+            self.templates,
+            self.fleet,
+            on_outage=self.uploader.wake,
+            clock=clock,
+        )
+        self._recorder = ScanRecorder(
+            self.journal, self.fleet, device=self._device, workspace=self._workspace
+        )
         if background:
             self.uploader.start()
             self.keep_warm.start()
@@ -174,12 +160,9 @@ class ScanService:
             verdict = self._error(codes.printable(code, scanning.max_code_length), refused, now)
             log_scan(log, verdict, source)
             return verdict
-        lookup = self._lookup(code)
+        lookup = self._lookup.look_up(code)
         try:
-            try:
-                verdict, shared = self._journal_scan(code, lookup, source, now)
-            except JournalRecovered:  # damaged journal replaced (scans recovered): once more
-                verdict, shared = self._journal_scan(code, lookup, source, now)
+            verdict, shared = self._recorder.record(code, lookup, source, scanning, now)
         except JournalUnavailable as exc:
             log.error("Scan not recorded: %s", exc)
             self.journal_error = str(exc)
@@ -191,38 +174,6 @@ class ScanService:
             self.uploader.wake()
             self.door_hook.on_verdict(verdict)
         return verdict
-
-    def _journal_scan(
-        self, code: str, lookup: Lookup, source: str, now: datetime
-    ) -> tuple[Verdict, bool]:
-        """Decide and record one scan in one journal transaction; also whether it gave the
-        fleet something to tell the other doors."""
-        scanning = self.settings.scanning
-        with self.journal.transaction() as tx:
-            if (
-                lookup.facts is not None
-                and not lookup.facts.voided
-                and lookup.outcome is LookupOutcome.FOUND
-                and tx.void_owed(code)
-            ):
-                lookup = replace(lookup, facts=replace(lookup.facts, voided=True))
-            other: OtherDoor | None = self.fleet.other_door(tx, code) if self.fleet else None
-            verdict = decide(code, lookup, tx.last_accepted_at(code, now), scanning, now, other)
-            scan_id = str(uuid.uuid4())
-            verdict = replace(verdict, scan_id=scan_id)
-            if lookup.outcome is LookupOutcome.FOUND and lookup.facts is not None:
-                tx.put_pass(CachedPass(code, lookup.facts), now)
-            tx.insert_scan(
-                replace(_record(verdict, source), device=self._device, workspace=self._workspace)
-            )
-            for step in followups.plan(verdict, lookup.facts, scanning, self._device):
-                tx.add_follow_up(scan_id, *step)
-            if verdict.accepted and verdict.voids_pass:
-                tx.mark_pass_voided(code)
-            shared = self.fleet is not None and self.fleet.record(
-                tx, verdict, lookup, scanning, now
-            )
-        return verdict, shared
 
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot(self._clock())
@@ -322,121 +273,6 @@ class ScanService:
 
     # --- internals ----------------------------------------------------------------------------
 
-    def _lookup(self, code: str) -> Lookup:
-        if self.link.needs_provisioning:
-            return Lookup(LookupOutcome.UNAUTHORIZED, reason=self.link.snapshot().reason)
-        if not self.link.online:
-            return self._offline_lookup(code, self.link.snapshot().reason)
-        try:
-            found = self._lookup_client.pass_by_scan_code(code)
-        except PassNotFound:
-            return Lookup(LookupOutcome.NOT_FOUND)
-        except Unauthorized as exc:
-            self.link.unauthorized(str(exc), self._clock())
-            return Lookup(LookupOutcome.UNAUTHORIZED, reason=str(exc))
-        except RetryLater as exc:
-            retry_after = exc.retry_after if isinstance(exc, RateLimited) else None
-            self.link.failed(str(exc), self._clock(), retry_after)
-            self.uploader.wake()
-            return self._offline_lookup(code, str(exc))
-        except UnreadableAnswer as exc:  # the server answered: it is not an outage
-            log_event(log, "lookup", logging.WARNING, result="unreadable", reason=str(exc))
-            return Lookup(LookupOutcome.UNREADABLE, reason=_unreadable_reason(exc))
-        except Exception as exc:  # an unexpected client failure must not stop the door, and
-            log.exception("Pass lookup failed")  # an answer we failed to read admits nobody
-            return Lookup(
-                LookupOutcome.UNREADABLE,
-                reason=(
-                    f"The pass lookup failed ({type(exc).__name__}); the server's answer could "
-                    "not be read."
-                ),
-            )
-        found = found.with_variables(self.templates.variables_for(found.template_id))
-        return Lookup(LookupOutcome.FOUND, _facts(found))
-
-    def _ca_file(self, path: str) -> str | None:
-        """``api.ca_file`` if it holds certificates; else the built-in authorities (and a
-        problem to show): a wrong file never turns verification off."""
-        if not path:
-            return None
-        try:
-            ssl.create_default_context(cafile=path)
-        except (OSError, ssl.SSLError) as exc:
-            self.problems.append(
-                f"Setting api.ca_file: {path} cannot be used ({exc}); using "
-                "the built-in certificate authorities."
-            )
-            return None
-        return path
-
-    def _door_hook(self) -> DoorHook:
-        """The configured door hook; a broken configuration is reported, not fatal."""
-        try:
-            return DoorHook.from_settings(self.settings.door_hook)
-        except DoorHookConfigError as exc:
-            self.problems.append(f"{exc}; the door hook is off.")
-            return DoorHook()
-
-    def _fleet(self, paths: Paths) -> Fleet | None:
-        """The venue fleet when this kiosk joined one; a broken fleet file is reported, and
-        the kiosk works alone, as before joining."""
-        try:
-            config = load_fleet_config(paths)
-        except FleetConfigError as exc:
-            self.problems.append(f"{exc} The kiosk works alone meanwhile.")
-            return None
-        if config is None:
-            return None
-        try:
-            fleet = Fleet(
-                config,
-                self.journal,
-                self._device,
-                status_fields=self._fleet_fields,
-                version=__version__,
-                clock=self._clock,
-                retention=timedelta(days=self.settings.journal.retention_days),
-            )
-        except (OSError, ValueError) as exc:  # e.g. the CA file is gone or is no certificate
-            self.problems.append(
-                f"The venue broker settings cannot be used ({exc}); the kiosk "
-                "works alone meanwhile."
-            )
-            return None
-        try:
-            fleet.start(self._clock())
-        except JournalUnavailable as exc:
-            self.problems.append(str(exc))
-        return fleet
-
-    def _fleet_fields(self) -> dict[str, object]:
-        """This kiosk's status as the other doors see it (kiosk fleet, admin screens)."""
-        state = self.link.snapshot()
-        pending, failed = self.journal.queue_counts()
-        last_sync = self.journal.last_sync()
-        last = self.journal.history(1)
-        return {
-            "online": state.online,
-            "pending": pending + failed,
-            "last_sync": _iso(last_sync),
-            "last_scan": _iso(last[0][0].scanned_at) if last else None,
-            "camera": self.camera_state,
-        }
-
-    def _offline_lookup(self, code: str, reason: str | None) -> Lookup:
-        try:
-            cached = self.journal.cached_pass(code)
-        except Exception:
-            log.exception("Pass cache unreadable")
-            cached = None
-        facts = None if cached is None else cached.facts
-        if self.fleet is not None:  # another door may know it is voided or expired
-            try:
-                facts = self.fleet.apply_facts(code, facts)
-            except Exception:
-                log.exception("Fleet pass facts unreadable")
-        return Lookup(LookupOutcome.OFFLINE, facts, reason)
-
     def _error(self, code: str, message: str, now: datetime, offline: bool = False) -> Verdict:
         """A verdict for a scan that could not be journaled (refused code, journal failure)."""
         return Verdict(
@@ -452,47 +288,3 @@ class ScanService:
 
 if TYPE_CHECKING:  # mypy checks that ScanService fulfils the contract the UI codes against
     _contract: type[ScanBackend] = ScanService
-
-
-def _unreadable_reason(exc: UnreadableAnswer) -> str:
-    """The verdict's sentence: the server's own message when it refused, else what failed."""
-    if isinstance(exc, GraphQLErrors):
-        return sentence(str(exc))
-    return f"The server answered something the kiosk cannot read ({str(exc).rstrip('.')})."
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
-
-
-def _facts(found: Pass) -> PassFacts:
-    return PassFacts(
-        pass_id=found.id,
-        holder=found.holder_name,
-        voided=found.voided,
-        expires_at=found.expiration_date,
-        pass_type=found.type,
-        template_name=found.template_name,
-        scan_config=found.project.scan_config if found.project else {},
-        project_id=found.project.id if found.project else None,
-        template_id=found.template_id,
-    )
-
-
-def _record(verdict: Verdict, source: str) -> ScanRecord:
-    assert verdict.scan_id is not None
-    return ScanRecord(
-        scan_id=verdict.scan_id,
-        code=verdict.code,
-        verdict=verdict.kind.value,
-        mode=verdict.mode.value,
-        reward_points=verdict.reward_points,
-        voids_pass=verdict.voids_pass,
-        scanned_at=verdict.scanned_at,
-        offline=verdict.offline,
-        source=source,
-        message=verdict.message,
-        upload_state=(UploadState.PENDING if verdict.accepted else UploadState.NOT_NEEDED),
-        pass_id=verdict.pass_id,
-        holder=verdict.holder,
-    )

@@ -1,25 +1,15 @@
 """The background uploader: drains the journal's queue into createScanEvent calls.
 
-Runs in its own thread with a small pool (``upload.concurrency``) so the door never waits
-for it. While offline it probes the API (a cheap ``projects`` query) on the backoff schedule
-in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the probe succeeds.
+Runs in its own thread so the door never waits for it; each round
+(:mod:`kiosk.scanning.upload_round`) sends the due scans in batches over a small pool
+(``upload.concurrency``). While offline it probes the API (a cheap ``projects`` query) on the
+backoff schedule in :mod:`kiosk.scanning.connectivity`, and drains the queue as soon as the
+probe succeeds. Once the queue is empty it gives its thread to the lowest-priority upkeep
+(:mod:`kiosk.scanning.refresh`), and now and then prunes the journal.
 
-Scans go up in batches (several aliased createScanEvent mutations per request, see
-:mod:`kiosk.tiketo.batch`), sized by :mod:`kiosk.scanning.batching`; each scan's answer is
-read back from its alias, so one refused scan does not fail the others. The client's request
-gate (:mod:`kiosk.tiketo.gate`) keeps uploads behind door lookups and within
-``upload.concurrency`` requests in flight.
-
-A scan is marked uploaded only after the server confirmed it. A crash between the server's
-answer and that journal update re-sends the scan later with the same ``scanId`` in ``data``,
-which is how the server side recognises the retry. Every process on one data folder (the
-screen, ``kiosk scan``, ``kiosk sync``) uploads only while it holds the folder's upload lock
-(:mod:`kiosk.journal.lock`) and reads the queue afresh under it, so no two send one scan.
-
-A scan the server refuses (GraphQL errors, or an answer without an event id) is "rejected":
-the server answered, so it is not an outage and the kiosk stays online. It must not hold up
-the queue either: it is retried on its own slow schedule (about a minute, doubling up to
-an hour), behind the others; it is never deleted, and ``kiosk sync`` retries it at once.
+Every process on one data folder (the screen, ``kiosk scan``, ``kiosk sync``) uploads only
+while it holds the folder's upload lock (:mod:`kiosk.journal.lock`) and reads the queue afresh
+under it, so no two send one scan.
 """
 
 from __future__ import annotations
@@ -28,26 +18,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any
+from datetime import UTC, datetime
 
-from kiosk.journal import Journal, JournalUnavailable, PendingUpload
+from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal.lock import UploadLock
-from kiosk.logs import log_event
-from kiosk.scanning.batching import BatchSizer, split
-from kiosk.scanning.connectivity import Connectivity, backoff_delay
-from kiosk.scanning.followups import FollowUpSender
-from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized, UnreadableAnswer
-from kiosk.tiketo.batch import NotAttempted, ScanEventInput
-from kiosk.tiketo.errors import RequestTooLarge, TimedOut
-from kiosk.tiketo.transport import deadline as call_deadline
+from kiosk.scanning.batching import BatchSizer
+from kiosk.scanning.connectivity import Connectivity
+from kiosk.scanning.upload_round import DrainResult, UploadRound
+from kiosk.tiketo import RetryLater, TiketoClient, Unauthorized
 
 log = logging.getLogger(__name__)
 
-REJECTED_RETRY_STEP = 6  # backoff_delay(attempts + step): the first retry ~32-64 s later
-REJECTED_MAX_RETRY_SECONDS = 3600.0
 IDLE_WAKEUP_SECONDS = 30.0
 DEFAULT_BATCH_SIZE = 100
 PRUNE_EVERY_SECONDS = 3600.0  # a kiosk left running for days keeps its journal bounded
@@ -56,31 +37,6 @@ LOCK_BUSY_RETRY_SECONDS = 2.0  # another process was uploading: look again this 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
-
-
-def scan_event_data(item: PendingUpload, device: str) -> dict[str, Any]:
-    """The AWSJSON ``data`` of a createScanEvent: enough for the server to spot a retry.
-    ``device`` is the name the scan was made under (``device`` for scans from before
-    scans kept theirs)."""
-    return {
-        "scanId": item.scan_id,
-        "scannedAt": iso_utc(item.scanned_at),
-        "device": item.device or device,
-        "mode": item.mode,
-        "offline": item.offline,
-        "source": item.source,
-    }
-
-
-@dataclass(frozen=True)
-class DrainResult:
-    uploaded: int
-    stopped_because: str | None  # why it stopped before the queue was empty, if it did
-    busy: bool = False  # another process held the upload lock the whole time
 
 
 class Uploader:
@@ -94,37 +50,39 @@ class Uploader:
         *,
         device: str,
         concurrency: int,
-        max_backoff_seconds: float,
         workspace: str | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         clock: Callable[[], datetime] = utc_now,
-        on_change: Callable[[], None] | None = None,
     ) -> None:
         self._journal = journal
         self._client = client
         self._link = connectivity
-        self._device = device
-        self._identity = None if workspace is None else (device, workspace)
-        self._max_backoff = max_backoff_seconds
         self._clock = clock
-        self._on_change = on_change or (lambda: None)
-        self._concurrency = max(1, concurrency)
-        self.sizer = BatchSizer(batch_size)
-        self._pool = ThreadPoolExecutor(
-            max_workers=self._concurrency, thread_name_prefix="kiosk-upload"
+        self._round = UploadRound(
+            journal,
+            client,
+            connectivity,
+            clock,
+            device=device,
+            identity=None if workspace is None else (device, workspace),
+            concurrency=concurrency,
+            batch_size=batch_size,
+            stopping=self._shutting_down,
         )
-        self._drain_lock = threading.Lock()  # one drain at a time: no scan uploaded twice
-        self.upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
+        self._upload_lock = UploadLock(journal.path.with_name(journal.path.name + ".upload-lock"))
         self._lock_busy = False  # the last drain found another process uploading
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._force = False
         self._thread: threading.Thread | None = None
         self._last_prune = time.monotonic()
-        # Steps owed after scan events (void, wallet message), sent under the same lock.
-        self.follow_ups = FollowUpSender(journal, client, connectivity, clock)
         # Lowest-priority work once the queue is empty (templates, cached passes).
         self.upkeep: Callable[[Callable[[], bool]], object] | None = None
+
+    @property
+    def sizer(self) -> BatchSizer:
+        """How many scans go in one request now (it adapts to the server's answers)."""
+        return self._round.sizer
 
     # --- background ---------------------------------------------------------------------------
 
@@ -143,7 +101,11 @@ class Uploader:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._round.close()
+
+    def _shutting_down(self) -> bool:
+        """Closing a started uploader: batches not sent yet stay queued for the next run."""
+        return self._stop.is_set() and self._thread is not None
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -213,14 +175,11 @@ class Uploader:
             self._client.projects()
         except Unauthorized as exc:
             self._link.unauthorized(str(exc), self._clock())
-            self._on_change()
             return False
         except RetryLater as exc:
             self._link.failed(str(exc), self._clock(), exc.retry_after)
-            self._on_change()
             return False
         self._link.succeeded()
-        self._on_change()
         return True
 
     def drain(
@@ -238,165 +197,10 @@ class Uploader:
         another process's upload round to end (``on_wait(holder)`` says so once); without,
         it leaves the work to that process and looks again in a moment."""
         wait = 0.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        with self.upload_lock.held(wait, on_wait) as got:
+        with self._upload_lock.held(wait, on_wait) as got:
             self._lock_busy = not got
             if not got:
                 return DrainResult(
-                    0, f"{self.upload_lock.holder().capitalize()} is uploading.", busy=True
+                    0, f"{self._upload_lock.holder().capitalize()} is uploading.", busy=True
                 )
-            return self._drain_locked(due_only, deadline)
-
-    def _drain_locked(self, due_only: bool, deadline: float | None) -> DrainResult:
-        uploaded = 0
-        stopped: str | None = None
-        rejected: set[str] = set()
-        slots = self._client.gate.upload_slots
-        with self._drain_lock:
-            while stopped is None:
-                if deadline is not None and time.monotonic() >= deadline:
-                    stopped = "Time ran out before every scan was uploaded."
-                    break
-                size = self.sizer.size
-                room = size * slots
-                # Scans rejected in this drain stay queued; skip them (the limit allows for them).
-                due = [
-                    item
-                    for item in self._journal.due_uploads(
-                        self._clock() if due_only else None, room + len(rejected), self._identity
-                    )
-                    if item.scan_id not in rejected
-                ][:room]
-                if not due:
-                    break
-                futures = [
-                    (chunk, self._pool.submit(self._upload_batch, chunk, deadline))
-                    for chunk in split(due, size, slots)
-                ]
-                for chunk, future in futures:
-                    for item, outcome in zip(chunk, _results(future, len(chunk)), strict=True):
-                        if outcome is None:
-                            uploaded += 1
-                        elif isinstance(outcome, NotAttempted) or stopped is not None:
-                            continue  # queued still: the next round sends it
-                        else:
-                            stopped = self._handle_failure(item, outcome)
-                            if isinstance(outcome, UnreadableAnswer):
-                                rejected.add(item.scan_id)
-                            if stopped is not None:
-                                for _, pending in futures:
-                                    pending.cancel()
-                self._on_change()
-            if stopped is None:  # then the steps owed after confirmed scan events
-                _, stopped = self.follow_ups.send_due(due_only, deadline, self._identity)
-                self._on_change()
-        return DrainResult(uploaded, stopped)
-
-    def _upload_batch(
-        self, items: list[PendingUpload], ends_at: float | None
-    ) -> list[Exception | None]:
-        """Send ``items`` in one request (by the drain's deadline, if any) and record the
-        server's confirmations in one transaction; one outcome per item: None (uploaded),
-        an exception, or _SEND_AGAIN (the batch was too large: it goes again, smaller)."""
-        if self._stop.is_set() and self._thread is not None:
-            return [RetryLater("The kiosk is shutting down.")] * len(items)
-        scans = [
-            ScanEventInput(
-                item.code,
-                item.reward_points,
-                True if item.voids_pass else None,
-                scan_event_data(item, self._device),
-            )
-            for item in items
-        ]
-        try:
-            with call_deadline(float("inf") if ends_at is None else ends_at):
-                results = self._client.create_scan_events(scans)
-        except RequestTooLarge as exc:
-            if len(items) == 1:
-                return [exc]
-            self.sizer.shrink(len(items), too_large=True)
-            return [_SEND_AGAIN] * len(items)
-        except (RetryLater, Unauthorized, UnreadableAnswer) as exc:
-            if isinstance(exc, TimedOut) and len(items) > 1:
-                self.sizer.shrink(len(items))
-            return [exc] * len(items)
-        except Exception as exc:  # e.g. the client was closed under us at shutdown
-            return [RetryLater(f"The upload was interrupted ({type(exc).__name__}).")] * len(items)
-        confirmed = [
-            (item.scan_id, result.id or None)
-            for item, result in zip(items, results, strict=True)
-            if not isinstance(result, Exception)
-        ]
-        try:
-            self._journal.mark_uploaded_many(confirmed, self._clock())
-        except JournalUnavailable as exc:
-            return [exc] * len(items)
-        self.sizer.grow()
-        for item, result in zip(items, results, strict=True):
-            if not isinstance(result, Exception):
-                self.follow_ups.note_receipt(item, result)
-                # No id: recorded before a refused scan emptied the batch's answer.
-                log_event(
-                    log,
-                    "upload",
-                    result="ok",
-                    scan_id=item.scan_id,
-                    event_id=result.id or "unanswered",
-                    attempt=item.attempts + 1,
-                )
-        return [result if isinstance(result, Exception) else None for result in results]
-
-    def _handle_failure(self, item: PendingUpload, outcome: Exception) -> str | None:
-        """Record what went wrong; returns why draining must stop, or None to go on."""
-        if isinstance(outcome, UnreadableAnswer):  # the server answered: not an outage
-            self._reject(item, outcome)
-            return None
-        now = self._clock()
-        log_event(
-            log,
-            "upload",
-            logging.WARNING,
-            result="failed",
-            scan_id=item.scan_id,
-            attempt=item.attempts + 1,
-            error=type(outcome).__name__,
-            reason=str(outcome),
-        )
-        if isinstance(outcome, Unauthorized):
-            self._link.unauthorized(str(outcome), now)
-        elif isinstance(outcome, RetryLater):
-            self._link.failed(str(outcome), now, outcome.retry_after)
-        else:
-            # The journal could not record the server's answer (say, the disk is full): back
-            # off like an outage instead of re-sending the same scan in a tight loop.
-            self._link.failed(str(outcome), now)
-        return str(outcome)
-
-    def _reject(self, item: PendingUpload, error: UnreadableAnswer) -> None:
-        attempts = item.attempts + 1
-        delay = backoff_delay(attempts + REJECTED_RETRY_STEP, REJECTED_MAX_RETRY_SECONDS)
-        log_event(
-            log,
-            "upload",
-            logging.WARNING,
-            result="rejected",
-            scan_id=item.scan_id,
-            attempt=attempts,
-            retry_seconds=round(delay),
-            reason=str(error),
-        )
-        try:
-            self._journal.mark_rejected(
-                item.scan_id, str(error), self._clock() + timedelta(seconds=delay)
-            )
-        except JournalUnavailable:
-            log.exception("Could not record the failed upload of %s", item.scan_id)
-
-
-_SEND_AGAIN = NotAttempted("The batch was too large; it is sent again in smaller ones.")
-
-
-def _results(future: Future[list[Exception | None]], count: int) -> list[Exception | None]:
-    if future.cancelled():
-        return [RetryLater("The upload was cancelled.")] * count
-    return future.result()
+            return self._round.run(due_only, deadline)
