@@ -95,12 +95,11 @@ UNKNOWN_DEVICE = ("an earlier device", "")
 
 
 def queued_scans(journal_file: Path) -> int:
-    """How many accepted scans wait to upload (0 when there is no journal yet)."""
+    """How many accepted scans and follow-up steps wait to upload (0 without a journal)."""
     if not journal_file.exists():
         return 0
     with Journal(journal_file) as journal:
-        pending, rejected = journal.queue_counts()
-    return pending + rejected
+        return journal.queue_counts().total
 
 
 def hand_over_queue(

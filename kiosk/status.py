@@ -12,7 +12,7 @@ from kiosk.journal.db import JournalUnavailable, open_read_only
 from kiosk.journal.history import read_last_sync
 from kiosk.journal.problems import explain
 from kiosk.journal.salvage import moved_aside
-from kiosk.journal.states import QUEUED_STATES, UploadState
+from kiosk.journal.uploads import count_owed
 from kiosk.paths import Paths
 
 
@@ -28,7 +28,15 @@ class JournalSummary:
     last_sync: str | None
     error: str | None = None
     moved_aside: list[Path] = field(default_factory=list)
-    rejected: int | None = None  # of ``pending``: scans the server refused (retried slowly)
+    rejected: int | None = None  # of ``pending``: what the server refused (retried slowly)
+    steps: int | None = None  # of ``pending``: follow-up steps (voiding a pass, a message)
+
+
+def owed_words(total: int, steps: int) -> str:
+    """ "2 scan(s) and 1 follow-up step(s)" for ``total`` owed of which ``steps`` are steps:
+    a void or a wallet message still to send is not a scan, and must not be called one."""
+    scans = f"{total - steps} scan(s)"
+    return f"{scans} and {steps} follow-up step(s) (pass void, wallet message)" if steps else scans
 
 
 def journal_summary(paths: Paths) -> JournalSummary:
@@ -39,20 +47,13 @@ def journal_summary(paths: Paths) -> JournalSummary:
     """
     moved = moved_aside(paths.journal_file)
     if not paths.journal_file.exists():
-        return JournalSummary(0, None, None, moved, rejected=0)
+        return JournalSummary(0, None, None, moved, rejected=0, steps=0)
     try:
         conn = open_read_only(paths.journal_file)
     except JournalUnavailable as exc:
         return JournalSummary(None, None, str(exc), moved)
     try:
-        counts = dict(
-            conn.execute(
-                "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
-                " GROUP BY upload_state",
-                QUEUED_STATES,
-            ).fetchall()
-        )
-        pending = sum(counts.values()) + _open_follow_ups(conn)
+        owed = count_owed(conn)
         last_sync = read_last_sync(conn)
     except sqlite3.Error as exc:
         return JournalSummary(
@@ -61,11 +62,12 @@ def journal_summary(paths: Paths) -> JournalSummary:
     finally:
         conn.close()
     return JournalSummary(
-        int(pending),
+        owed.total,
         None if last_sync is None else last_sync.isoformat().replace("+00:00", "Z"),
         None,
         moved,
-        rejected=int(counts.get(UploadState.REJECTED, 0)),
+        rejected=owed.rejected,
+        steps=owed.steps,
     )
 
 
@@ -86,17 +88,3 @@ def cache_age(paths: Paths, now: datetime | None = None) -> float | None:
     finally:
         conn.close()
     return None if age is None else round(age, 1)
-
-
-def _open_follow_ups(conn: sqlite3.Connection) -> int:
-    """Follow-up steps (void, wallet message) still to send; 0 for an older journal."""
-    try:
-        return int(
-            conn.execute(
-                "SELECT count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-                " WHERE f.state IN (?, ?) AND s.upload_state != ?",
-                (*QUEUED_STATES, UploadState.HELD),
-            ).fetchone()[0]
-        )
-    except sqlite3.OperationalError:
-        return 0

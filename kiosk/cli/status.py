@@ -15,7 +15,7 @@ from kiosk.cli.common import (
     say,
 )
 from kiosk.device import DeviceFileError, load_credentials
-from kiosk.status import cache_age, journal_summary
+from kiosk.status import cache_age, journal_summary, owed_words
 
 
 def register(subparsers: Any) -> None:
@@ -46,6 +46,7 @@ def _run(args: argparse.Namespace) -> int:
         "api_url": credentials.api_url if credentials else None,
         "pending": summary.pending,
         "rejected": summary.rejected,
+        "steps": summary.steps,
         "last_sync": summary.last_sync,
         "cache_age": cache_age(paths),
     }
@@ -66,7 +67,7 @@ def _run(args: argparse.Namespace) -> int:
         say(f"The journal cannot be read: {summary.error}")
     else:
         say(
-            f"Scans waiting to upload: {summary.pending}"
+            f"Waiting to upload: {owed_words(summary.pending or 0, summary.steps or 0)}"
             + (f" ({summary.rejected} refused by the server, retried)" if summary.rejected else "")
         )
         say(f"Last upload: {summary.last_sync or 'never'}")

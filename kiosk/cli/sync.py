@@ -17,6 +17,7 @@ from kiosk.cli.common import (
     say,
 )
 from kiosk.cli.service import open_scan_service
+from kiosk.status import owed_words
 
 
 def register(subparsers: Any) -> None:
@@ -61,6 +62,7 @@ def _run(args: argparse.Namespace) -> int:
         "uploaded": result.uploaded,
         "pending": state.pending,
         "rejected": state.rejected,
+        "steps": state.steps,
     }
     if result.stopped_because and state.pending:
         report["message"] = result.stopped_because
@@ -68,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
         print_json(report)
     else:
         say(
-            f"Uploaded {result.uploaded} scan(s); {state.pending} waiting"
+            f"Uploaded {result.uploaded} scan(s); {owed_words(state.pending, state.steps)} waiting"
             + (f", of which {state.rejected} rejected by the server." if state.rejected else ".")
         )
         if "message" in report:

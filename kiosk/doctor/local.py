@@ -17,7 +17,7 @@ from kiosk.journal.states import QUEUED_STATES
 from kiosk.paths import Paths
 from kiosk.resources import resources_root
 from kiosk.settings import DoorHookSettings, load_settings
-from kiosk.status import journal_summary
+from kiosk.status import journal_summary, owed_words
 
 MIB = 1024 * 1024
 DISK_FAIL_BYTES = 50 * MIB  # a day of scans is a few MB; below this, journaling may stop
@@ -100,7 +100,8 @@ def journal_check(paths: Paths, time_limit: float = INTEGRITY_SECONDS) -> CheckR
             "Run 'kiosk status' for details.",
         )
     detail = (
-        f"The journal is intact; {summary.pending} scan(s) waiting to upload; "
+        f"The journal is intact; {owed_words(summary.pending or 0, summary.steps or 0)} "
+        "waiting to upload; "
         f"last upload {summary.last_sync or 'never'}."
     )
     if moved:

@@ -8,6 +8,8 @@ never blocks the others.
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +49,50 @@ def due_filter(
         sql += f" AND ({state} = ? OR {retry_at} <= ? OR {retry_at} > ?)"
         params += (UploadState.PENDING, to_db_time(now), to_db_time(now + RETRY_HORIZON))
     return sql, params
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """What the journal still owes the server."""
+
+    scans: int  # accepted scans not yet uploaded (refused ones included)
+    steps: int  # follow-up steps not yet done: voiding a pass, a wallet message
+    rejected: int  # of both: refused by the server, retried on their own slow schedule
+
+    @property
+    def total(self) -> int:
+        return self.scans + self.steps
+
+
+def count_owed(conn: sqlite3.Connection) -> QueueCounts:
+    """Accepted scans not yet uploaded, and follow-up steps not yet done (a voided pass or
+    wallet message still to send is work left, too), counted apart so that nobody is told
+    "3 scans" when one scan and two pass updates are owed. Steps of scans held for another
+    device are not owed by this one. A journal from before follow-up steps owes none."""
+    rows = dict(
+        conn.execute(
+            "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
+            " GROUP BY upload_state",
+            QUEUED_STATES,
+        ).fetchall()
+    )
+    try:
+        steps = dict(
+            conn.execute(
+                "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
+                " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
+                (*QUEUED_STATES, UploadState.HELD),
+            ).fetchall()
+        )
+    except sqlite3.OperationalError as exc:  # read-only status of a journal not yet migrated
+        if "no such table" not in str(exc):
+            raise
+        steps = {}
+    return QueueCounts(
+        scans=sum(rows.values()),
+        steps=sum(steps.values()),
+        rejected=rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0),
+    )
 
 
 class UploadQueue(JournalAccess):
@@ -147,28 +193,10 @@ class UploadQueue(JournalAccess):
         return held, released
 
     @retried_after_recovery
-    def queue_counts(self) -> tuple[int, int]:
-        """(pending, rejected) accepted scans not yet uploaded, and follow-up steps not yet
-        done (a voided pass or wallet message still to send is work left, too)."""
+    def queue_counts(self) -> QueueCounts:
+        """What this journal still owes the server (see :func:`count_owed`)."""
         with self.connection() as conn:
-            rows = dict(
-                conn.execute(
-                    "SELECT upload_state, count(*) FROM scans WHERE upload_state IN (?, ?)"
-                    " GROUP BY upload_state",
-                    QUEUED_STATES,
-                ).fetchall()
-            )
-            steps = dict(
-                conn.execute(
-                    "SELECT f.state, count(*) FROM follow_ups f JOIN scans s USING (scan_id)"
-                    " WHERE f.state IN (?, ?) AND s.upload_state != ? GROUP BY f.state",
-                    (*QUEUED_STATES, UploadState.HELD),
-                ).fetchall()
-            )
-        return (
-            rows.get(UploadState.PENDING, 0) + steps.get(UploadState.PENDING, 0),
-            rows.get(UploadState.REJECTED, 0) + steps.get(UploadState.REJECTED, 0),
-        )
+            return count_owed(conn)
 
     @retried_after_recovery
     def next_attempt_at(self, now: datetime | None = None) -> datetime | None:

@@ -26,11 +26,12 @@ class ConnectionStatus:
     online: bool
     offline_since: datetime | None  # aware UTC; None while online
     offline_reason: str | None  # one plain sentence, e.g. "No internet: ..."
-    pending: int  # accepted scans waiting to upload
+    pending: int  # accepted scans and follow-up steps waiting to upload
     next_retry_at: datetime | None  # when the uploader/probe tries next
     last_sync: datetime | None  # last successful upload
     needs_provisioning: bool  # the API refused the device token (401/403)
-    rejected: int = 0  # of ``pending``: scans the server refused (retried on their own)
+    rejected: int = 0  # of ``pending``: what the server refused (retried on their own)
+    steps: int = 0  # of ``pending``: follow-up steps (voiding a pass, a wallet message)
     fleet: FleetStatus | None = None  # the venue broker and the other doors; None: no fleet
 
 

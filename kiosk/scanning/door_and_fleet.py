@@ -75,12 +75,12 @@ def fleet_status_fields(
 ) -> dict[str, object]:
     """This kiosk's status as the other doors see it (kiosk fleet, admin screens)."""
     state = link.snapshot()
-    pending, failed = journal.queue_counts()
+    owed = journal.queue_counts()
     last_sync = journal.last_sync()
     last = journal.history(1)
     return {
         "online": state.online,
-        "pending": pending + failed,
+        "pending": owed.total,
         "last_sync": _iso(last_sync),
         "last_scan": _iso(last[0][0].scanned_at) if last else None,
         "camera": camera_state,

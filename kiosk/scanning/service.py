@@ -25,6 +25,7 @@ import httpx
 from kiosk.device import DeviceCredentials
 from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal.passcache import PassCacheStore
+from kiosk.journal.uploads import QueueCounts
 from kiosk.logs import log_scan
 from kiosk.paths import Paths
 from kiosk.scanning import codes
@@ -178,12 +179,12 @@ class ScanService:
     def status(self) -> ConnectionStatus:
         state = self.link.snapshot(self._clock())
         try:
-            pending, rejected = self.journal.queue_counts()
+            owed = self.journal.queue_counts()
             last_sync = self.journal.last_sync()
             next_upload = self.journal.next_attempt_at(self._clock()) if state.online else None
         except JournalUnavailable as exc:  # never a made-up 0: callers check journal_error
             self.journal_error = str(exc)
-            pending = rejected = 0
+            owed = QueueCounts(0, 0, 0)
             last_sync = next_upload = None
         next_retry = state.next_retry_at if not state.online else next_upload
         if next_retry is not None and state.online:
@@ -192,11 +193,12 @@ class ScanService:
             online=state.online,
             offline_since=state.offline_since,
             offline_reason=state.reason,
-            pending=pending + rejected,
+            pending=owed.total,
             next_retry_at=next_retry,
             last_sync=last_sync,
             needs_provisioning=state.needs_provisioning,
-            rejected=rejected,
+            rejected=owed.rejected,
+            steps=owed.steps,
             fleet=self.fleet.status() if self.fleet else None,
         )
 

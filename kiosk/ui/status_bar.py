@@ -94,7 +94,10 @@ class StatusBar(QWidget):
             self.uploads.setText("")
         else:
             self._render_connection(status, now)
-            waiting = self.tr("%n scan(s) waiting to upload", "", status.pending)
+            scans = status.pending - status.steps
+            waiting = self.tr("%n scan(s) waiting to upload", "", scans)
+            if status.steps:  # a void or wallet message owed is not a scan: say it apart
+                waiting += " · " + self.tr("%n pass update(s) to send", "", status.steps)
             if status.rejected:
                 waiting += " (" + self.tr("%n refused by the server", "", status.rejected) + ")"
             last = (

@@ -478,6 +478,13 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n pass update(s) to send</source>
+        <translation>
+            <numerusform>%n pass update to send</numerusform>
+            <numerusform>%n pass updates to send</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n refused by the server</source>
         <translation>
             <numerusform>%n refused by the server</numerusform>

@@ -482,6 +482,14 @@
         </translation>
     </message>
     <message numerus="yes">
+        <source>%n pass update(s) to send</source>
+        <translation>
+            <numerusform>%n aktualizacja karnetu do wysłania</numerusform>
+            <numerusform>%n aktualizacje karnetów do wysłania</numerusform>
+            <numerusform>%n aktualizacji karnetów do wysłania</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>%n refused by the server</source>
         <translation>
             <numerusform>%n odrzucony przez serwer</numerusform>

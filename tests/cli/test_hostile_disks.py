@@ -93,7 +93,7 @@ def test_full_disk_at_start_keeps_the_journal_and_its_queued_scans(demo_server, 
         demo_server.start()
         synced = run_kiosk(data, "sync", "--json")
         assert synced.returncode == 0, synced.stderr
-        assert synced.json_lines() == [{"uploaded": 10, "pending": 0, "rejected": 0}]
+        assert synced.json_lines() == [{"uploaded": 10, "pending": 0, "rejected": 0, "steps": 0}]
         assert sorted(e.data["scanId"] for e in demo_server.state.events()) == sorted(ids)
 
 
@@ -195,7 +195,7 @@ def test_root_owned_journal_as_the_kiosk_user(demo_server):
         os.chown(journal, entry.pw_uid, entry.pw_gid)  # the advice, followed
         fixed = run_kiosk(data, "sync", "--json", user=user)
         assert fixed.returncode == 0, fixed.stderr
-        assert fixed.json_lines() == [{"uploaded": 7, "pending": 0, "rejected": 0}]
+        assert fixed.json_lines() == [{"uploaded": 7, "pending": 0, "rejected": 0, "steps": 0}]
     finally:
         shutil.rmtree(base, ignore_errors=True)
 

@@ -42,6 +42,7 @@ def test_status_json_reports_without_the_token(run_cli, credentials):
         "api_url": credentials.api_url,
         "pending": 0,
         "rejected": 0,
+        "steps": 0,
         "last_sync": None,
         "cache_age": None,
     }
@@ -204,3 +205,26 @@ def test_re_provisioning_the_same_device_uploads_its_waiting_scans(
     assert synced.returncode == 0, synced.stdout
     [event] = demo_server.state.events()
     assert event.data["scanId"] == scan_id and event.device_name == "door-1"
+
+
+def test_status_says_scans_and_follow_up_steps_apart(run_cli, paths):
+    """A void owed after a redeem is a follow-up step, and the words say so."""
+    from datetime import UTC, datetime
+
+    from kiosk.journal import Journal
+    from kiosk.journal.followups import FollowUpStore
+    from tests.journal.test_journal import record
+
+    with Journal(paths.journal_file) as journal:
+        with journal.transaction() as tx:
+            tx.insert_scan(record("a"))
+            tx.insert_scan(record("b"))
+            tx.add_follow_up("a", "void", "p", "pass-1", {})
+        journal.mark_uploaded("a", "ev-1", datetime.now(UTC))
+        assert FollowUpStore(journal).state_of("a", "void") == "pending"
+    [report] = run_cli("status", "--json").json_lines()
+    assert (report["pending"], report["steps"]) == (2, 1)
+    text = run_cli("status").stdout
+    assert (
+        "Waiting to upload: 1 scan(s) and 1 follow-up step(s) (pass void, wallet message)" in text
+    )

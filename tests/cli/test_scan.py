@@ -100,7 +100,7 @@ def test_outage_50_offline_scans_then_sync_uploads_each_once(run_cli, credential
     demo_server.start()
     synced = run_cli("sync", "--json")
     assert synced.returncode == 0, synced.stderr
-    assert synced.json_lines() == [{"uploaded": 50, "pending": 0, "rejected": 0}]
+    assert synced.json_lines() == [{"uploaded": 50, "pending": 0, "rejected": 0, "steps": 0}]
     events = demo_server.state.events()
     scan_ids = [event.data["scanId"] for event in events]
     assert len(events) == 50 and len(set(scan_ids)) == 50
@@ -108,7 +108,7 @@ def test_outage_50_offline_scans_then_sync_uploads_each_once(run_cli, credential
     assert sorted(event.code for event in events) == sorted(codes)
     again = run_cli("sync", "--json")
     assert again.returncode == 0
-    assert again.json_lines() == [{"uploaded": 0, "pending": 0, "rejected": 0}]
+    assert again.json_lines() == [{"uploaded": 0, "pending": 0, "rejected": 0, "steps": 0}]
     assert len(demo_server.state.events()) == 50
 
 

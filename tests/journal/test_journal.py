@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kiosk.journal import CachedPass, Journal, JournalFull, ScanRecord
+from kiosk.journal.followups import FollowUpStore
 from kiosk.journal.migrations import MIGRATIONS, SCHEMA_VERSION
 from kiosk.journal.states import UploadState
+from kiosk.journal.uploads import QueueCounts
 from kiosk.passfacts import PassFacts
 from kiosk.scanning.verdict import VerdictKind
 from kiosk.settings import Settings
@@ -187,7 +189,7 @@ def test_upload_bookkeeping_and_status_summary(paths, journal):
     journal.mark_uploaded("a", "ev-1", NOW)
     journal.mark_rejected("b", "nope", NOW + timedelta(hours=1))
     journal.mark_rejected("a", "late", NOW + timedelta(hours=1))  # uploaded stays uploaded
-    assert journal.queue_counts() == (0, 1)
+    assert journal.queue_counts() == QueueCounts(scans=1, steps=0, rejected=1)
     assert journal.due_uploads(NOW + timedelta(minutes=1), 10) == []
     assert [u.scan_id for u in journal.due_uploads(None, 10)] == ["b"]
     assert journal.next_attempt_at(NOW) == NOW + timedelta(hours=1)
@@ -222,7 +224,7 @@ def test_failed_scans_of_an_older_journal_become_rejected_and_stay_queued(paths)
     conn.commit()
     conn.close()
     with Journal(paths.journal_file) as journal:
-        assert journal.queue_counts() == (0, 1)
+        assert journal.queue_counts() == QueueCounts(scans=1, steps=0, rejected=1)
         [(_entry, state)] = journal.history()
         assert state == UploadState.REJECTED
 
@@ -252,8 +254,24 @@ def test_change_device_holds_other_devices_scans_and_gives_them_back(journal):
         tx.insert_scan(replace(record("mine"), device="door-1", workspace="W"))
         tx.insert_scan(record("legacy"))  # from before scans kept their device
     assert journal.change_device(("door-1", "W"), ("door-2", "W")) == (2, 0)
-    assert journal.queue_counts() == (0, 0)
+    assert journal.queue_counts() == QueueCounts(0, 0, 0)
     assert journal.due_uploads(None, 10, ("door-2", "W")) == []
     assert journal.change_device(("door-2", "W"), ("door-1", "W")) == (0, 2)
     assert {u.device for u in journal.due_uploads(None, 10, ("door-1", "W"))} == {"door-1"}
     assert journal.due_uploads(None, 10, ("door-1", "Other")) == []
+
+
+def test_follow_up_steps_are_counted_apart_from_scans(paths, journal):
+    """One scan and two pass updates owed are not "3 scans waiting"."""
+    with journal.transaction() as tx:
+        tx.insert_scan(record("sent"))
+        tx.insert_scan(record("queued", at=NOW + timedelta(seconds=1)))
+        tx.add_follow_up("sent", "void", "p", "pass-1", {})
+        tx.add_follow_up("sent", "message", "p", "pass-1", {})
+    journal.mark_uploaded("sent", "ev-1", NOW)
+    FollowUpStore(journal).mark_rejected("sent", "message", "nope", NOW + timedelta(hours=1))
+    assert journal.queue_counts() == QueueCounts(scans=1, steps=2, rejected=1)
+    summary = journal_summary(paths)
+    assert (summary.pending, summary.steps, summary.rejected) == (3, 2, 1)
+    FollowUpStore(journal).mark_done("sent", "void", NOW)
+    assert journal.queue_counts().total == 2

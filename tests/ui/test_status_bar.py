@@ -66,3 +66,24 @@ def test_a_slow_status_call_does_not_pile_up_or_freeze_the_screen(qtbot, kiosk):
     assert time.monotonic() - started < 3.5  # the UI thread was never blocked
     release.set()
     wait_until(qtbot, lambda: len(calls) >= 2, timeout=5)
+
+
+def test_pass_updates_owed_are_not_called_scans(kiosk):
+    """A void or wallet message still to send is shown apart from the scans."""
+    from datetime import UTC, datetime
+
+    from kiosk.scanning.backend import ConnectionStatus
+
+    bar = kiosk.window.status_bar
+    bar.status = ConnectionStatus(
+        online=True,
+        offline_since=None,
+        offline_reason=None,
+        pending=3,
+        next_retry_at=None,
+        last_sync=datetime.now(UTC),
+        needs_provisioning=False,
+        steps=2,
+    )
+    bar.refresh()
+    assert bar.uploads.text().startswith("1 scan waiting to upload · 2 pass updates to send")
