@@ -9,7 +9,9 @@ Recovered scans keep their ``scan_id`` and upload state, so a queued scan is upl
 (the server recognises a retried ``scanId``) and an uploaded one is not sent again; recovered
 steps keep their state, so an ended step does not run again and an open one does (a void
 re-reads the pass first, so it is never done twice). Each moved-aside file is recovered once:
-the new journal's ``meta`` table remembers it.
+the new journal's ``meta`` table remembers it. When a journal that had recovered an older file
+is damaged in turn, the newer file is recovered first, so what that journal finished (a scan
+uploaded, a step ended, an admission told) is not undone by the older file's copies.
 """
 
 from __future__ import annotations
@@ -55,7 +57,11 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
     take them (the file is then tried again at the next start).
     """
     said = []
-    for moved in moved_aside(journal):
+    handed_on: set[str] = set()  # recovered into a journal that is itself moved aside now
+    # Newest first: a file recovered before was copied into a later journal that went on
+    # (uploaded the scans, ended the steps); that journal's rows win (INSERT OR IGNORE), and
+    # the older file only fills in rows lost to the later damage.
+    for moved in reversed(moved_aside(journal)):
         if FOREIGN_WAL_MARK in moved.name:
             continue  # another journal's WAL: its scans are not ours to upload
         key = f"recovered:{moved.name}"
@@ -65,7 +71,12 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
         deadline = time.monotonic() + STEPS_SECONDS  # far fewer rows than scans
         steps = read_table(moved, FOLLOW_UPS, deadline)
         now = to_db_time(datetime.now(UTC))
-        owed = [row for row in read_table(moved, FLEET_OUTBOX, deadline) if row[4] > now]
+        owed = (
+            []  # the later journal sent those and deleted them: never tell the doors twice
+            if key in handed_on
+            else [row for row in read_table(moved, FLEET_OUTBOX, deadline) if row[4] > now]
+        )
+        handed_on |= recovered_keys(moved)
         conn.execute("BEGIN IMMEDIATE")
         try:
             added = _insert(conn, "scans", SCANS.columns + SCANS.later_columns, rows)
@@ -96,6 +107,27 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
         )
         said.append(sentence)
     return said
+
+
+def recovered_keys(moved: Path) -> set[str]:
+    """The ``recovered:<file>`` marks in ``moved``'s meta table: the files that journal had
+    recovered before it was damaged itself (none when its meta cannot be read)."""
+    keys: set[str] = set()
+    for flag in ("mode=ro", "immutable=1"):  # with its -wal, and the main file alone
+        try:
+            conn = sqlite3.connect(f"{moved.as_uri()}?{flag}", uri=True, timeout=2)
+        except sqlite3.Error:
+            continue
+        try:
+            keys |= {
+                str(row[0])
+                for row in conn.execute("SELECT key FROM meta WHERE key LIKE 'recovered:%'")
+            }
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+    return keys
 
 
 def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[Row]) -> int:

@@ -126,3 +126,31 @@ def test_every_state_of_a_step_comes_back_as_it_was(paths):
     )
     with Journal(paths.journal_file) as journal:
         assert steps(journal) == expected
+
+
+def test_a_second_damage_does_not_bring_back_what_the_first_recovery_finished(paths):
+    """Journal A is damaged and recovered into B; B sends the scan, the wallet message and
+    the admission, then is damaged too. The journal after B recovers A as well (its meta never
+    heard of A): A's old copies must not undo what B finished, or the holder gets the wallet
+    message twice and the other doors hear the admission again."""
+    with Journal(paths.journal_file) as journal:
+        [scan_id] = queue_scans(journal, 1)
+        with journal.transaction() as tx:
+            tx.add_follow_up(scan_id, "message", "project-1", "pass-1", {"n": 1})
+        owe_admissions(journal, 1)
+    first = paths.journal_file.with_name("journal.sqlite3.corrupt-20261129T100000000000Z")
+    paths.journal_file.rename(first)
+    with Journal(paths.journal_file) as journal:  # B: recovers A, then finishes everything
+        assert steps(journal) == {(scan_id, "message"): UploadState.PENDING}
+        journal.mark_uploaded(scan_id, "event-1", datetime.now(UTC))
+        FollowUpStore(journal).mark_done(scan_id, "message", datetime.now(UTC))
+        with journal.transaction() as tx:
+            sent = fleet_journal.outbox_after(tx.connection, 0, 10)
+            fleet_journal.delete_outbox(tx.connection, [row.id for row in sent])
+        assert outbox_codes(journal) == set()
+    second = paths.journal_file.with_name("journal.sqlite3.corrupt-20261129T110000000000Z")
+    paths.journal_file.rename(second)
+    with Journal(paths.journal_file) as journal:  # C: both files are moved aside
+        assert steps(journal) == {(scan_id, "message"): "done"}
+        assert journal.due_uploads(None, 10) == []
+        assert outbox_codes(journal) == set()
