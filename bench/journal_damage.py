@@ -73,7 +73,7 @@ def measure(count: int) -> str:
         path.write_bytes(bytes(data))
         opened: list[Journal] = []
         damaged = seconds(lambda: opened.append(Journal(path, max_entries=limit)))
-        recovered = opened[0].queue_counts()[0]
+        recovered = opened[0].queue_counts().scans
         opened[0].close()
     return (
         f"| {count:,} | {size / 1e6:.1f} MB | {healthy * 1000:.0f} ms | "
