@@ -4,7 +4,8 @@ person at the door nothing.
 
 On X11 the question is asked the way Qt's xcb plugin will ask it: libxcb's ``xcb_connect``
 with the same ``DISPLAY`` (and the same ``XAUTHORITY`` cookie). Where libxcb cannot be loaded
-(Windows, macOS, a Wayland-only PC) the check says nothing and Qt gets its turn.
+(Windows, macOS, a Wayland-only PC) the check says nothing and Qt gets its turn, as it does
+in a Wayland session whose compositor answers (Qt goes there first).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import socket
 import sys
 from collections.abc import Mapping
 
@@ -36,6 +38,8 @@ def check_display(environ: Mapping[str, str] | None = None) -> None:
     if not sys.platform.startswith("linux") or platform not in ("", "xcb"):
         return
     display = env.get("DISPLAY", "")
+    if platform == "" and not env.get("WAYLAND_DISPLAY") and _wayland_session(env):
+        return  # Qt prefers Wayland here too, and a compositor answers: its turn
     if not display and (platform == "xcb" or not env.get("WAYLAND_DISPLAY")):
         raise CommandError(
             "No screen to show the kiosk on (DISPLAY and WAYLAND_DISPLAY are "
@@ -50,6 +54,25 @@ def check_display(environ: Mapping[str, str] | None = None) -> None:
                 "from the desktop session it should show on, or check that the X server "
                 "is running and this user may use it (XAUTHORITY)."
             )
+
+
+def _wayland_session(env: Mapping[str, str]) -> bool:
+    """Whether Qt, not told a platform, goes to Wayland without ``WAYLAND_DISPLAY``: it does
+    when ``XDG_SESSION_TYPE`` is wayland, connecting to ``$XDG_RUNTIME_DIR/wayland-0`` (say,
+    a systemd user unit that imported the session type but not ``WAYLAND_DISPLAY``). True
+    only when a compositor accepts a connection there."""
+    runtime = env.get("XDG_RUNTIME_DIR", "")
+    if env.get("XDG_SESSION_TYPE") != "wayland" or not runtime:
+        return False
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.settimeout(1.0)
+        probe.connect(os.path.join(runtime, "wayland-0"))
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
 
 
 def x11_problem(display: str) -> str | None:

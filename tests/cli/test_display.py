@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 
 import pytest
@@ -46,3 +47,26 @@ def test_an_x11_display_nobody_serves_is_named(platform):
 def test_forcing_xcb_without_display_is_one_sentence():
     with pytest.raises(CommandError, match="No screen"):
         check_display({"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"})
+
+
+@linux_only
+def test_a_wayland_session_without_wayland_display_is_left_to_qt(tmp_path):
+    """Qt prefers Wayland when XDG_SESSION_TYPE says so, WAYLAND_DISPLAY set or not: it then
+    connects to $XDG_RUNTIME_DIR/wayland-0 (say, a systemd user unit that imported DISPLAY and
+    the session type but not WAYLAND_DISPLAY). An X display that cannot be opened there (no
+    XAUTHORITY for XWayland) must not stop a kiosk Qt would have shown on Wayland."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    compositor = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        compositor.bind(str(runtime / "wayland-0"))
+        compositor.listen()
+        session = {"XDG_SESSION_TYPE": "wayland", "XDG_RUNTIME_DIR": str(runtime)}
+        check_display({**session, "DISPLAY": ":31999"})
+        check_display(session)
+        with pytest.raises(CommandError, match="cannot be opened"):  # Qt is told xcb: X it is
+            check_display({**session, "DISPLAY": ":31999", "QT_QPA_PLATFORM": "xcb"})
+    finally:
+        compositor.close()
+    with pytest.raises(CommandError, match="cannot be opened"):  # no compositor: X is asked
+        check_display({**session, "DISPLAY": ":31999"})
