@@ -67,7 +67,7 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
         key = f"recovered:{moved.name}"
         if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
             continue
-        rows, queued = salvage(moved, SALVAGE_SECONDS)
+        rows, _ = salvage(moved, SALVAGE_SECONDS)
         deadline = time.monotonic() + STEPS_SECONDS  # far fewer rows than scans
         steps = read_table(moved, FOLLOW_UPS, deadline)
         now = to_db_time(datetime.now(UTC))
@@ -79,9 +79,12 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
         handed_on |= recovered_keys(moved)
         conn.execute("BEGIN IMMEDIATE")
         try:
-            added = _insert(conn, "scans", SCANS.columns + SCANS.later_columns, rows)
-            steps_added = _insert(conn, "follow_ups", FOLLOW_UPS.columns, steps)
-            told = _insert(conn, "fleet_outbox", FLEET_OUTBOX.columns[1:], [r[1:] for r in owed])
+            new = _insert(conn, "scans", SCANS.columns + SCANS.later_columns, rows)
+            steps_added = len(_insert(conn, "follow_ups", FOLLOW_UPS.columns, steps))
+            outbox = FLEET_OUTBOX.columns[1:]
+            told = len(_insert(conn, "fleet_outbox", outbox, [r[1:] for r in owed]))
+            added = len(new)
+            queued = sum(1 for row in new if row[12] in QUEUED)  # not those a later file had
             conn.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, str(added))
             )
@@ -130,13 +133,16 @@ def recovered_keys(moved: Path) -> set[str]:
     return keys
 
 
-def _insert(conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[Row]) -> int:
-    """INSERT OR IGNORE each row; how many were new (a row the journal has already stays)."""
+def _insert(
+    conn: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: list[Row]
+) -> list[Row]:
+    """INSERT OR IGNORE each row; the ones that were new (a row the journal has already
+    stays as it is)."""
     statement = (
         f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "
         f"VALUES ({', '.join('?' * len(columns))})"
     )
-    return sum(conn.execute(statement, row).rowcount for row in rows)
+    return [row for row in rows if conn.execute(statement, row).rowcount]
 
 
 def salvage(moved: Path, time_limit: float = SALVAGE_SECONDS) -> tuple[list[Row], int]:

@@ -151,6 +151,9 @@ def test_a_second_damage_does_not_bring_back_what_the_first_recovery_finished(pa
     second = paths.journal_file.with_name("journal.sqlite3.corrupt-20261129T110000000000Z")
     paths.journal_file.rename(second)
     with Journal(paths.journal_file) as journal:  # C: both files are moved aside
+        assert f"0 scan(s) (0 waiting to upload) were recovered from {first.name}" in (
+            journal.problem or ""
+        ), "the scan the older file holds is already back, uploaded, from the newer one"
         assert steps(journal) == {(scan_id, "message"): "done"}
         assert journal.due_uploads(None, 10) == []
         assert outbox_codes(journal) == set()
