@@ -13,7 +13,6 @@ from kiosk.cli.common import (
 )
 from kiosk.journal import JournalUnavailable
 from kiosk.scanning.service import ScanService
-from kiosk.tiketo.proxy import ProxyRefused
 from kiosk.tiketo.urls import InsecureUrl
 
 
@@ -23,7 +22,7 @@ def open_scan_service(args: argparse.Namespace, *, background: bool) -> ScanServ
     credentials = require_credentials(paths)
     try:
         return ScanService(paths, credentials, background=background)
-    except (JournalUnavailable, ProxyRefused) as exc:
+    except JournalUnavailable as exc:
         raise CommandError(str(exc), EXIT_FAILED) from exc
     except InsecureUrl as exc:
         raise CommandError(

@@ -34,7 +34,7 @@ from kiosk.tiketo.errors import (
 )
 from kiosk.tiketo.gate import RequestGate
 from kiosk.tiketo.operations import operation_text
-from kiosk.tiketo.proxy import proxy_for, shown
+from kiosk.tiketo.proxy import ProxyRefused, UnusableProxy, UnusableProxyTransport, proxy_for, shown
 from kiosk.tiketo.transport import (
     ACCEPT_ENCODING,
     BodyTooLarge,
@@ -216,13 +216,19 @@ def api_http_client(
     (:mod:`kiosk.tiketo.proxy`), no redirects followed.
 
     ``trust_env`` is off because the proxy is chosen here: httpx would otherwise mount its
-    own proxy transports, on plain sockets that ignore the call's deadline. Raises
-    :class:`~kiosk.tiketo.proxy.ProxyRefused` (a ValueError) for a proxy it cannot use."""
+    own proxy transports, on plain sockets that ignore the call's deadline. A proxy it cannot
+    use makes every call fail as unreachable, saying why
+    (:class:`~kiosk.tiketo.proxy.UnusableProxyTransport`)."""
     if transport is None:
-        proxy = proxy_for(api_url)
-        if proxy is not None:
-            log.info("The Tiketo API is reached through the proxy %s", shown(proxy))
-        transport = deadline_transport(max_connections, verify=verify, http2=http2, proxy=proxy)
+        try:
+            proxy = proxy_for(api_url)
+        except ProxyRefused as exc:
+            log.warning("The Tiketo API cannot be reached: %s", exc)
+            transport = UnusableProxyTransport(str(exc))
+        else:
+            if proxy is not None:
+                log.info("The Tiketo API is reached through the proxy %s", shown(proxy))
+            transport = deadline_transport(max_connections, verify=verify, http2=http2, proxy=proxy)
     return httpx.Client(
         timeout=timeout,
         limits=httpx.Limits(
@@ -289,6 +295,8 @@ def _read_capped(response: httpx.Response, ends_at: float) -> Any:
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:
     """Say what failed in words staff understand, instead of a socket error."""
+    if isinstance(exc, UnusableProxy):  # the sentence names the proxy setting to fix
+        return str(exc)
     if isinstance(exc, httpx.ProxyError):  # the proxy answered CONNECT with an error status
         return f"The proxy refused to connect to the Tiketo server ({exc})."
     text = str(exc).lower()

@@ -24,6 +24,25 @@ class ProxyRefused(ValueError):
     """The environment names a proxy the kiosk cannot use (SOCKS, or not a URL)."""
 
 
+class UnusableProxy(httpx.ConnectError):
+    """A call that was not made because the environment's proxy cannot be used."""
+
+
+class UnusableProxyTransport(httpx.BaseTransport):
+    """The API's connection when the environment names a proxy the kiosk cannot use.
+
+    Every call fails as the API being unreachable, with the reason. A door then keeps
+    scanning offline (every scan journaled, uploaded once the proxy is fixed) and its screen
+    says why, where refusing to start would stop the door, and going around the proxy would
+    break a network that requires it."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        raise UnusableProxy(self.reason, request=request)
+
+
 def proxy_for(api_url: str) -> httpx.Proxy | None:
     """The proxy the environment names for ``api_url``, or None to connect directly.
 

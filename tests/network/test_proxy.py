@@ -132,13 +132,26 @@ def test_doctor_and_logs_name_the_proxy_without_its_password(tmp_path, paths, ru
         assert PASSWORD not in text and f"{USER}:" not in text
 
 
-def test_a_socks_proxy_is_refused_in_one_sentence(credentials, run_cli):
+def test_a_socks_proxy_keeps_the_door_scanning_offline_and_says_why(
+    credentials, run_cli, demo_server
+):
+    """An unusable proxy setting is not a reason to stop the door, nor to go around the
+    proxy: scans are decided offline and journaled, and every command names the setting."""
     env = {"ALL_PROXY": f"socks5://{USER}:{PASSWORD}@127.0.0.1:1080"}
-    result = run_cli("sync", env=env)
-    assert result.returncode != 0
-    assert "socks5://127.0.0.1:1080 is a SOCKS proxy" in result.stderr
-    assert "Traceback" not in result.stderr and PASSWORD not in result.stderr
+    scan = run_cli("scan", "--json", VALID_CODE, env=env)
+    assert scan.returncode == 0, scan.stderr
+    [verdict] = scan.json_lines()
+    assert verdict["offline"] is True and verdict["scan_id"]
+    assert demo_server.state.scan_events == [], "nothing went around the proxy"
+    sync = run_cli("sync", "--timeout", "3", env=env)
+    assert sync.returncode != 0
+    assert "Uploaded 0 scan(s); 1 " in sync.stdout and "waiting" in sync.stdout
+    assert "socks5://127.0.0.1:1080 is a SOCKS proxy" in sync.stdout + sync.stderr
     doctor = run_cli("doctor", "--json", "--no-camera", "--no-screen", env=env)
     checks = {line["check"]: line for line in doctor.json_lines()}
     assert checks["api"]["status"] == "fail" and "SOCKS" in checks["api"]["detail"]
-    assert PASSWORD not in doctor.stdout
+    for result in (scan, sync, doctor):
+        assert "Traceback" not in result.stderr
+        assert PASSWORD not in result.stdout + result.stderr
+    assert run_cli("sync").returncode == 0, "the proxy setting gone, the scan uploads"
+    assert len(demo_server.state.scan_events) == 1
