@@ -46,6 +46,8 @@ _TOKEN_PATTERNS = (
     re.compile(r"(?i)(\b[\w-]*token=)[^\s&\"',;)}\]]+"),
     # "token": "abc" and 'token': 'abc' (JSON and Python reprs)
     re.compile(r"(?i)([\"'][\w-]*token[\"']\s*:\s*[\"'])[^\"']*"),
+    # the password in a URL's user:password@ (a proxy setting), however short
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]*://[^\s/@:]+:)[^\s/@]+(?=@)"),
 )
 
 

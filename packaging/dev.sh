@@ -16,7 +16,8 @@ DEBIAN_LIBS=(libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libd
              libpulse0 libzbar0 binutils   # binutils: objdump, for the PyInstaller bundle test
              x11-xkb-utils                 # setxkbmap: kiosk doctor's keyboard-layout check
              xvfb xdotool openbox x11-utils  # tests/desktop/: X server, keys, window manager
-             mosquitto)                    # the MQTT broker the fleet tests start on 127.0.0.1
+             mosquitto                     # the MQTT broker the fleet tests start on 127.0.0.1
+             tinyproxy)                    # the HTTP proxy tests/network/test_proxy.py starts
 
 install_debian_libs() {
     command -v dpkg-query >/dev/null 2>&1 || return 0

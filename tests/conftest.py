@@ -76,3 +76,18 @@ def run_cli(paths: Paths) -> Any:
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+PROXY_VARIABLES = tuple(
+    name
+    for base in ("https_proxy", "http_proxy", "all_proxy", "no_proxy")
+    for name in (base, base.upper())
+)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_from_the_developers_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kiosk honours HTTPS_PROXY and friends; a developer's or CI's own proxy must not
+    carry the tests' calls to 127.0.0.1 (the proxy tests set their own)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)

@@ -50,6 +50,7 @@ class HttpServer(ThreadingHTTPServer):
         return sock, address
 
     def process_request(self, request: Any, client_address: Any) -> None:
+        self.owner.connections.append((str(client_address[0]), int(client_address[1])))
         with self._connections_lock:
             self._connections.add(request)
         super().process_request(request, client_address)

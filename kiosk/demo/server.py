@@ -47,6 +47,9 @@ class DemoServer:
         self.max_request_bytes = max_request_bytes
         self._ssl = None if tls is None else server_ssl_context(tls, http2)
         self.request_count = 0
+        # The peer address of every connection accepted, in order: how many connections a
+        # client opened (kept-alive ones are not reopened) and from where (through a proxy).
+        self.connections: list[tuple[str, int]] = []
         self._executor = GraphQLExecutor()
         self._port = port
         self._httpd: HttpServer | None = None

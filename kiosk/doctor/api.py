@@ -13,6 +13,7 @@ import json
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
@@ -32,8 +33,11 @@ from kiosk.device import DeviceCredentials
 from kiosk.doctor.assumptions import DEVICE_TOKEN_ENTRY, check_assumptions, scope_values
 from kiosk.doctor.model import CheckResult, Status, fail, ok, warn
 from kiosk.tiketo.client import TiketoClient, Timeouts
+from kiosk.tiketo.connection import api_http_client
 from kiosk.tiketo.errors import RateLimited, TiketoError, Unauthorized
 from kiosk.tiketo.operations import OPERATION_NAMES, operation_text
+from kiosk.tiketo.proxy import ProxyRefused, proxy_for, shown
+from kiosk.tiketo.transport import deadline
 from kiosk.tiketo.urls import InsecureUrl, check_api_url
 
 NAMES = ("api", "tls", "token", "schema", "clock")
@@ -93,26 +97,39 @@ def api_checks(
             "Use the https:// Tiketo API address at a real venue.",
         )
 
+    try:
+        proxy = proxy_for(url)
+    except ProxyRefused as exc:
+        return [
+            fail("api", str(exc), "Fix the proxy settings of this PC's session."),
+            *_not_checked(NAMES[1:], "the proxy cannot be used"),
+        ]
+    via = "" if proxy is None else f" (through the proxy {shown(proxy)})"
     started = now()
     try:
-        with httpx.Client(
-            timeout=httpx.Timeout(timeout),
-            verify=verify,
-            headers={"User-Agent": f"tiketo-kiosk/{__version__} doctor"},
-            follow_redirects=False,
-        ) as http:
+        with (
+            api_http_client(
+                url,
+                timeout=httpx.Timeout(timeout),
+                max_connections=1,
+                verify=verify,
+                user_agent=f"tiketo-kiosk/{__version__} doctor",
+            ) as http,
+            deadline(time.monotonic() + timeout),
+        ):
             response = http.post(
                 url,
                 json={"query": get_introspection_query(), "operationName": None},
                 headers={"Authorization": f"TOKEN {credentials.token}"},
             )
     except httpx.HTTPError as exc:
-        return _unreachable(url, host, exc, results)
+        return [_with_proxy(result, via) for result in _unreachable(url, host, exc, results)]
     finished = now()
     if "tls" not in results:
         results["tls"] = ok("tls", f"The certificate of {host} is valid.")
     results["clock"] = clock_result(response.headers.get("Date"), (started + finished) / 2)
     results["api"], introspection = _answer(response, host, finished - started)
+    results["api"] = _with_proxy(results["api"], via)
     if results["api"].status is Status.FAIL:
         results["token"], results["schema"] = _not_checked(
             ("token", "schema"), "the API did not answer properly"
@@ -123,6 +140,13 @@ def api_checks(
             introspection, response.status_code, token_accepted=results["token"].status is Status.OK
         )
     return [results[name] for name in NAMES]
+
+
+def _with_proxy(result: CheckResult, via: str) -> CheckResult:
+    """The api result saying which proxy it went through (without its credentials)."""
+    if not via or result.check != "api":
+        return result
+    return replace(result, detail=f"{result.detail.removesuffix('.')}{via}.")
 
 
 def _not_checked(names: tuple[str, ...], why: str) -> list[CheckResult]:

@@ -27,6 +27,7 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -34,6 +35,7 @@ from kiosk.hooks.config import (
     DoorHookConfigError,
     check_hook_command,
     check_hook_url,
+    is_local_host,
     split_command,
 )
 from kiosk.hooks.process import hook_environment, kill, signal_kill, start_process, talk
@@ -252,8 +254,14 @@ class DoorHook:
     def _post(self, body: bytes, scan_id: Any) -> HookOutcome:
         with self._lock:
             if self._http is None:
+                host = urlsplit(self.url).hostname or ""
                 self._http = httpx.Client(
-                    timeout=httpx.Timeout(self.timeout_seconds), follow_redirects=False
+                    timeout=httpx.Timeout(self.timeout_seconds),
+                    follow_redirects=False,
+                    # a device on the venue's network is reached directly: the venue's
+                    # proxy (HTTPS_PROXY, for the API) would not reach it, and must not see
+                    # holders' names; an internet service takes the proxy like the API
+                    trust_env=not is_local_host(host),
                 )
             client = self._http
         started = time.monotonic()

@@ -34,6 +34,7 @@ from kiosk.tiketo.errors import (
 )
 from kiosk.tiketo.gate import RequestGate
 from kiosk.tiketo.operations import operation_text
+from kiosk.tiketo.proxy import ProxyRefused, UnusableProxy, UnusableProxyTransport, proxy_for, shown
 from kiosk.tiketo.transport import (
     ACCEPT_ENCODING,
     BodyTooLarge,
@@ -68,10 +69,12 @@ class Timeouts:
 class ApiConnection:
     """One pooled HTTP connection set to one API, authenticated with one token.
 
-    Connections are kept alive and use HTTP/2 when the server offers it. ``ca_file`` (PEM)
-    replaces the system's certificate authorities (a venue proxy's CA, the tests' CA);
-    certificates are always verified. ``gate`` bounds calls in flight across the clients
-    sharing it (:mod:`kiosk.tiketo.gate`); ``door`` calls (lookups) go through it first.
+    Connections are kept alive and use HTTP/2 when the server offers it, through the
+    environment's proxy when it names one for ``api_url`` (:func:`api_http_client`).
+    ``ca_file`` (PEM) replaces the system's certificate authorities (a venue proxy's CA, the
+    tests' CA); certificates are always verified. ``gate`` bounds calls in flight across the
+    clients sharing it (:mod:`kiosk.tiketo.gate`); ``door`` calls (lookups) go through it
+    first.
 
     Thread-safe for concurrent calls (httpx.Client is); close it when done.
     """
@@ -101,19 +104,15 @@ class ApiConnection:
                 verify = ssl.create_default_context(cafile=ca_file)
             except (OSError, ssl.SSLError) as exc:
                 raise ValueError(f"The CA file {ca_file} cannot be used ({exc}).") from exc
-        self._http = httpx.Client(
+        self._http = api_http_client(
+            self.api_url,
             timeout=httpx.Timeout(
                 self.timeouts.read, connect=self.timeouts.connect, pool=self.timeouts.connect
             ),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            transport=transport or deadline_transport(max_connections, verify=verify, http2=http2),
-            headers={
-                "User-Agent": f"tiketo-kiosk/{__version__}",
-                "Accept-Encoding": ACCEPT_ENCODING,
-            },
-            follow_redirects=False,
+            max_connections=max_connections,
+            verify=verify,
+            http2=http2,
+            transport=transport,
         )
 
     def __enter__(self) -> Self:
@@ -201,6 +200,47 @@ class ApiConnection:
             raise UnreadableAnswer(f"The Tiketo server refused the request (HTTP {status}).")
 
 
+def api_http_client(
+    api_url: str,
+    *,
+    timeout: httpx.Timeout,
+    max_connections: int,
+    verify: ssl.SSLContext | bool = True,
+    http2: bool = True,
+    user_agent: str = f"tiketo-kiosk/{__version__}",
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """The one way an httpx client to the Tiketo API is built (the scan service's, the
+    provisioning's, the doctor's): deadline-bound sockets (:mod:`kiosk.tiketo.transport`),
+    the environment's proxy for ``api_url`` through those same sockets
+    (:mod:`kiosk.tiketo.proxy`), no redirects followed.
+
+    ``trust_env`` is off because the proxy is chosen here: httpx would otherwise mount its
+    own proxy transports, on plain sockets that ignore the call's deadline. A proxy it cannot
+    use makes every call fail as unreachable, saying why
+    (:class:`~kiosk.tiketo.proxy.UnusableProxyTransport`)."""
+    if transport is None:
+        try:
+            proxy = proxy_for(api_url)
+        except ProxyRefused as exc:
+            log.warning("The Tiketo API cannot be reached: %s", exc)
+            transport = UnusableProxyTransport(str(exc))
+        else:
+            if proxy is not None:
+                log.info("The Tiketo API is reached through the proxy %s", shown(proxy))
+            transport = deadline_transport(max_connections, verify=verify, http2=http2, proxy=proxy)
+    return httpx.Client(
+        timeout=timeout,
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        transport=transport,
+        headers={"User-Agent": user_agent, "Accept-Encoding": ACCEPT_ENCODING},
+        follow_redirects=False,
+        trust_env=False,
+    )
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), capped."""
     if not value:
@@ -255,6 +295,10 @@ def _read_capped(response: httpx.Response, ends_at: float) -> Any:
 
 def _describe_transport_error(exc: httpx.TransportError) -> str:
     """Say what failed in words staff understand, instead of a socket error."""
+    if isinstance(exc, UnusableProxy):  # the sentence names the proxy setting to fix
+        return str(exc)
+    if isinstance(exc, httpx.ProxyError):  # the proxy answered CONNECT with an error status
+        return f"The proxy refused to connect to the Tiketo server ({exc})."
     text = str(exc).lower()
     if (
         "name or service not known" in text

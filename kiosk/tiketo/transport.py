@@ -92,8 +92,8 @@ class _DeadlineStream(httpcore.NetworkStream):
 class DeadlineBackend(httpcore.NetworkBackend):
     """httpcore's socket backend with every operation bounded by the thread's deadline."""
 
-    def __init__(self) -> None:
-        self._inner = httpcore.SyncBackend()
+    def __init__(self, inner: httpcore.NetworkBackend | None = None) -> None:
+        self._inner = inner or httpcore.SyncBackend()
 
     def connect_tcp(
         self,
@@ -161,28 +161,136 @@ KEEPALIVE_SECONDS = 120.0  # httpx's default of 5 s re-paid TCP + TLS after ever
 
 
 def deadline_transport(
-    max_connections: int, *, verify: ssl.SSLContext | bool = True, http2: bool = True
-) -> httpx.HTTPTransport:
+    max_connections: int,
+    *,
+    verify: ssl.SSLContext | bool = True,
+    http2: bool = True,
+    proxy: httpx.Proxy | None = None,
+    network_backend: httpcore.NetworkBackend | None = None,
+) -> DeadlineTransport:
     """An httpx transport whose sockets obey :func:`deadline`: kept-alive connections, and
     HTTP/2 when the server offers it through ALPN (HTTP/1.1 otherwise).
+
+    With ``proxy`` (http:// or https://) every connection goes through it (a CONNECT tunnel
+    for https), and the proxy's own sockets obey the same deadline: a silent proxy cannot
+    hold a call longer than a silent server. ``network_backend`` replaces the deadline
+    backend's plain sockets underneath (tests count connections with it).
 
     With HTTP/2 several calls share one connection and whichever thread waits reads for
     all of them; each socket read is still bounded by the reading thread's deadline, and a
     call whose deadline passed ends (httpcore then retires that connection)."""
-    transport = httpx.HTTPTransport(
-        verify=verify,
-        http2=http2,
-        limits=httpx.Limits(
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=KEEPALIVE_SECONDS,
-        ),
+    pool_options: dict[str, typing.Any] = {  # the same for a direct pool and a proxy's
+        "ssl_context": httpx.create_ssl_context(verify=verify),
+        "max_connections": max_connections,
+        "max_keepalive_connections": max_connections,
+        "keepalive_expiry": KEEPALIVE_SECONDS,
+        "http2": http2,
+        "network_backend": DeadlineBackend(network_backend),
+    }
+    if proxy is None:
+        return DeadlineTransport(httpcore.ConnectionPool(**pool_options))
+    proxy_url = httpcore.URL(
+        scheme=proxy.url.raw_scheme,
+        host=proxy.url.raw_host,
+        port=proxy.url.port,
+        target=proxy.url.raw_path,
     )
-    pool = transport._pool
-    if not hasattr(pool, "_network_backend"):  # httpcore changed: fail loudly, not silently
-        raise RuntimeError("httpcore's ConnectionPool has no _network_backend to bound.")
-    pool._network_backend = DeadlineBackend()
-    return transport
+    # An https:// proxy's own certificate: the built-in authorities, as in httpx. Not the
+    # API's context: httpcore sets ALPN on a context before each use, and a proxy offered h2
+    # by another thread would answer CONNECT in a tongue httpcore does not speak there.
+    proxy_ssl_context = httpx.create_ssl_context() if proxy.url.scheme == "https" else None
+    return DeadlineTransport(
+        httpcore.HTTPProxy(
+            proxy_url=proxy_url,
+            proxy_auth=proxy.raw_auth,
+            proxy_headers=proxy.headers.raw,
+            proxy_ssl_context=proxy_ssl_context,
+            **pool_options,
+        )
+    )
+
+
+# httpcore's errors as httpx's, most specific first (httpx's own table is private).
+_ERRORS: tuple[tuple[type[Exception], type[httpx.TransportError]], ...] = (
+    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
+    (httpcore.ReadTimeout, httpx.ReadTimeout),
+    (httpcore.WriteTimeout, httpx.WriteTimeout),
+    (httpcore.PoolTimeout, httpx.PoolTimeout),
+    (httpcore.TimeoutException, httpx.TimeoutException),
+    (httpcore.ConnectError, httpx.ConnectError),
+    (httpcore.ReadError, httpx.ReadError),
+    (httpcore.WriteError, httpx.WriteError),
+    (httpcore.NetworkError, httpx.NetworkError),
+    (httpcore.ProxyError, httpx.ProxyError),
+    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
+    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
+    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
+    (httpcore.ProtocolError, httpx.ProtocolError),
+)
+
+
+@contextmanager
+def _as_httpx_errors() -> Iterator[None]:
+    """Re-raise httpcore's errors as httpx's, which is what the client catches."""
+    try:
+        yield
+    except Exception as exc:
+        for source, target in _ERRORS:
+            if isinstance(exc, source):
+                raise target(str(exc)) from exc
+        raise
+
+
+class _BodyStream(httpx.SyncByteStream):
+    def __init__(self, inner: typing.Iterable[bytes]) -> None:
+        self._inner = inner
+
+    def __iter__(self) -> Iterator[bytes]:
+        with _as_httpx_errors():
+            yield from self._inner
+
+    def close(self) -> None:
+        close = getattr(self._inner, "close", None)
+        if close is not None:
+            close()
+
+
+class DeadlineTransport(httpx.BaseTransport):
+    """An httpx transport over an httpcore pool (direct or through a proxy) whose network
+    backend is a :class:`DeadlineBackend`: httpx's ``HTTPTransport`` cannot be given a
+    network backend, and with a proxy it would build its own pool on plain sockets."""
+
+    def __init__(self, pool: httpcore.ConnectionPool) -> None:
+        self._pool = pool
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if not isinstance(request.stream, httpx.SyncByteStream):  # pragma: no cover
+            raise TypeError("DeadlineTransport sends synchronous requests only.")
+        core_request = httpcore.Request(
+            method=request.method,
+            url=httpcore.URL(
+                scheme=request.url.raw_scheme,
+                host=request.url.raw_host,
+                port=request.url.port,
+                target=request.url.raw_path,
+            ),
+            headers=request.headers.raw,
+            content=request.stream,
+            extensions=request.extensions,
+        )
+        with _as_httpx_errors():
+            response = self._pool.handle_request(core_request)
+        if not isinstance(response.stream, typing.Iterable):  # pragma: no cover
+            raise TypeError("httpcore answered with an asynchronous body.")
+        return httpx.Response(
+            status_code=response.status,
+            headers=response.headers,
+            stream=_BodyStream(response.stream),
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self._pool.close()
 
 
 # --- the body -----------------------------------------------------------------------------------

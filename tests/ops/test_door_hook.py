@@ -203,3 +203,19 @@ def test_kiosk_door_hook_runs_it_once_for_the_installer(run_cli, paths, tmp_path
     paths.settings_file.write_text("[door_hook]\ncommand = '/nonexistent/relay'\n")
     failed = run_cli("door-hook")
     assert failed.returncode == 1 and "FAIL" in failed.stdout and "cannot start" in failed.stdout
+
+
+def test_a_lan_hook_never_goes_through_the_venue_proxy(relay_server, monkeypatch, caplog):
+    """A turnstile on the venue's network is reached directly: a proxy for the internet
+    would not reach it, and should not see holders' names either."""
+    caplog.set_level(logging.INFO, "kiosk.door_hook")
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")  # nothing listens: the relay would fail
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    url = f"http://127.0.0.1:{relay_server.server_address[1]}/open"
+    with DoorHook(url=url) as hook:
+        hook.on_verdict(verdict())
+        assert wait_for(lambda: "kind=url" in caplog.text)
+    assert "result=ok kind=url status=200" in caplog.text
+    assert len(relay_server.bodies) == 1

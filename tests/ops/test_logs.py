@@ -92,6 +92,17 @@ def test_token_shapes_are_scrubbed_even_when_unregistered(paths, logged, monkeyp
     assert "refused this device's token: provision again." in text  # prose is untouched
 
 
+def test_a_password_in_a_url_is_scrubbed_however_short(paths, logged):
+    """A proxy setting such as HTTPS_PROXY=http://door:pw@proxy:3128 in an error text."""
+    log = logging.getLogger("kiosk.x")
+    log.warning("proxy http://door:pw@10.0.0.1:3128 and https://it:Winter-2026@proxy.lan/ failed")
+    log.info("plain http://proxy.lan:3128/path@x stays")
+    text = logged()
+    assert "pw@" not in text and "Winter-2026" not in text
+    assert "http://door:***@10.0.0.1:3128" in text and "https://it:***@proxy.lan/" in text
+    assert "http://proxy.lan:3128/path@x stays" in text
+
+
 def test_setup_is_idempotent_and_library_noise_is_filtered(paths, logged):
     setup_logging(paths)
     setup_logging(paths)
