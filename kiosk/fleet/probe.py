@@ -21,9 +21,11 @@ from kiosk.fleet import topics
 from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.link import make_client
 from kiosk.fleet.signing import Signer
+from kiosk.fleet.status import ProcessStatus, doors_of
 
 CONNECT_TIMEOUT = 5.0
 LIST_FIELDS = ("device", "connected", "online", "pending", "last_sync", "last_scan", "version")
+# and "processes": the roles of the door's connected processes (screen, scan)
 
 
 class ProbeFailed(Exception):
@@ -129,24 +131,30 @@ def _tls_handshake(config: FleetConfig) -> None:
 
 
 def read_kiosks(config: FleetConfig, wait: float) -> tuple[list[dict[str, Any]], int]:
-    """Every kiosk's retained status: (one dict per kiosk, messages ignored as forged)."""
+    """Every kiosk's retained status: (one dict per door, its processes merged; messages
+    ignored as forged)."""
     session = _open(config, [topics.kiosks(config.prefix)])
     try:
         session.subscribed.wait(CONNECT_TIMEOUT)
         time.sleep(wait)
     finally:
         session.close()
-    kiosks: dict[str, dict[str, Any]] = {}
+    now = datetime.now(UTC)
+    processes: dict[str, ProcessStatus] = {}  # the latest per process
     for topic, body, _ in session.received:
         parsed = topics.parse(config.prefix, topic)
         if parsed is None or parsed[0] != "kiosks":
             continue
-        line = {name: body.get(name) for name in LIST_FIELDS}
-        device = topics.device_label(line["device"])
-        line["device"] = device
-        line["connected"] = bool(line["connected"])
-        kiosks[device] = line
-    return [kiosks[name] for name in sorted(kiosks)], session.ignored
+        try:
+            processes[parsed[1]] = ProcessStatus.from_body(parsed[1], body, now)
+        except (KeyError, TypeError):
+            session.ignored += 1
+    kiosks = []
+    for speaker, up in doors_of(processes.values()):
+        line = {name: speaker.body.get(name) for name in LIST_FIELDS}
+        line.update(device=speaker.device, connected=bool(up), processes=list(up))
+        kiosks.append(line)
+    return kiosks, session.ignored
 
 
 @dataclass(frozen=True)
