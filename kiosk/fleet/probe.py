@@ -24,6 +24,9 @@ from kiosk.fleet.signing import Signer
 from kiosk.fleet.status import ProcessStatus, doors_of
 
 CONNECT_TIMEOUT = 5.0
+# Mosquitto's count of messages it dropped at its queue limits since it started, retained (so
+# sent at once on subscribe) and refreshed every sys_interval; readable when the ACL allows it
+DROPPED_TOPIC = "$SYS/broker/publish/messages/dropped"
 LIST_FIELDS = ("device", "connected", "online", "pending", "last_sync", "last_scan", "version")
 # and "processes": the roles of the door's connected processes (screen, scan)
 
@@ -41,6 +44,7 @@ class _Session:
     signer: Signer
     client_id: str
     received: list[tuple[str, dict[str, Any], float]] = field(default_factory=list)
+    broker_stats: dict[str, bytes] = field(default_factory=dict)  # $SYS topic -> payload
     ignored: int = 0
     subscribed: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -68,6 +72,10 @@ def _open(config: FleetConfig, subscriptions: list[str]) -> _Session:
             c.subscribe([(topic, 1) for topic in subscriptions])
 
     def on_message(c: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic.startswith("$SYS/"):  # the broker's own numbers: never signed
+            with session.lock:
+                session.broker_stats[message.topic] = bytes(message.payload)
+            return
         body = session.signer.verify(message.topic, message.payload) if message.payload else None
         with session.lock:
             if body is None:
@@ -162,12 +170,15 @@ class RoundTrip:
     seconds: float  # publish -> received back
     tls: bool
     clock_offsets: dict[str, float]  # other kiosk -> its clock minus ours (s), connected ones
+    dropped: int | None = None  # messages the broker dropped at its queue limits; None: unknown
 
 
 def round_trip(config: FleetConfig, timeout: float = 5.0) -> RoundTrip:
-    """Publish a signed ping to ourselves and read it back; read the kiosks' statuses."""
+    """Publish a signed ping to ourselves and read it back; read the kiosks' statuses and,
+    when the broker lets us, how many messages it dropped (its retained $SYS value arrives
+    with the subscription, before the ping comes back)."""
     ping_topic = topics.ping(config.prefix, f"doctor-{uuid.uuid4().hex[:8]}")
-    session = _open(config, [ping_topic, topics.kiosks(config.prefix)])
+    session = _open(config, [ping_topic, topics.kiosks(config.prefix), DROPPED_TOPIC])
     try:
         if not session.subscribed.wait(timeout):
             raise ProbeFailed(
@@ -210,4 +221,10 @@ def round_trip(config: FleetConfig, timeout: float = 5.0) -> RoundTrip:
                 offsets[topics.device_label(body.get("device"))] = (sent - now).total_seconds()
             except ValueError:
                 continue
-    return RoundTrip(back - started, config.broker.tls, offsets)
+    dropped = session.broker_stats.get(DROPPED_TOPIC, b"").strip()
+    return RoundTrip(
+        back - started,
+        config.broker.tls,
+        offsets,
+        int(dropped) if dropped.isdigit() else None,
+    )
