@@ -40,7 +40,7 @@ from kiosk.provisioning import provision  # noqa: E402
 from kiosk.scanning.rules import Lookup, LookupOutcome  # noqa: E402
 from kiosk.scanning.service import ScanService  # noqa: E402
 from kiosk.settings import Settings  # noqa: E402
-from tests.fleet.conftest import Broker, free_port  # noqa: E402
+from tests.fleet.conftest import Broker, free_port, signed_admission  # noqa: E402
 
 SECRET = "bench-venue-secret-0123456789"
 
@@ -143,20 +143,13 @@ def load(folder: Path, server: DemoServer, broker: Broker, kiosks: int, retained
     infos = []
     for n in range(retained):
         client = clients[n % kiosks]
-        key = signer.key(f"SIM-{n}")
-        topic = f"{prefix}/admissions/{key}"
-        body = {
-            "kind": "admission",
-            "key": key,
-            "scanId": str(uuid.uuid4()),
-            "device": f"sim-{n % kiosks}",
-            "time": now,
-            "mode": "entry",
-        }
+        topic, payload = signed_admission(
+            signer, prefix, f"SIM-{n}", f"sim-{n % kiosks}", str(uuid.uuid4()), now
+        )
         infos.append(
             client.publish(
                 topic,
-                signer.sign(topic, body),
+                payload,
                 qos=1,
                 retain=True,
                 properties=expiry_properties(3600),

@@ -142,6 +142,7 @@ def _leave(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     from kiosk.fleet.probe import ProbeFailed, read_kiosks
+    from kiosk.fleet.status import describe
 
     paths = paths_from(args)
     try:
@@ -161,10 +162,10 @@ def _list(args: argparse.Namespace) -> int:
         if args.json:
             print_json(kiosk)
         else:
-            state = "connected" if kiosk["connected"] else "gone"
             api = "online" if kiosk["online"] else "offline"
             print(
-                f"{kiosk['device']}: {state}, API {api}, {kiosk['pending']} waiting, "
+                f"{kiosk['device']}: {describe(kiosk['processes'])}, API {api}, "
+                f"{kiosk['pending']} waiting, "
                 f"last scan {kiosk['last_scan'] or '-'}, last upload "
                 f"{kiosk['last_sync'] or '-'}, version {kiosk['version'] or '?'}"
             )

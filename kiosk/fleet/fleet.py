@@ -17,7 +17,7 @@ from typing import Any
 
 from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.link import FleetLink
-from kiosk.fleet.status import DoorStatus
+from kiosk.fleet.status import ROLE_SCREEN, DoorStatus
 from kiosk.journal import Journal
 from kiosk.journal import fleet as fleet_journal
 from kiosk.journal.transaction import JournalTransaction
@@ -44,7 +44,8 @@ class FleetStatus:
 
 
 class Fleet:
-    """One kiosk's part in the venue fleet. ``close()`` when done."""
+    """One kiosk process's part in the venue fleet (``role``: the screen or a ``kiosk scan``,
+    see :mod:`kiosk.fleet.status`). ``close()`` when done."""
 
     def __init__(
         self,
@@ -52,6 +53,7 @@ class Fleet:
         journal: Journal,
         device: str,
         *,
+        role: str = ROLE_SCREEN,
         status_fields: Callable[[], dict[str, Any]] | None = None,
         version: str = "",
         clock: Callable[[], datetime] | None = None,
@@ -61,7 +63,13 @@ class Fleet:
         self.device = device
         self._journal = journal
         self.link = FleetLink(
-            config, device, journal, status_fields=status_fields, version=version, clock=clock
+            config,
+            device,
+            journal,
+            role=role,
+            status_fields=status_fields,
+            version=version,
+            clock=clock,
         )
         self.signer = self.link.signer
         self._retention = retention

@@ -30,7 +30,13 @@ from kiosk.fleet import topics
 from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.messages import MessageReader, encode_row
 from kiosk.fleet.signing import Signer
-from kiosk.fleet.status import STATUS_EVERY_SECONDS, DoorBoard, DoorStatus, StatusReport
+from kiosk.fleet.status import (
+    ROLE_SCREEN,
+    STATUS_EVERY_SECONDS,
+    DoorBoard,
+    DoorStatus,
+    StatusReport,
+)
 from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal import fleet as fleet_journal
 
@@ -52,7 +58,11 @@ def make_client(config: FleetConfig, client_id: str) -> mqtt.Client:
 
 
 class FleetLink:
-    """One kiosk's connection. ``start()`` returns at once; ``close()`` says goodbye."""
+    """One process's connection. ``start()`` returns at once; ``close()`` says goodbye.
+
+    ``role`` is what this process is to its door (:mod:`kiosk.fleet.status`): the screen and
+    each ``kiosk scan`` of one device connect with client ids and status topics of their own.
+    """
 
     def __init__(
         self,
@@ -60,6 +70,7 @@ class FleetLink:
         device: str,
         journal: Journal,
         *,
+        role: str = ROLE_SCREEN,
         status_fields: Callable[[], dict[str, Any]] | None = None,
         version: str = "",
         clock: Callable[[], datetime] | None = None,
@@ -75,6 +86,7 @@ class FleetLink:
             self.signer,
             config.prefix,
             device,
+            role,
             version=version,
             fields=status_fields or dict,
             clock=self._clock,
@@ -87,11 +99,18 @@ class FleetLink:
         self._sent_upto = 0  # outbox ids up to here were handed to paho on this connection
         self._doors = DoorBoard()
         self._ping_id = ""
-        self.client_id = f"kiosk-{topics.level(device)[:40]}-{uuid.uuid4().hex[:8]}"
+        # unique per process: a second connection with the same id would end this one's
+        self.client_id = f"kiosk-{topics.level(device)[:40]}-{role}-{uuid.uuid4().hex[:8]}"
         self._client = make_client(config, self.client_id)
         self._client.reconnect_delay_set(1, 30)
         self._client.max_queued_messages_set(MAX_IN_FLIGHT * 2)
-        self._client.will_set(self._status.topic, self._status.payload(False), qos=1, retain=True)
+        self._client.will_set(
+            self._status.topic,
+            self._status.payload(False),
+            qos=1,
+            retain=True,
+            properties=self._status.properties(False, will=True),
+        )
         self._client.on_connect = self._on_connect
         self._client.on_connect_fail = self._on_connect_fail
         self._client.on_disconnect = self._on_disconnect
@@ -139,7 +158,11 @@ class FleetLink:
         if self.connected:  # a clean disconnect sends no will: say goodbye ourselves
             try:
                 info = self._client.publish(
-                    self._status.topic, self._status.payload(False), qos=1, retain=True
+                    self._status.topic,
+                    self._status.goodbye(),
+                    qos=1,
+                    retain=True,
+                    properties=self._status.properties(False),
                 )
                 info.wait_for_publish(timeout)
             except (RuntimeError, ValueError, OSError):
@@ -310,7 +333,7 @@ class FleetLink:
     def _ingest(self, messages: list[tuple[str, bytes]]) -> None:
         now = self._clock()
         inbound = self._reader.read(messages, now)
-        self._doors.update(inbound.doors)
+        self._doors.update(inbound.processes, inbound.cleared)
         if inbound.admissions or inbound.facts:
             with self.journal.transaction() as tx:
                 fleet_journal.add_admissions(tx.connection, inbound.admissions, now)
@@ -320,4 +343,10 @@ class FleetLink:
             self._synced.set()
 
     def _publish_status(self) -> None:
-        self._client.publish(self._status.topic, self._status.payload(True), qos=1, retain=True)
+        self._client.publish(
+            self._status.topic,
+            self._status.payload(True),
+            qos=1,
+            retain=True,
+            properties=self._status.properties(True),
+        )

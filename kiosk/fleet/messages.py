@@ -18,7 +18,7 @@ from paho.mqtt.properties import Properties
 
 from kiosk.fleet import topics
 from kiosk.fleet.signing import Signer
-from kiosk.fleet.status import DoorStatus
+from kiosk.fleet.status import ProcessStatus
 from kiosk.journal import fleet as fleet_journal
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,8 @@ class Inbound:
 
     admissions: list[fleet_journal.RemoteAdmission] = field(default_factory=list)
     facts: list[tuple[str, fleet_journal.PassFact]] = field(default_factory=list)
-    doors: list[DoorStatus] = field(default_factory=list)
+    processes: list[ProcessStatus] = field(default_factory=list)  # other doors' processes
+    cleared: list[str] = field(default_factory=list)  # their keys whose status was cleared
     ping_ids: list[Any] = field(default_factory=list)  # the ids of pings that came back
 
 
@@ -75,10 +76,12 @@ class MessageReader:
         """What ``messages`` (topic, payload) say; others' statuses are stamped ``now``."""
         inbound = Inbound()
         for topic, payload in messages:
-            if not payload:
-                continue  # a retained message being cleared
-            body = self.signer.verify(topic, payload)
             parsed = topics.parse(self.prefix, topic)
+            if not payload:  # a retained message being cleared: a kiosk scan that ended
+                if parsed is not None and parsed[0] == "kiosks":
+                    inbound.cleared.append(parsed[1])
+                continue
+            body = self.signer.verify(topic, payload)
             if body is None or parsed is None:
                 self.ignored += 1
                 if self.ignored in (1, 10, 100) or self.ignored % 1000 == 0:  # not a log flood
@@ -100,9 +103,9 @@ class MessageReader:
         if kind == "ping":
             inbound.ping_ids.append(body.get("id"))
         elif kind == "kiosks":
-            status = DoorStatus.from_body(body, now)
+            status = ProcessStatus.from_body(name, body, now)
             if status.device != self.device:
-                inbound.doors.append(status)
+                inbound.processes.append(status)
         elif body.get("key") != name or body.get("device") == self.device:
             return
         elif kind == "admissions":

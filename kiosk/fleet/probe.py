@@ -21,9 +21,14 @@ from kiosk.fleet import topics
 from kiosk.fleet.config import FleetConfig
 from kiosk.fleet.link import make_client
 from kiosk.fleet.signing import Signer
+from kiosk.fleet.status import ProcessStatus, doors_of
 
 CONNECT_TIMEOUT = 5.0
+# Mosquitto's count of messages it dropped at its queue limits since it started, retained (so
+# sent at once on subscribe) and refreshed every sys_interval; readable when the ACL allows it
+DROPPED_TOPIC = "$SYS/broker/publish/messages/dropped"
 LIST_FIELDS = ("device", "connected", "online", "pending", "last_sync", "last_scan", "version")
+# and "processes": the roles of the door's connected processes (screen, scan)
 
 
 class ProbeFailed(Exception):
@@ -39,6 +44,7 @@ class _Session:
     signer: Signer
     client_id: str
     received: list[tuple[str, dict[str, Any], float]] = field(default_factory=list)
+    broker_stats: dict[str, bytes] = field(default_factory=dict)  # $SYS topic -> payload
     ignored: int = 0
     subscribed: threading.Event = field(default_factory=threading.Event)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -66,6 +72,10 @@ def _open(config: FleetConfig, subscriptions: list[str]) -> _Session:
             c.subscribe([(topic, 1) for topic in subscriptions])
 
     def on_message(c: mqtt.Client, userdata: Any, message: mqtt.MQTTMessage) -> None:
+        if message.topic.startswith("$SYS/"):  # the broker's own numbers: never signed
+            with session.lock:
+                session.broker_stats[message.topic] = bytes(message.payload)
+            return
         body = session.signer.verify(message.topic, message.payload) if message.payload else None
         with session.lock:
             if body is None:
@@ -129,24 +139,30 @@ def _tls_handshake(config: FleetConfig) -> None:
 
 
 def read_kiosks(config: FleetConfig, wait: float) -> tuple[list[dict[str, Any]], int]:
-    """Every kiosk's retained status: (one dict per kiosk, messages ignored as forged)."""
+    """Every kiosk's retained status: (one dict per door, its processes merged; messages
+    ignored as forged)."""
     session = _open(config, [topics.kiosks(config.prefix)])
     try:
         session.subscribed.wait(CONNECT_TIMEOUT)
         time.sleep(wait)
     finally:
         session.close()
-    kiosks: dict[str, dict[str, Any]] = {}
+    now = datetime.now(UTC)
+    processes: dict[str, ProcessStatus] = {}  # the latest per process
     for topic, body, _ in session.received:
         parsed = topics.parse(config.prefix, topic)
         if parsed is None or parsed[0] != "kiosks":
             continue
-        line = {name: body.get(name) for name in LIST_FIELDS}
-        device = topics.device_label(line["device"])
-        line["device"] = device
-        line["connected"] = bool(line["connected"])
-        kiosks[device] = line
-    return [kiosks[name] for name in sorted(kiosks)], session.ignored
+        try:
+            processes[parsed[1]] = ProcessStatus.from_body(parsed[1], body, now)
+        except (KeyError, TypeError):
+            session.ignored += 1
+    kiosks = []
+    for speaker, up in doors_of(processes.values()):
+        line = {name: speaker.body.get(name) for name in LIST_FIELDS}
+        line.update(device=speaker.device, connected=bool(up), processes=list(up))
+        kiosks.append(line)
+    return kiosks, session.ignored
 
 
 @dataclass(frozen=True)
@@ -154,12 +170,15 @@ class RoundTrip:
     seconds: float  # publish -> received back
     tls: bool
     clock_offsets: dict[str, float]  # other kiosk -> its clock minus ours (s), connected ones
+    dropped: int | None = None  # messages the broker dropped at its queue limits; None: unknown
 
 
 def round_trip(config: FleetConfig, timeout: float = 5.0) -> RoundTrip:
-    """Publish a signed ping to ourselves and read it back; read the kiosks' statuses."""
+    """Publish a signed ping to ourselves and read it back; read the kiosks' statuses and,
+    when the broker lets us, how many messages it dropped (its retained $SYS value arrives
+    with the subscription, before the ping comes back)."""
     ping_topic = topics.ping(config.prefix, f"doctor-{uuid.uuid4().hex[:8]}")
-    session = _open(config, [ping_topic, topics.kiosks(config.prefix)])
+    session = _open(config, [ping_topic, topics.kiosks(config.prefix), DROPPED_TOPIC])
     try:
         if not session.subscribed.wait(timeout):
             raise ProbeFailed(
@@ -202,4 +221,10 @@ def round_trip(config: FleetConfig, timeout: float = 5.0) -> RoundTrip:
                 offsets[topics.device_label(body.get("device"))] = (sent - now).total_seconds()
             except ValueError:
                 continue
-    return RoundTrip(back - started, config.broker.tls, offsets)
+    dropped = session.broker_stats.get(DROPPED_TOPIC, b"").strip()
+    return RoundTrip(
+        back - started,
+        config.broker.tls,
+        offsets,
+        int(dropped) if dropped.isdigit() else None,
+    )

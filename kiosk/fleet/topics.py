@@ -2,7 +2,9 @@
 
 <prefix>/admissions/<key>   an accepted scan, retained until the re-entry window ends
 <prefix>/passes/<key>       a pass known to be voided or expired, retained
-<prefix>/kiosks/<device>    each kiosk's status, retained, with a last will
+<prefix>/kiosks/<device>/<process>
+                            the status of one process of a kiosk (its screen, a ``kiosk scan``),
+                            retained, with a last will; a door is up while any of them is
 <prefix>/ping/<client id>   round trips (caught up after subscribing; kiosk doctor)
 """
 
@@ -35,11 +37,11 @@ def passes(prefix: str) -> str:
 
 
 def kiosks(prefix: str) -> str:
-    return f"{prefix}/kiosks/+"
+    return f"{prefix}/kiosks/+/+"
 
 
-def kiosk(prefix: str, device: str) -> str:
-    return f"{prefix}/kiosks/{level(device)}"
+def kiosk(prefix: str, device: str, process: str) -> str:
+    return f"{prefix}/kiosks/{level(device)}/{level(process)}"
 
 
 def ping(prefix: str, client_id: str) -> str:
@@ -51,11 +53,14 @@ def for_kind(prefix: str, kind: str, key: str) -> str:
 
 
 def parse(prefix: str, topic: str) -> tuple[str, str] | None:
-    """(``admissions``|``passes``|``kiosks``|``ping``, last level) of a topic under the
-    prefix, else None."""
+    """(``admissions``|``passes``|``ping``, last level) or (``kiosks``, ``device/process``)
+    of a topic under the prefix, else None."""
     if not topic.startswith(prefix + "/"):
         return None
-    parts = topic[len(prefix) + 1 :].split("/")
-    if len(parts) != 2 or parts[0] not in ("admissions", "passes", "kiosks", "ping"):
+    kind, _, rest = topic[len(prefix) + 1 :].partition("/")
+    levels = 2 if kind == "kiosks" else 1
+    if kind not in ("admissions", "passes", "kiosks", "ping") or rest.count("/") != levels - 1:
         return None
-    return parts[0], parts[1]
+    if not all(rest.split("/")):
+        return None
+    return kind, rest

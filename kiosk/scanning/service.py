@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from kiosk.device import DeviceCredentials
+from kiosk.fleet.status import ROLE_SCREEN
 from kiosk.journal import Journal, JournalUnavailable
 from kiosk.journal.passcache import PassCacheStore
 from kiosk.journal.uploads import QueueCounts
@@ -59,6 +60,7 @@ class ScanService:
         settings: Settings | None = None,
         *,
         background: bool = True,
+        fleet_role: str = ROLE_SCREEN,  # what this process is to its door in the fleet
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
@@ -121,6 +123,7 @@ class ScanService:
                 paths,
                 self.journal,
                 self._device,
+                role=fleet_role,
                 status_fields=lambda: fleet_status_fields(
                     self.link, self.journal, self.camera_state
                 ),

@@ -66,6 +66,18 @@
         <translation type="unfinished" />
     </message>
     <message>
+        <source>kiosk scan up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>screen up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
+        <source>screen and kiosk scan up</source>
+        <translation type="unfinished" />
+    </message>
+    <message>
         <source>Admin</source>
         <translation type="unfinished" />
     </message>

@@ -67,6 +67,18 @@
         <translation>Broker obiektu %1: %2. Inne wejścia: %3</translation>
     </message>
     <message>
+        <source>kiosk scan up</source>
+        <translation>kiosk scan działa</translation>
+    </message>
+    <message>
+        <source>screen up</source>
+        <translation>ekran działa</translation>
+    </message>
+    <message>
+        <source>screen and kiosk scan up</source>
+        <translation>ekran i kiosk scan działają</translation>
+    </message>
+    <message>
         <source>Admin</source>
         <translation>Administracja</translation>
     </message>

@@ -11,7 +11,7 @@ from kiosk.demo.passes import VALID_CODE, guest_pass
 from kiosk.fleet.signing import Signer
 from kiosk.journal import fleet as fleet_journal
 from kiosk.scanning.verdict import VerdictKind
-from tests.fleet.conftest import SECRET, wait_for
+from tests.fleet.conftest import SECRET, publish_admissions, wait_for
 
 
 def knows(service, code: str) -> bool:
@@ -166,41 +166,10 @@ def test_broker_down_from_the_start_costs_the_door_nothing(make_kiosk, broker):
 
 def test_a_new_kiosk_catches_up_on_thousands_of_retained_admissions(make_kiosk, broker):
     """More than Mosquitto's default per-client queue (1,000): the README's venue config."""
-    from kiosk.fleet.config import default_prefix
-    from kiosk.fleet.messages import expiry_properties
+    from kiosk.fleet.config import FleetConfig, default_prefix
 
-    signer = Signer(SECRET)
     prefix = default_prefix("Demo Venue")
-    publisher = mqtt.Client(CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv5)
-    publisher.connect("127.0.0.1", broker.port)
-    publisher.loop_start()
-    try:
-        infos = []
-        for n in range(3000):
-            key = signer.key(f"OLD-{n}")
-            topic = f"{prefix}/admissions/{key}"
-            body = {
-                "kind": "admission",
-                "key": key,
-                "scanId": f"s-{n}",
-                "device": "door-9",
-                "time": "2026-11-23T19:00:00Z",
-                "mode": "entry",
-            }
-            infos.append(
-                publisher.publish(
-                    topic,
-                    signer.sign(topic, body),
-                    qos=1,
-                    retain=True,
-                    properties=expiry_properties(3600),
-                )
-            )
-        for info in infos:
-            info.wait_for_publish(30)
-    finally:
-        publisher.disconnect()
-        publisher.loop_stop()
+    publish_admissions(FleetConfig(broker.url, SECRET, prefix), 3000)
     door = make_kiosk("door-new", broker.url)
     assert door.fleet.config.prefix == prefix
 

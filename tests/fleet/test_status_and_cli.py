@@ -8,7 +8,10 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from kiosk.demo import DEMO_WORKSPACE_TOKEN
 from kiosk.demo.passes import VALID_CODE, guest_pass
@@ -20,18 +23,38 @@ from tests.fleet.test_admissions import knows
 from tests.ui.conftest import PIN, make_app, ui_settings  # noqa: F401  (fixtures)
 
 
-def cli(data_dir: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
+def kiosk_command(data_dir: Path, *args: str) -> dict[str, Any]:
+    """``python -m kiosk --data-dir DIR ARGS`` from this checkout, whatever the caller's
+    KIOSK_DATA_DIR: the keyword arguments of subprocess.run / Popen."""
     env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
     env.pop("KIOSK_DATA_DIR", None)
+    command = [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args]
+    return {"args": command, "env": env, "cwd": REPO_ROOT, "text": True}
+
+
+def cli(data_dir: Path, *args: str, input: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(data_dir), *args],
-        capture_output=True,
-        text=True,
-        input=input,
-        timeout=120,
-        env=env,
-        cwd=REPO_ROOT,
+        **kiosk_command(data_dir, *args), capture_output=True, input=input, timeout=120
     )
+
+
+@contextmanager
+def piped_scan(data_dir: Path) -> Iterator[subprocess.Popen]:
+    """A running ``kiosk scan --json -`` on ``data_dir`` (write codes, read verdicts); killed
+    on the way out unless it ended."""
+    pipe = subprocess.PIPE
+    proc = subprocess.Popen(
+        **kiosk_command(data_dir, "scan", "--json", "-"), stdin=pipe, stdout=pipe, stderr=pipe
+    )
+    try:
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        for stream in (proc.stdin, proc.stdout, proc.stderr):
+            if stream is not None and not stream.closed:
+                stream.close()
 
 
 def fleet_list(data_dir: Path) -> dict[str, dict]:
@@ -56,18 +79,7 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         cli_dir, "fleet", "join", "--broker", broker.url, "--secret-file", str(secret_file)
     )
     assert joined.returncode == 0, joined.stderr
-    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
-    env.pop("KIOSK_DATA_DIR", None)
-    door_b = subprocess.Popen(
-        [sys.executable, "-m", "kiosk", "--data-dir", str(cli_dir), "scan", "--json", "-"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=REPO_ROOT,
-    )
-    try:
+    with piped_scan(cli_dir) as door_b:
         assert door_b.stdin is not None and door_b.stdout is not None
         door_b.stdin.write(f"{VALID_CODE}\n")
         door_b.stdin.flush()
@@ -94,7 +106,9 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
             "last_sync",
             "last_scan",
             "version",
+            "processes",
         }
+        assert listed["door-b"]["processes"] == ["scan"]
         assert listed["door-b"]["connected"] and listed["door-b"]["online"] is True
         wait_for(lambda: "door-b" in {d.device for d in door_a.status().fleet.doors})
         door_b.send_signal(signal.SIGKILL)  # dies without a goodbye: the broker's will speaks
@@ -103,13 +117,6 @@ def test_scan_cli_takes_part_and_fleet_lists_every_kiosk_until_one_dies(
         assert fleet_list(lister)["door-a"]["connected"]
         logs = "".join(p.read_text() for p in (cli_dir / "logs").glob("kiosk.log*"))
         assert "fleet connected" in logs and SECRET not in logs
-    finally:
-        if door_b.poll() is None:
-            door_b.kill()
-            door_b.wait(10)
-        for stream in (door_b.stdin, door_b.stdout, door_b.stderr):
-            if stream is not None:
-                stream.close()
 
 
 def test_fleet_list_says_what_is_wrong(tmp_path, broker, credentials, paths):
@@ -142,7 +149,7 @@ def test_admin_screen_shows_the_broker_and_the_other_doors(
 
     def shown() -> bool:
         qtbot.wait(50)
-        return "connected" in line.text() and "door-b (connected" in line.text()
+        return "connected" in line.text() and "door-b (screen up" in line.text()
 
     wait_for(shown, timeout=30)
     assert broker.url.replace("mqtt://", "") in line.text()

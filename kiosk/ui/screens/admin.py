@@ -252,10 +252,10 @@ class AdminScreen(QWidget):
         if fleet is None:
             self.fleet_line.setText(self.tr("Not in a venue fleet."))
             return
-        connected, gone, waiting = self.tr("connected"), self.tr("gone"), self.tr("waiting")
-        state = connected if fleet.connected else self.tr("not connected")
+        waiting = self.tr("waiting")
+        state = self.tr("connected") if fleet.connected else self.tr("not connected")
         doors = ", ".join(
-            f"{door.device} ({connected if door.connected else gone}"
+            f"{door.device} ({self._door_state(door.up)}"
             + (f", {door.pending} {waiting}" if door.pending else "")
             + ")"
             for door in fleet.doors
@@ -266,6 +266,14 @@ class AdminScreen(QWidget):
             .replace("%2", state)
             .replace("%3", doors)
         )
+
+    def _door_state(self, up: tuple[str, ...]) -> str:
+        """A door is up while any of its processes is: say which (the screen, kiosk scan)."""
+        if not up:
+            return self.tr("gone")
+        if "screen" not in up:
+            return self.tr("kiosk scan up")
+        return self.tr("screen up") if len(up) == 1 else self.tr("screen and kiosk scan up")
 
     def say(self, text: str) -> None:
         self.message.setText(text)
