@@ -14,41 +14,29 @@ import ssl
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from typing import Any, cast
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 from graphql import (
-    IntrospectionQuery,
-    build_client_schema,
     get_introspection_query,
-    parse,
-    validate,
 )
 
 from kiosk import __version__
 from kiosk.device import DeviceCredentials
-from kiosk.doctor.assumptions import DEVICE_TOKEN_ENTRY, check_assumptions, scope_values
-from kiosk.doctor.model import CheckResult, Status, fail, ok, warn
+from kiosk.doctor.clock import clock_result
+from kiosk.doctor.model import CheckResult, Status, fail, ok, short_reason, warn
+from kiosk.doctor.schema import schema_result
 from kiosk.tiketo.client import TiketoClient, Timeouts
 from kiosk.tiketo.connection import api_http_client
 from kiosk.tiketo.errors import RateLimited, TiketoError, Unauthorized
-from kiosk.tiketo.operations import OPERATION_NAMES, operation_text
 from kiosk.tiketo.proxy import ProxyRefused, proxy_for, shown
 from kiosk.tiketo.transport import deadline
 from kiosk.tiketo.urls import InsecureUrl, check_api_url
 
 NAMES = ("api", "tls", "token", "schema", "clock")
-CLOCK_WARN_SECONDS = 120.0
-CLOCK_FAIL_SECONDS = 600.0
 MAX_INTROSPECTION_BYTES = 4 * 1024 * 1024
 PROVISION_ADVICE = "Run 'kiosk provision --api-url URL --token WORKSPACE_TOKEN' first."
-CLOCK_ADVICE = (
-    "Turn on automatic date and time (NTP) on this PC: pass expiry and "
-    "re-entry decisions use its clock."
-)
 
 
 def api_checks(
@@ -173,9 +161,9 @@ def _unreachable(
         elif isinstance(exc, httpx.ConnectError) and "refused" in str(exc).lower():
             detail = f"{host} refuses connections (the server is down or the port is wrong)."
         elif isinstance(exc, httpx.ConnectError):
-            detail = f"{host} cannot be reached ({_short(exc)})."
+            detail = f"{host} cannot be reached ({short_reason(exc)})."
         else:
-            detail = f"{host} dropped the connection without an answer ({_short(exc)})."
+            detail = f"{host} dropped the connection without an answer ({short_reason(exc)})."
         results["api"] = fail(
             "api",
             detail,
@@ -279,109 +267,6 @@ def token_result(
     )
 
 
-def schema_result(
-    data: dict[str, Any] | None, http_status: int, *, token_accepted: bool = False
-) -> CheckResult:
-    """Validate every operation the kiosk sends against the schema the server serves, and
-    say which of the API assumptions (schema.graphql's header) that schema confirms."""
-    if data is None or "__schema" not in data:
-        if http_status != 200:
-            return warn(
-                "schema",
-                "Not checked: the server did not answer the schema query.",
-                "Fix the checks above first.",
-            )
-        total = len(check_assumptions(None).not_checkable)
-        return ok(
-            "schema",
-            "The server does not publish its schema (introspection is off); "
-            "the kiosk's operations were checked against the bundled schema instead, "
-            f"and none of the {total} API assumptions could be confirmed "
-            "(listed in kiosk/tiketo/schema.graphql).",
-        )
-    try:
-        schema = build_client_schema(cast(IntrospectionQuery, data))
-    except (TypeError, ValueError, KeyError) as exc:
-        return warn(
-            "schema",
-            f"The server's schema could not be read ({_short(exc)}).",
-            "Run doctor again; if it persists, tell Tiketo support.",
-        )
-    problems = []
-    for name in OPERATION_NAMES:
-        errors = validate(schema, parse(operation_text(name)))
-        if errors:
-            problems.append(f"{name}: {errors[0].message}")
-    if problems:
-        return fail(
-            "schema",
-            f"The server no longer accepts {len(problems)} of the kiosk's "
-            f"operations ({problems[0]}).",
-            "Update the kiosk to the latest version: the Tiketo API has changed.",
-        )
-    outcome = check_assumptions(schema)
-    if token_accepted and DEVICE_TOKEN_ENTRY in outcome.not_checkable:  # shown by the token check
-        outcome.not_checkable.remove(DEVICE_TOKEN_ENTRY)
-        outcome.confirmed.append(DEVICE_TOKEN_ENTRY)
-        outcome.confirmed.sort(key=lambda entry: int(entry[1:]))
-    summary = (
-        f"The server's schema accepts all {len(OPERATION_NAMES)} operations the kiosk "
-        f"sends; it confirms API assumptions {_ids(outcome.confirmed)}; "
-        f"{_ids(outcome.not_checkable)} cannot be seen in a schema"
-    )
-    scopes = [v for v in scope_values(schema) if v != "PUBLIC"]
-    if scopes:
-        summary += f"; variable scopes other than PUBLIC (never shown): {', '.join(scopes)}"
-    if outcome.contradicted:
-        return warn(
-            "schema",
-            f"{summary}; it contradicts {_ids(outcome.contradicted)}.",
-            "See those entries in kiosk/tiketo/schema.graphql for what the kiosk does "
-            "then, and tell Tiketo support or update the kiosk.",
-        )
-    return ok("schema", summary + ".")
-
-
-def _ids(ids: list[str]) -> str:
-    return ", ".join(ids) if ids else "none"
-
-
-def clock_result(date_header: str | None, local_time: float) -> CheckResult:
-    """Compare this PC's clock with the server's ``Date`` header (1-second resolution)."""
-    if not date_header:
-        return warn(
-            "clock", "The server sent no time, so the clock could not be compared.", CLOCK_ADVICE
-        )
-    try:
-        server_time = parsedate_to_datetime(date_header)
-    except (TypeError, ValueError):
-        return warn("clock", "The server's time could not be read.", CLOCK_ADVICE)
-    if server_time.tzinfo is None:
-        server_time = server_time.replace(tzinfo=UTC)
-    skew = local_time - server_time.timestamp()
-    direction = "ahead of" if skew > 0 else "behind"
-    amount = _duration(abs(skew))
-    if abs(skew) > CLOCK_FAIL_SECONDS:
-        return fail("clock", f"This PC's clock is {amount} {direction} the server's.", CLOCK_ADVICE)
-    if abs(skew) > CLOCK_WARN_SECONDS:
-        return warn("clock", f"This PC's clock is {amount} {direction} the server's.", CLOCK_ADVICE)
-    local = datetime.fromtimestamp(local_time, UTC).strftime("%H:%M:%S UTC")
-    return ok(
-        "clock",
-        f"This PC's clock ({local}) agrees with the server's (within {max(abs(skew), 1):.0f} s).",
-    )
-
-
-def _duration(seconds: float) -> str:
-    if seconds < 120:
-        return f"{seconds:.0f} s"
-    if seconds < 2 * 3600:
-        return f"{seconds / 60:.0f} min"
-    if seconds < 2 * 86400:
-        return f"{seconds / 3600:.1f} h"
-    return f"{seconds / 86400:.0f} days"
-
-
 def _is_certificate_error(exc: BaseException) -> bool:
     seen: BaseException | None = exc
     while seen is not None:
@@ -399,9 +284,4 @@ def _certificate_reason(exc: BaseException) -> str:
         if isinstance(seen, ssl.SSLCertVerificationError) and seen.verify_message:
             return str(seen.verify_message)
         seen = seen.__cause__ or seen.__context__
-    return _short(exc)
-
-
-def _short(exc: BaseException) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) <= 160 else text[:157] + "..."
+    return short_reason(exc)

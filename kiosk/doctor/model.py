@@ -38,3 +38,9 @@ def warn(check: str, detail: str, advice: str) -> CheckResult:
 
 def fail(check: str, detail: str, advice: str) -> CheckResult:
     return CheckResult(check, Status.FAIL, detail, advice)
+
+
+def short_reason(exc: BaseException) -> str:
+    """One exception in a line short enough for a doctor's detail."""
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."

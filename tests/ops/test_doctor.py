@@ -19,10 +19,12 @@ from graphql import build_schema, get_introspection_query, graphql_sync
 from kiosk.demo import Fault
 from kiosk.device import DeviceCredentials
 from kiosk.doctor import CheckGroup, Status, doctor_groups, run_checks
-from kiosk.doctor.api import NAMES, api_checks, clock_result, schema_result
+from kiosk.doctor.api import NAMES, api_checks
 from kiosk.doctor.camera import camera_check
+from kiosk.doctor.clock import clock_result
 from kiosk.doctor.local import journal_check
 from kiosk.doctor.model import ok
+from kiosk.doctor.schema import schema_result
 from kiosk.journal import Journal, ScanRecord
 from kiosk.settings import CameraSettings
 from kiosk.tiketo.operations import schema_text

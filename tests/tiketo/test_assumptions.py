@@ -7,9 +7,10 @@ from pathlib import Path
 
 from graphql import build_schema, get_introspection_query, graphql_sync
 
-from kiosk.doctor.api import api_checks, schema_result
+from kiosk.doctor.api import api_checks
 from kiosk.doctor.assumptions import CHECKS, NOT_CHECKABLE, assumption_ids, check_assumptions
 from kiosk.doctor.model import Status
+from kiosk.doctor.schema import schema_result
 from kiosk.tiketo.operations import schema_text
 
 ROOT = Path(__file__).resolve().parents[2]
