@@ -95,9 +95,14 @@ class StatusBar(QWidget):
         else:
             self._render_connection(status, now)
             scans = status.pending - status.steps
-            waiting = self.tr("%n scan(s) waiting to upload", "", scans)
+            parts = (
+                [self.tr("%n scan(s) waiting to upload", "", scans)]
+                if scans or not status.steps
+                else []
+            )
             if status.steps:  # a void or wallet message owed is not a scan: say it apart
-                waiting += " · " + self.tr("%n pass update(s) to send", "", status.steps)
+                parts.append(self.tr("%n pass update(s) to send", "", status.steps))
+            waiting = " · ".join(parts)
             if status.rejected:
                 waiting += " (" + self.tr("%n refused by the server", "", status.rejected) + ")"
             last = (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 
@@ -87,3 +88,6 @@ def test_pass_updates_owed_are_not_called_scans(kiosk):
     )
     bar.refresh()
     assert bar.uploads.text().startswith("1 scan waiting to upload · 2 pass updates to send")
+    bar.status = replace(bar.status, pending=2, steps=2)
+    bar.refresh()
+    assert bar.uploads.text().startswith("2 pass updates to send · last upload")
