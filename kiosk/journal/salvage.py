@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kiosk.journal.records import to_db_time
-from kiosk.journal.salvage_read import Row, read_table
+from kiosk.journal.salvage_read import Row, read_table, read_tables
 from kiosk.journal.salvage_rows import FLEET_OUTBOX, FOLLOW_UPS, QUEUED, SCANS
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 MOVED_MARK = ".corrupt-"
 FOREIGN_WAL_MARK = "-wal.foreign-"
 SALVAGE_SECONDS = 60.0
-STEPS_SECONDS = 20.0
+STEPS_SECONDS = 20.0  # the steps' and outbox's share, beyond the scans'
 
 
 def moved_aside(journal: Path) -> list[Path]:
@@ -67,15 +67,14 @@ def recover_moved(conn: sqlite3.Connection, journal: Path) -> list[str]:
         key = f"recovered:{moved.name}"
         if conn.execute("SELECT 1 FROM meta WHERE key = ?", (key,)).fetchone():
             continue
-        rows, _ = salvage(moved, SALVAGE_SECONDS)
-        deadline = time.monotonic() + STEPS_SECONDS  # far fewer rows than scans
-        steps = read_table(moved, FOLLOW_UPS, deadline)
+        # the outbox of a file a later journal recovered: that journal sent those and deleted
+        # them, so they are not read (never tell the doors twice)
+        tables = (SCANS, FOLLOW_UPS) + (() if key in handed_on else (FLEET_OUTBOX,))
+        found = read_tables(moved, tables, time.monotonic() + SALVAGE_SECONDS + STEPS_SECONDS)
+        rows = _in_scan_order(found[SCANS.name])
+        steps = found[FOLLOW_UPS.name]
         now = to_db_time(datetime.now(UTC))
-        owed = (
-            []  # the later journal sent those and deleted them: never tell the doors twice
-            if key in handed_on
-            else [row for row in read_table(moved, FLEET_OUTBOX, deadline) if row[4] > now]
-        )
+        owed = [row for row in found.get(FLEET_OUTBOX.name, []) if row[4] > now]
         handed_on |= recovered_keys(moved)
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -147,6 +146,9 @@ def _insert(
 
 def salvage(moved: Path, time_limit: float = SALVAGE_SECONDS) -> tuple[list[Row], int]:
     """(readable, plausible scan rows of ``moved`` in scan order, how many are queued)."""
-    rows = read_table(moved, SCANS, time.monotonic() + time_limit)
-    rows.sort(key=lambda row: row[6])
+    rows = _in_scan_order(read_table(moved, SCANS, time.monotonic() + time_limit))
     return rows, sum(1 for row in rows if row[12] in QUEUED)
+
+
+def _in_scan_order(rows: list[Row]) -> list[Row]:
+    return sorted(rows, key=lambda row: row[6])  # scanned_at, fixed-width UTC text

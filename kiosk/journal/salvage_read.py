@@ -47,25 +47,42 @@ class Table:
 
 def read_table(moved: Path, table: Table, deadline: float) -> list[Row]:
     """The readable, plausible rows of ``table`` in ``moved``, one version of each."""
+    return read_tables(moved, (table,), deadline)[table.name]
+
+
+def read_tables(moved: Path, tables: tuple[Table, ...], deadline: float) -> dict[str, list[Row]]:
+    """:func:`read_table` for several tables of one file, by table name. The leaf pages are
+    walked (once, for every table SQL could not read whole) only when SQL fell short: the
+    walk reads the whole file, which for a large journal is most of the recovery's time."""
     wal = Path(f"{moved}-wal")
     views = (True, False) if wal.exists() and wal.stat().st_size > 32 else (False,)
-    found: list[Row] = []
-    complete = True
-    for with_wal in views:
-        rows, whole = _read_sql(
-            f"{moved.as_uri()}?{'mode=ro' if with_wal else 'immutable=1'}", table, deadline
-        )
-        found += rows
-        complete &= whole
-    for with_wal in () if complete else views:  # rows SQL cannot reach (damaged interior page)
-        found += [
-            row
-            for record in leaf_records(moved, with_wal=with_wal)
-            if len(record) >= len(table.columns)
-            and (row := table.plausible(_padded(record, table.width))) is not None
-        ]
+    found: dict[str, list[Row]] = {table.name: [] for table in tables}
+    short: list[Table] = []  # tables SQL could not read whole (a damaged interior page)
+    for table in tables:
+        complete = True
+        for with_wal in views:
+            rows, whole = _read_sql(
+                f"{moved.as_uri()}?{'mode=ro' if with_wal else 'immutable=1'}", table, deadline
+            )
+            found[table.name] += rows
+            complete &= whole
+        if not complete:
+            short.append(table)
+    for with_wal in views if short else ():
+        for record in leaf_records(moved, with_wal=with_wal):
+            for table in short:
+                if len(record) >= len(table.columns):
+                    row = table.plausible(_padded(record, table.width))
+                    if row is not None:
+                        found[table.name].append(row)
+                        break  # one record is one table's row
+    return {table.name: _best(table, found[table.name]) for table in tables}
+
+
+def _best(table: Table, rows: list[Row]) -> list[Row]:
+    """One version of each row: the most advanced (``table.rank``)."""
     best: dict[Hashable, Row] = {}
-    for row in found:
+    for row in rows:
         current = best.get(table.key(row))
         if current is None or table.rank(row) > table.rank(current):
             best[table.key(row)] = row
