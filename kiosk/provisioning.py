@@ -21,7 +21,6 @@ from kiosk.tiketo.client import TiketoClient, Timeouts
 from kiosk.tiketo.errors import (
     ApiUnreachable,
     RateLimited,
-    ServerError,
     TiketoError,
     Unauthorized,
 )
@@ -72,9 +71,7 @@ def provision(
         raise ProvisioningFailed(f"{exc} Check the API URL and the network.") from exc
     except RateLimited as exc:
         raise ProvisioningFailed("The server is busy (rate limited); try again shortly.") from exc
-    except ServerError as exc:
-        raise ProvisioningFailed(f"Registration failed: {exc}") from exc
-    except TiketoError as exc:
+    except TiketoError as exc:  # a 5xx, an unreadable answer: the server's own words
         raise ProvisioningFailed(f"Registration failed: {exc}") from exc
     credentials = DeviceCredentials(
         api_url=api_url,
