@@ -14,6 +14,7 @@ from kiosk.doctor.model import Status
 from kiosk.fleet.config import FleetConfig, default_prefix, save_fleet_config
 from kiosk.scanning.service import ScanService
 from tests.fleet.conftest import SECRET, Broker, join, kiosk_paths, mosquitto_binary, wait_for
+from tests.selfsigned import needs_openssl, self_signed_certificate
 
 
 def test_not_joined_is_fine(paths):
@@ -91,34 +92,11 @@ def test_credentials_are_checked(password_broker, paths, credentials):
     assert "credentials" in broker_check(paths).detail
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@needs_openssl
 def test_tls_with_and_without_the_venue_ca(tmp_path, paths, credentials):
     if mosquitto_binary() is None:
         pytest.skip("mosquitto is not installed (packaging/dev.sh installs it as root)")
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    key, cert = self_signed_certificate(tmp_path)
     server = Broker(tmp_path / "tls-broker", f"certfile {cert}\nkeyfile {key}\n")
     server.start()
     try:

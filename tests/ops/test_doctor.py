@@ -28,6 +28,7 @@ from kiosk.doctor.schema import schema_result
 from kiosk.journal import Journal, ScanRecord
 from kiosk.settings import CameraSettings
 from kiosk.tiketo.operations import schema_text
+from tests.selfsigned import needs_openssl, self_signed_certificate
 
 
 def by_name(results):
@@ -124,32 +125,9 @@ class _Tls(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command")
+@needs_openssl
 def test_a_bad_certificate_is_a_clear_tls_failure(tmp_path):
-    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    key, cert = self_signed_certificate(tmp_path)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Tls)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
