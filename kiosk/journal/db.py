@@ -185,9 +185,7 @@ def _open_and_migrate(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, timeout=10, isolation_level=None, check_same_thread=False)
     try:
         conn.execute("PRAGMA schema_version").fetchone()  # reads page 1: fails on garbage
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        if str(mode).lower() != "wal":
-            raise sqlite3.OperationalError(f"could not switch the journal to WAL ({mode})")
+        _switch_to_wal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         if migrate(conn):
@@ -197,6 +195,25 @@ def _open_and_migrate(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _switch_to_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """WAL mode, waiting for another process that is switching the same new file right now.
+
+    SQLite answers "database is locked" at once there, without its busy timeout (the mode
+    change needs the file to itself): the screen, ``kiosk scan`` and ``kiosk sync`` started
+    together on a fresh data folder must wait for each other as for any other lock."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            break
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+    if str(mode).lower() != "wal":
+        raise sqlite3.OperationalError(f"could not switch the journal to WAL ({mode})")
 
 
 def _quick_check(conn: sqlite3.Connection, time_limit: float = QUICK_CHECK_SECONDS) -> None:

@@ -144,23 +144,36 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def migrate(conn: sqlite3.Connection) -> bool:
-    """Apply the missing migrations; True when any was applied."""
+    """Apply the missing migrations; True when this call applied any.
+
+    Each step reads the version inside its own write transaction: several processes (the
+    screen, ``kiosk scan``, ``kiosk sync``) may open a new journal at the same moment, and
+    the one that waited for the lock must see the step the other has just applied, not
+    apply it again ("table scans already exists")."""
+    applied = False
+    while (version := _version(conn)) != SCHEMA_VERSION:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _version(conn)  # another process may have migrated meanwhile
+            if version < SCHEMA_VERSION:
+                for statement in split_statements(MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+                applied = True
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    return applied
+
+
+def _version(conn: sqlite3.Connection) -> int:
     version: int = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise JournalUnavailable(
             f"The journal was written by a newer kiosk (schema {version}); update this kiosk."
         )
-    for number in range(version, SCHEMA_VERSION):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            for statement in split_statements(MIGRATIONS[number]):
-                conn.execute(statement)
-            conn.execute(f"PRAGMA user_version = {number + 1}")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-    return version < SCHEMA_VERSION
+    return version
 
 
 def split_statements(script: str) -> list[str]:
